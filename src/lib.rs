@@ -1,0 +1,9 @@
+//! coldstart: learn AWS Lambda for the certification exams, offline.
+//!
+//! The core (`content`, `srs`, `quiz`, `sim`) knows nothing of egui; `store` is the only module
+//! that speaks SQL; `ui` draws and talks to the core. See ARCHITECTURE.md.
+
+pub mod content;
+pub mod quiz;
+pub mod sim;
+pub mod srs;
