@@ -1,0 +1,204 @@
+//! Exam-date mode: pace new cards so every card has been seen `buffer_days` before the exam, cap
+//! review intervals so every card comes back before the exam day, and predict how much the
+//! learner will recall on the day.
+//!
+//! The prediction is the mean FSRS retrievability of every card in the pack at noon on the exam
+//! day (a card never seen counts as 0). "At today's pace" replays the future: each study day
+//! introduces as many new cards as were introduced today, and every card is reviewed when it
+//! comes due and answered Good — an optimistic but transparent model the learner can reason
+//! about.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+use super::day::StudyDay;
+use super::scheduler::{CardState, Rating, Scheduler, State};
+use super::settings::ExamSettings;
+
+/// Hour of the exam day at which recall is predicted.
+const EXAM_HOUR: i8 = 12;
+/// Guard against pathological loops when replaying one card's future.
+const MAX_SIMULATED_REVIEWS: usize = 64;
+
+/// New cards to introduce per study day from `today` so that the `unseen` cards (plus the
+/// `introduced_today` already shown today) are all seen by the exam date minus the buffer.
+/// After that deadline every remaining card is due at once.
+pub fn new_cards_pace(
+    exam: &ExamSettings,
+    today: Date,
+    unseen: usize,
+    introduced_today: usize,
+) -> usize {
+    let deadline = exam
+        .date
+        .checked_sub(jiff::Span::new().days(i64::from(exam.buffer_days)))
+        .unwrap_or(exam.date);
+    let days_left = StudyDay::days_between(today, deadline) + 1;
+    let total = unseen + introduced_today;
+    if days_left <= 1 {
+        return total;
+    }
+    // days_left > 1 here and fits any realistic date range.
+    let days = usize::try_from(days_left).unwrap_or(usize::MAX);
+    total.div_ceil(days)
+}
+
+/// The longest review interval (days) allowed on `today` so the next review lands before the
+/// exam day; `None` once the exam is tomorrow or past (plain FSRS again).
+pub fn interval_cap(exam: &ExamSettings, today: Date) -> Option<u32> {
+    let days = StudyDay::days_between(today, exam.date);
+    if days >= 2 {
+        u32::try_from(days - 1).ok()
+    } else {
+        None
+    }
+}
+
+/// Predicted share of the pack recalled on exam day.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Readiness {
+    /// If the learner stopped studying now.
+    pub if_stopped: f64,
+    /// If every study day from today introduces `pace` new cards and all reviews are done.
+    pub at_pace: f64,
+    /// New cards per day assumed for `at_pace`.
+    pub pace: usize,
+    /// Study days until the exam (0 on the day itself).
+    pub days_left: i64,
+}
+
+/// Predicts recall on exam day for `cards` (the pack's cards in pack order, `None` if never
+/// answered), assuming `pace` new cards per day from today.
+pub fn readiness(
+    scheduler: &Scheduler,
+    cards: &[Option<CardState>],
+    now: Timestamp,
+    day: &StudyDay,
+    exam: &ExamSettings,
+    pace: usize,
+) -> Readiness {
+    let today = day.day_of(now);
+    let exam_at = day
+        .time_zone()
+        .to_timestamp(exam.date.at(EXAM_HOUR, 0, 0, 0))
+        .unwrap_or(now);
+    let total = cards.len().max(1) as f64;
+    let recall_at_exam = |c: &CardState| {
+        if exam_at <= now {
+            scheduler.retrievability(c, now)
+        } else {
+            scheduler.retrievability(c, exam_at)
+        }
+    };
+    let if_stopped: f64 = cards.iter().flatten().map(recall_at_exam).sum::<f64>() / total;
+
+    let mut sum = 0.0;
+    let mut next_new_day = 0i64;
+    let mut introduced_on_day = 0usize;
+    for card in cards {
+        let start = match card {
+            Some(c) if c.state != State::New => Some(c.clone()),
+            _ => {
+                // Unseen: introduced on a future study day at the given pace.
+                if pace == 0 {
+                    None
+                } else {
+                    if introduced_on_day == pace {
+                        next_new_day += 1;
+                        introduced_on_day = 0;
+                    }
+                    introduced_on_day += 1;
+                    let day_date = today
+                        .checked_add(jiff::Span::new().days(next_new_day))
+                        .unwrap_or(today);
+                    let at = day.start_of(day_date).max(now);
+                    (at < exam_at).then(|| CardState::new_card(at))
+                }
+            }
+        };
+        if let Some(c) = start {
+            let c = simulate_good(scheduler, c, now, exam_at, day, exam);
+            sum += recall_at_exam(&c);
+        }
+    }
+    Readiness {
+        if_stopped,
+        at_pace: sum / total,
+        pace,
+        days_left: StudyDay::days_between(today, exam.date),
+    }
+}
+
+/// Replays one card's future: answered Good whenever it comes due before the exam.
+fn simulate_good(
+    scheduler: &Scheduler,
+    mut card: CardState,
+    now: Timestamp,
+    exam_at: Timestamp,
+    day: &StudyDay,
+    exam: &ExamSettings,
+) -> CardState {
+    for _ in 0..MAX_SIMULATED_REVIEWS {
+        let at = card.due.max(now);
+        if at >= exam_at {
+            break;
+        }
+        let cap = interval_cap(exam, day.day_of(at));
+        match scheduler.review_capped(&card, Rating::Good, at, cap) {
+            Ok(o) => card = o.card,
+            Err(_) => break,
+        }
+    }
+    card
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::srs::scheduler::SchedulerConfig;
+    use jiff::civil::date;
+
+    #[test]
+    fn pace_spreads_new_cards_until_the_buffer() {
+        let exam = ExamSettings {
+            date: date(2024, 6, 30),
+            buffer_days: 3,
+        };
+        // Deadline 27 June; from 18 June that is 10 study days.
+        assert_eq!(new_cards_pace(&exam, date(2024, 6, 18), 95, 5), 10);
+        assert_eq!(new_cards_pace(&exam, date(2024, 6, 27), 7, 0), 7);
+        assert_eq!(new_cards_pace(&exam, date(2024, 6, 29), 7, 0), 7);
+    }
+
+    #[test]
+    fn cap_keeps_the_next_review_before_exam_day() {
+        let exam = ExamSettings {
+            date: date(2024, 6, 30),
+            buffer_days: 3,
+        };
+        assert_eq!(interval_cap(&exam, date(2024, 6, 20)), Some(9));
+        assert_eq!(interval_cap(&exam, date(2024, 6, 28)), Some(1));
+        assert_eq!(interval_cap(&exam, date(2024, 6, 29)), None);
+    }
+
+    #[test]
+    fn studying_beats_stopping() {
+        let s = Scheduler::new(SchedulerConfig::default()).expect("scheduler");
+        let day = StudyDay::utc();
+        let now: Timestamp = "2024-06-01T10:00:00Z".parse().expect("ts");
+        let exam = ExamSettings {
+            date: date(2024, 6, 30),
+            buffer_days: 3,
+        };
+        let seen = s
+            .review(&CardState::new_card(now), Rating::Good, now)
+            .expect("review")
+            .card;
+        let cards = vec![Some(seen), None, None];
+        let r = readiness(&s, &cards, now, &day, &exam, 1);
+        assert!(r.if_stopped > 0.0 && r.if_stopped < 1.0 / 3.0);
+        assert!(r.at_pace > 0.8, "{r:?}");
+        let none = readiness(&s, &cards, now, &day, &exam, 0);
+        assert!(none.at_pace < r.at_pace);
+    }
+}

@@ -1,0 +1,242 @@
+//! The day's queue: which card comes next and the New + Learning + Review counts.
+//!
+//! Order: learning and relearning cards as soon as they are due; then review cards due this
+//! study day, most-forgotten first (lowest retrievability relative to the desired retention, so a
+//! backlog is worked off where it hurts most), up to the daily review limit; then new cards in
+//! pack order up to the daily new-card limit. When nothing else is left, a learning card due
+//! within [`LEARN_AHEAD`] is shown early rather than making the learner wait.
+
+use jiff::{SignedDuration, Timestamp};
+
+use super::day::StudyDay;
+use super::scheduler::{CardState, Scheduler, State};
+
+/// How far ahead a learning card may be shown when nothing else is due (Anki's default).
+pub const LEARN_AHEAD: SignedDuration = SignedDuration::from_mins(20);
+
+/// How many more new and review cards today's limits allow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DayLimits {
+    pub new_left: usize,
+    pub reviews_left: usize,
+}
+
+/// The three counts shown as New + Learning + Review.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DueCounts {
+    pub new: usize,
+    pub learning: usize,
+    pub review: usize,
+}
+
+impl DueCounts {
+    pub fn total(&self) -> usize {
+        self.new + self.learning + self.review
+    }
+}
+
+/// The day's queue, as indices into the card slice it was built from (pack order).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DayQueue {
+    /// Learning and relearning cards due this study day, earliest first.
+    pub learning: Vec<(usize, Timestamp)>,
+    /// Review cards due this study day in the order they will be shown, already cut to the
+    /// review limit.
+    pub review: Vec<usize>,
+    /// New cards in pack order, already cut to the new-card limit.
+    pub new: Vec<usize>,
+    /// Earliest due moment of any card not in today's queue (for "next card due …").
+    pub next_due_later: Option<Timestamp>,
+}
+
+impl DayQueue {
+    /// Builds the queue at `now`. `cards[i]` is the scheduling state of the pack's i-th card, or
+    /// `None` if it was never answered; cards no longer in the pack are simply not passed in.
+    pub fn build(
+        scheduler: &Scheduler,
+        cards: &[Option<CardState>],
+        now: Timestamp,
+        day: &StudyDay,
+        limits: DayLimits,
+    ) -> Self {
+        let end = day.end_of(day.day_of(now));
+        let mut learning = Vec::new();
+        let mut review = Vec::new();
+        let mut new = Vec::new();
+        let mut next_due_later: Option<Timestamp> = None;
+        let retention = scheduler.config().desired_retention;
+        for (i, card) in cards.iter().enumerate() {
+            match card {
+                None => {
+                    if new.len() < limits.new_left {
+                        new.push(i);
+                    }
+                }
+                Some(c) if c.state == State::New => {
+                    if new.len() < limits.new_left {
+                        new.push(i);
+                    }
+                }
+                Some(c) => {
+                    if c.due >= end {
+                        next_due_later = Some(next_due_later.map_or(c.due, |t| t.min(c.due)));
+                    } else if c.state == State::Review {
+                        let relative = scheduler.retrievability(c, now) / retention;
+                        review.push((i, relative, c.due));
+                    } else {
+                        learning.push((i, c.due));
+                    }
+                }
+            }
+        }
+        learning.sort_by_key(|&(i, due)| (due, i));
+        review.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.2.cmp(&b.2)).then(a.0.cmp(&b.0)));
+        // Reviews beyond today's limit wait for tomorrow.
+        review.truncate(limits.reviews_left);
+        Self {
+            learning,
+            review: review.into_iter().map(|(i, _, _)| i).collect(),
+            new,
+            next_due_later,
+        }
+    }
+
+    /// New + Learning + Review.
+    pub fn counts(&self) -> DueCounts {
+        DueCounts {
+            new: self.new.len(),
+            learning: self.learning.len(),
+            review: self.review.len(),
+        }
+    }
+
+    /// The card to show at `now`, if any.
+    pub fn next(&self, now: Timestamp) -> Option<usize> {
+        let first_learning = self.learning.first();
+        if let Some(&(i, due)) = first_learning
+            && due <= now
+        {
+            return Some(i);
+        }
+        if let Some(&i) = self.review.first().or(self.new.first()) {
+            return Some(i);
+        }
+        let ahead = now.checked_add(LEARN_AHEAD).unwrap_or(now);
+        first_learning
+            .filter(|&&(_, due)| due <= ahead)
+            .map(|&(i, _)| i)
+    }
+
+    /// When the next card becomes available, if nothing is available at `now`.
+    pub fn next_due(&self) -> Option<Timestamp> {
+        let learning = self.learning.first().map(|&(_, due)| due);
+        match (learning, self.next_due_later) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::srs::scheduler::{Memory, SchedulerConfig};
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().expect("timestamp")
+    }
+
+    fn review_card(due: &str, last: &str, stability: f64) -> Option<CardState> {
+        Some(CardState {
+            state: State::Review,
+            step: None,
+            memory: Some(Memory {
+                stability,
+                difficulty: 5.0,
+            }),
+            due: ts(due),
+            last_review: Some(ts(last)),
+        })
+    }
+
+    #[test]
+    fn learning_first_then_most_forgotten_reviews_then_new_in_pack_order() {
+        let s = Scheduler::new(SchedulerConfig::default()).expect("scheduler");
+        let now = ts("2024-05-10T10:00:00Z");
+        let cards = vec![
+            None,
+            review_card("2024-05-09T10:00:00Z", "2024-05-01T10:00:00Z", 8.0),
+            review_card("2024-05-02T10:00:00Z", "2024-04-01T10:00:00Z", 30.0),
+            Some(CardState {
+                state: State::Learning,
+                step: Some(1),
+                memory: Some(Memory {
+                    stability: 2.0,
+                    difficulty: 5.0,
+                }),
+                due: ts("2024-05-10T09:55:00Z"),
+                last_review: Some(ts("2024-05-10T09:45:00Z")),
+            }),
+            None,
+            review_card("2024-06-10T10:00:00Z", "2024-05-01T10:00:00Z", 40.0),
+            None,
+        ];
+        let limits = DayLimits {
+            new_left: 2,
+            reviews_left: 10,
+        };
+        let q = DayQueue::build(&s, &cards, now, &StudyDay::utc(), limits);
+        assert_eq!(q.next(now), Some(3));
+        // Card 2: 39 days at S=30 is more forgotten than card 1: 9 days at S=8.
+        assert_eq!(q.review, vec![2, 1]);
+        assert_eq!(q.new, vec![0, 4]);
+        assert_eq!(
+            q.counts(),
+            DueCounts {
+                new: 2,
+                learning: 1,
+                review: 2
+            }
+        );
+        assert_eq!(q.next_due_later, Some(ts("2024-06-10T10:00:00Z")));
+
+        let limited = DayQueue::build(
+            &s,
+            &cards,
+            now,
+            &StudyDay::utc(),
+            DayLimits {
+                new_left: 0,
+                reviews_left: 1,
+            },
+        );
+        assert_eq!(limited.review, vec![2]);
+        assert!(limited.new.is_empty());
+    }
+
+    #[test]
+    fn learning_card_not_yet_due_waits_unless_nothing_else() {
+        let s = Scheduler::new(SchedulerConfig::default()).expect("scheduler");
+        let now = ts("2024-05-10T10:00:00Z");
+        let cards = vec![Some(CardState {
+            state: State::Learning,
+            step: Some(1),
+            memory: Some(Memory {
+                stability: 2.0,
+                difficulty: 5.0,
+            }),
+            due: ts("2024-05-10T10:09:00Z"),
+            last_review: Some(now),
+        })];
+        let limits = DayLimits {
+            new_left: 5,
+            reviews_left: 5,
+        };
+        let q = DayQueue::build(&s, &cards, now, &StudyDay::utc(), limits);
+        assert_eq!(q.next(now), Some(0), "learn ahead when nothing else is due");
+        let later = DayQueue::build(&s, &cards, now, &StudyDay::utc(), limits);
+        let early = ts("2024-05-10T09:00:00Z");
+        assert_eq!(later.next(early), None);
+        assert_eq!(later.next_due(), Some(ts("2024-05-10T10:09:00Z")));
+    }
+}
