@@ -30,9 +30,7 @@ impl DashboardScreen {
                         .iter()
                         .find(|n| !state.is_note_read(&n.topic));
                     match next {
-                        Some(note)
-                            if ui.button(format!("Read next: {}", note.title)).clicked() =>
-                        {
+                        Some(note) if ui.button(format!("Read next: {}", note.title)).clicked() => {
                             cmds.push(Command::OpenSection(crate::content::SectionRef {
                                 topic: note.topic.clone(),
                                 anchor: String::new(),
