@@ -2,6 +2,7 @@
 //! clock, and the operations a screen may ask for. Each operation writes the store before it
 //! returns, so whatever the learner did is on disk before the next frame.
 
+pub mod review;
 pub mod watch;
 
 use std::collections::HashSet;
@@ -32,12 +33,17 @@ pub struct AppState {
     /// Banners not yet dismissed.
     pub notices: Vec<Notice>,
     notes_read: HashSet<String>,
+    /// Spaced-repetition state (see `app::review`).
+    pub reviews: review::Reviews,
 }
 
 impl AppState {
     pub fn new(pack: Arc<Pack>, store: Store, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
         let notes_read = store.notes_read(&pack.meta.id)?;
+        let tz = jiff::tz::TimeZone::system();
+        let reviews = review::Reviews::load(&store, &pack.meta.id, &pack.cards, tz)?;
         Ok(Self {
+            reviews,
             pack,
             store,
             clock,
@@ -109,5 +115,6 @@ impl AppState {
             Err(e) => self.report("read progress for the reloaded pack", &e),
         }
         self.pack = pack;
+        self.reload_reviews();
     }
 }

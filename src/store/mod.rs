@@ -5,6 +5,7 @@
 
 mod migrations;
 mod notes;
+mod reviews;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -1,0 +1,469 @@
+//! The review service: the learner's cards' scheduling states in memory, today's limits, the
+//! queue, answering (written to the store before returning), undo, settings, exam readiness and
+//! statistics. Screens call these `AppState` methods; nothing here draws.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+use jiff::{SignedDuration, Timestamp};
+
+use crate::content::Card;
+use crate::srs::exam::{self, Readiness};
+use crate::srs::stats;
+use crate::srs::{
+    CardState, DayLimits, DayQueue, DueCounts, LogEntry, Outcome, Rating, Scheduler, SrsError,
+    SrsSettings, State, StudyDay,
+};
+use crate::store::{Store, StoreError};
+
+use super::AppState;
+
+/// Time on one card beyond which the learner was surely away: durations are capped here so
+/// statistics and future parameter fitting are not skewed by a coffee break.
+pub const MAX_ANSWER_DURATION: SignedDuration = SignedDuration::from_mins(5);
+
+/// Days the Progress screen looks forward and back.
+pub const STATS_DAYS: usize = 30;
+
+/// Why an answer or a settings change could not be applied.
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Srs(#[from] SrsError),
+    #[error("the card {0} is no longer in the pack")]
+    UnknownCard(String),
+}
+
+/// Something to take back with undo.
+#[derive(Clone, Debug)]
+struct Undo {
+    card_id: String,
+    previous: Option<CardState>,
+    log_id: i64,
+    state_before: State,
+}
+
+/// The numbers the Progress screen draws.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReviewStats {
+    /// Cards coming due on each of the next [`STATS_DAYS`] study days (0 = today, with overdue).
+    pub forecast: Vec<usize>,
+    /// Answers per study day over the last [`STATS_DAYS`] days, oldest first, as
+    /// (new, learning, review).
+    pub per_day: Vec<[usize; 3]>,
+    /// The study days of `per_day`.
+    pub days: Vec<Date>,
+    /// True retention over the last [`STATS_DAYS`] days: (share recalled, review answers).
+    pub retention: Option<(f64, usize)>,
+    /// Cards by state: new (never seen), learning (incl. relearning), review.
+    pub by_state: [usize; 3],
+}
+
+/// In-memory scheduling state, kept in step with the store.
+pub struct Reviews {
+    settings: SrsSettings,
+    scheduler: Scheduler,
+    day: StudyDay,
+    /// `cards[i]` belongs to `pack.cards[i]`; `None` until first answered.
+    cards: Vec<Option<CardState>>,
+    index: HashMap<String, usize>,
+    /// The study day `new_today` and `reviews_today` count, and the counts.
+    counted_day: Option<Date>,
+    new_today: usize,
+    reviews_today: usize,
+    undo: Vec<Undo>,
+    /// Bumped on every change, so cached derived values know when to recompute.
+    generation: u64,
+    readiness_cache: Option<(u64, Date, Option<(Readiness, Readiness)>)>,
+    stats_cache: Option<(u64, Date, ReviewStats)>,
+}
+
+impl Reviews {
+    /// Loads settings and card states for `cards` (the pack's cards, in pack order) from `store`,
+    /// counting study days in `tz`.
+    pub fn load(
+        store: &Store,
+        pack_id: &str,
+        cards: &[Card],
+        tz: jiff::tz::TimeZone,
+    ) -> Result<Self, StoreError> {
+        let settings = store.srs_settings()?;
+        let scheduler = Scheduler::new(settings.scheduler_config())
+            .expect("FSRS-6 default parameters are valid");
+        let day = StudyDay::new(tz, settings.day_start_hour);
+        let mut r = Self {
+            settings,
+            scheduler,
+            day,
+            cards: Vec::new(),
+            index: HashMap::new(),
+            counted_day: None,
+            new_today: 0,
+            reviews_today: 0,
+            undo: Vec::new(),
+            generation: 0,
+            readiness_cache: None,
+            stats_cache: None,
+        };
+        r.align(store, pack_id, cards)?;
+        Ok(r)
+    }
+
+    /// Re-reads card states for a (possibly changed) list of cards. Cards removed from the pack
+    /// keep their history in the store but leave the queue.
+    fn align(&mut self, store: &Store, pack_id: &str, cards: &[Card]) -> Result<(), StoreError> {
+        let mut states = store.card_states(pack_id)?;
+        self.cards = cards.iter().map(|c| states.remove(&c.id)).collect();
+        self.index = cards
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i))
+            .collect();
+        self.undo.clear();
+        self.counted_day = None;
+        self.generation += 1;
+        Ok(())
+    }
+
+    pub fn settings(&self) -> &SrsSettings {
+        &self.settings
+    }
+
+    pub fn scheduler(&self) -> &Scheduler {
+        &self.scheduler
+    }
+
+    pub fn study_day(&self) -> &StudyDay {
+        &self.day
+    }
+
+    /// Scheduling state of each pack card, in pack order.
+    pub fn card_states(&self) -> &[Option<CardState>] {
+        &self.cards
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    fn unseen(&self) -> usize {
+        self.cards
+            .iter()
+            .filter(|c| c.as_ref().is_none_or(|c| c.state == State::New))
+            .count()
+    }
+
+    /// New cards allowed today in total: the setting, or the exam pace.
+    pub fn new_cards_today_target(&self, today: Date) -> usize {
+        match &self.settings.exam {
+            Some(e) => exam::new_cards_pace(e, today, self.unseen(), self.new_today),
+            None => self.settings.new_per_day as usize,
+        }
+    }
+
+    fn limits(&self, today: Date) -> DayLimits {
+        DayLimits {
+            new_left: self
+                .new_cards_today_target(today)
+                .saturating_sub(self.new_today),
+            reviews_left: (self.settings.max_reviews_per_day as usize)
+                .saturating_sub(self.reviews_today),
+        }
+    }
+
+    fn cap(&self, now: Timestamp) -> Option<u32> {
+        let today = self.day.day_of(now);
+        self.settings
+            .exam
+            .as_ref()
+            .and_then(|e| exam::interval_cap(e, today))
+    }
+
+    /// Re-counts today's limits from the store when the study day has changed.
+    fn roll_day(
+        &mut self,
+        store: &Store,
+        pack_id: &str,
+        now: Timestamp,
+    ) -> Result<Date, ReviewError> {
+        let today = self.day.day_of(now);
+        if self.counted_day != Some(today) {
+            let (new, reviews) =
+                store.answers_counted_against_limits(pack_id, self.day.start_of(today))?;
+            self.new_today = new;
+            self.reviews_today = reviews;
+            self.counted_day = Some(today);
+        }
+        Ok(today)
+    }
+
+    /// Today's queue at `now`.
+    pub fn queue(&self, now: Timestamp) -> DayQueue {
+        let today = self.day.day_of(now);
+        DayQueue::build(
+            &self.scheduler,
+            &self.cards,
+            now,
+            &self.day,
+            self.limits(today),
+        )
+    }
+}
+
+/// A card ready to show: its pack index, and what each button would do.
+#[derive(Clone, Debug)]
+pub struct DueCard {
+    pub index: usize,
+    pub state: State,
+    pub previews: [Outcome; 4],
+}
+
+impl AppState {
+    fn reviews_day(&mut self) -> Option<Date> {
+        let now = self.clock.now();
+        let pack_id = self.pack.meta.id.clone();
+        match self.reviews.roll_day(&self.store, &pack_id, now) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.notify(
+                    super::NoticeLevel::Error,
+                    format!("Could not read today's reviews: {e}"),
+                );
+                None
+            }
+        }
+    }
+
+    /// New + Learning + Review due today.
+    pub fn due_counts(&mut self) -> DueCounts {
+        self.reviews_day();
+        self.reviews.queue(self.clock.now()).counts()
+    }
+
+    /// Today's queue as it stands now.
+    pub fn review_queue(&mut self) -> DayQueue {
+        self.reviews_day();
+        self.reviews.queue(self.clock.now())
+    }
+
+    /// The card to review next, with its button previews; `None` when nothing is due.
+    pub fn next_due_card(&mut self) -> Option<DueCard> {
+        let now = self.clock.now();
+        let index = self.review_queue().next(now)?;
+        self.due_card(index)
+    }
+
+    /// Button previews for pack card `index` at the current time.
+    pub fn due_card(&mut self, index: usize) -> Option<DueCard> {
+        let now = self.clock.now();
+        let card = match self.reviews.cards.get(index)? {
+            Some(c) => c.clone(),
+            None => CardState::new_card(now),
+        };
+        let cap = self.reviews.cap(now);
+        match self.reviews.scheduler.preview_capped(&card, now, cap) {
+            Ok(previews) => Some(DueCard {
+                index,
+                state: card.state,
+                previews,
+            }),
+            Err(e) => {
+                self.notify(
+                    super::NoticeLevel::Error,
+                    format!("Could not schedule a card: {e}"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Answers pack card `index` with `rating` after `spent` on it. The card's new state and the
+    /// log row are on disk (one transaction) before this returns.
+    pub fn answer_card(
+        &mut self,
+        index: usize,
+        rating: Rating,
+        spent: SignedDuration,
+    ) -> Result<Outcome, ReviewError> {
+        let now = self.clock.now();
+        let pack_id = self.pack.meta.id.clone();
+        let card_id = self
+            .pack
+            .cards
+            .get(index)
+            .map(|c| c.id.clone())
+            .ok_or_else(|| ReviewError::UnknownCard(format!("#{index}")))?;
+        self.reviews.roll_day(&self.store, &pack_id, now)?;
+        let previous = self.reviews.cards.get(index).cloned().flatten();
+        let before = previous.clone().unwrap_or_else(|| CardState::new_card(now));
+        let cap = self.reviews.cap(now);
+        let outcome = self
+            .reviews
+            .scheduler
+            .review_capped(&before, rating, now, cap)?;
+        let memory = outcome.card.memory.ok_or(SrsError::TimeOutOfRange)?;
+        let entry = LogEntry {
+            card_id: card_id.clone(),
+            reviewed_at: now,
+            rating,
+            elapsed_days: outcome.elapsed_days,
+            state_before: before.state,
+            state_after: outcome.card.state,
+            stability: memory.stability,
+            difficulty: memory.difficulty,
+            due_after: outcome.card.due,
+            duration_ms: spent
+                .clamp(SignedDuration::ZERO, MAX_ANSWER_DURATION)
+                .as_millis() as i64,
+        };
+        let log_id = self.store.record_answer(&pack_id, &outcome.card, &entry)?;
+        // Only now that it is on disk does memory move on.
+        if let Some(slot) = self.reviews.cards.get_mut(index) {
+            *slot = Some(outcome.card.clone());
+        }
+        match before.state {
+            State::New => self.reviews.new_today += 1,
+            State::Review => self.reviews.reviews_today += 1,
+            _ => {}
+        }
+        self.reviews.undo.push(Undo {
+            card_id,
+            previous,
+            log_id,
+            state_before: before.state,
+        });
+        self.reviews.generation += 1;
+        Ok(outcome)
+    }
+
+    /// Takes back the last answer: the card's state is restored and its log row removed.
+    /// Returns the pack index of the card, to show it again.
+    pub fn undo_answer(&mut self) -> Result<Option<usize>, ReviewError> {
+        let Some(u) = self.reviews.undo.last().cloned() else {
+            return Ok(None);
+        };
+        let pack_id = self.pack.meta.id.clone();
+        self.store
+            .undo_answer(&pack_id, &u.card_id, u.log_id, u.previous.as_ref())?;
+        self.reviews.undo.pop();
+        let index = self.reviews.index.get(&u.card_id).copied();
+        if let Some(slot) = index.and_then(|i| self.reviews.cards.get_mut(i)) {
+            *slot = u.previous;
+        }
+        match u.state_before {
+            State::New => self.reviews.new_today = self.reviews.new_today.saturating_sub(1),
+            State::Review => {
+                self.reviews.reviews_today = self.reviews.reviews_today.saturating_sub(1);
+            }
+            _ => {}
+        }
+        self.reviews.generation += 1;
+        Ok(index)
+    }
+
+    /// Saves new SRS settings; they apply to the very next card.
+    pub fn set_srs_settings(&mut self, settings: SrsSettings) -> Result<(), ReviewError> {
+        let scheduler = Scheduler::new(settings.scheduler_config())?;
+        self.store.set_srs_settings(&settings)?;
+        let tz = self.reviews.day.time_zone().clone();
+        self.reviews.day = StudyDay::new(tz, settings.day_start_hour);
+        self.reviews.settings = settings;
+        self.reviews.scheduler = scheduler;
+        self.reviews.counted_day = None;
+        self.reviews.generation += 1;
+        Ok(())
+    }
+
+    /// Counts study days in `tz` instead of the system time zone (tests, or a learner abroad).
+    pub fn set_review_time_zone(&mut self, tz: jiff::tz::TimeZone) {
+        self.reviews.day = StudyDay::new(tz, self.reviews.settings.day_start_hour);
+        self.reviews.counted_day = None;
+        self.reviews.generation += 1;
+    }
+
+    /// Re-reads card states after the pack changed (live preview).
+    pub fn reload_reviews(&mut self) {
+        let pack_id = self.pack.meta.id.clone();
+        let pack = self.pack.clone();
+        if let Err(e) = self.reviews.align(&self.store, &pack_id, &pack.cards) {
+            self.notify(
+                super::NoticeLevel::Error,
+                format!("Could not read review progress for the reloaded pack: {e}"),
+            );
+        }
+    }
+
+    /// With an exam date: predicted recall on exam day if the learner stops now / keeps today's
+    /// pace, and the same on the plan's pace. Cached until something changes.
+    pub fn exam_readiness(&mut self) -> Option<(Readiness, Readiness)> {
+        let today = self.reviews_day()?;
+        let r = &self.reviews;
+        if let Some((generation, day, value)) = &r.readiness_cache
+            && *generation == r.generation
+            && *day == today
+        {
+            return *value;
+        }
+        let now = self.clock.now();
+        let value = r.settings.exam.map(|e| {
+            let todays = exam::readiness(&r.scheduler, &r.cards, now, &r.day, &e, r.new_today);
+            let plan_pace = exam::new_cards_pace(&e, today, r.unseen(), r.new_today);
+            let plan = exam::readiness(&r.scheduler, &r.cards, now, &r.day, &e, plan_pace);
+            (todays, plan)
+        });
+        self.reviews.readiness_cache = Some((self.reviews.generation, today, value));
+        value
+    }
+
+    /// New cards introduced today.
+    pub fn new_cards_introduced_today(&mut self) -> usize {
+        self.reviews_day();
+        self.reviews.new_today
+    }
+
+    /// Forecast, reviews per day and retention for the Progress screen. Cached until something
+    /// changes.
+    pub fn review_stats(&mut self) -> Option<ReviewStats> {
+        let today = self.reviews_day()?;
+        if let Some((generation, day, value)) = &self.reviews.stats_cache
+            && *generation == self.reviews.generation
+            && *day == today
+        {
+            return Some(value.clone());
+        }
+        let now = self.clock.now();
+        let r = &self.reviews;
+        let since = today
+            .checked_sub(jiff::Span::new().days(STATS_DAYS as i64 - 1))
+            .map(|d| r.day.start_of(d))
+            .unwrap_or(now);
+        let log = match self.store.answers_since(&self.pack.meta.id, since) {
+            Ok(log) => log,
+            Err(e) => {
+                self.report("read the review history", &e);
+                return None;
+            }
+        };
+        let r = &self.reviews;
+        let mut by_state = [0; 3];
+        for c in &r.cards {
+            let i = match c.as_ref().map(|c| c.state) {
+                None | Some(State::New) => 0,
+                Some(State::Learning | State::Relearning) => 1,
+                Some(State::Review) => 2,
+            };
+            by_state[i] += 1;
+        }
+        let value = ReviewStats {
+            forecast: stats::forecast(&r.cards, now, &r.day, STATS_DAYS),
+            per_day: stats::reviews_per_day(&log, now, &r.day, STATS_DAYS),
+            days: stats::day_labels(now, &r.day, STATS_DAYS),
+            retention: stats::retention(&log),
+            by_state,
+        };
+        self.reviews.stats_cache = Some((self.reviews.generation, today, value.clone()));
+        Some(value)
+    }
+}

@@ -1,0 +1,338 @@
+//! Spaced-repetition progress: card scheduling states, the review log, and the SRS settings.
+//!
+//! Every answer is written as one transaction (card state + log row), so a crash never leaves a
+//! card whose state and history disagree.
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use rusqlite::{OptionalExtension, Row, params};
+
+use crate::srs::settings::{ExamSettings, SrsSettings, clamp_retention, format_steps, parse_steps};
+use crate::srs::{CardState, LogEntry, Memory, Rating, State};
+
+use super::{Store, StoreError};
+
+const KEY_RETENTION: &str = "srs.desired_retention";
+const KEY_NEW: &str = "srs.new_per_day";
+const KEY_MAX_REVIEWS: &str = "srs.max_reviews_per_day";
+const KEY_LEARNING: &str = "srs.learning_steps";
+const KEY_RELEARNING: &str = "srs.relearning_steps";
+const KEY_DAY_START: &str = "srs.day_start_hour";
+const KEY_EXAM_DATE: &str = "srs.exam_date";
+const KEY_EXAM_BUFFER: &str = "srs.exam_buffer_days";
+
+fn ts(ms: i64) -> rusqlite::Result<Timestamp> {
+    Timestamp::from_millisecond(ms).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Integer, Box::new(e))
+    })
+}
+
+fn bad(what: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        0,
+        rusqlite::types::Type::Integer,
+        format!("invalid {what} in the progress database").into(),
+    )
+}
+
+fn state_of(n: i64) -> rusqlite::Result<State> {
+    u8::try_from(n)
+        .ok()
+        .and_then(State::from_number)
+        .ok_or_else(|| bad("card state"))
+}
+
+fn card_from_row(r: &Row<'_>, first: usize) -> rusqlite::Result<CardState> {
+    let state = state_of(r.get(first)?)?;
+    let step: Option<i64> = r.get(first + 1)?;
+    let s: Option<f64> = r.get(first + 2)?;
+    let d: Option<f64> = r.get(first + 3)?;
+    let last: Option<i64> = r.get(first + 5)?;
+    Ok(CardState {
+        state,
+        step: step.and_then(|s| u32::try_from(s).ok()),
+        memory: match (s, d) {
+            (Some(stability), Some(difficulty)) => Some(Memory {
+                stability,
+                difficulty,
+            }),
+            _ => None,
+        },
+        due: ts(r.get(first + 4)?)?,
+        last_review: last.map(ts).transpose()?,
+    })
+}
+
+fn log_from_row(r: &Row<'_>) -> rusqlite::Result<LogEntry> {
+    let rating: i64 = r.get(2)?;
+    let elapsed: Option<i64> = r.get(3)?;
+    Ok(LogEntry {
+        card_id: r.get(0)?,
+        reviewed_at: ts(r.get(1)?)?,
+        rating: u8::try_from(rating)
+            .ok()
+            .and_then(Rating::from_number)
+            .ok_or_else(|| bad("rating"))?,
+        elapsed_days: elapsed.and_then(|e| u32::try_from(e).ok()),
+        state_before: state_of(r.get(4)?)?,
+        state_after: state_of(r.get(5)?)?,
+        stability: r.get(6)?,
+        difficulty: r.get(7)?,
+        due_after: ts(r.get(8)?)?,
+        duration_ms: r.get(9)?,
+    })
+}
+
+fn upsert_card(
+    conn: &rusqlite::Connection,
+    pack: &str,
+    card_id: &str,
+    c: &CardState,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO srs_card (pack_id, card_id, state, step, stability, difficulty, due_ms, last_review_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (pack_id, card_id) DO UPDATE SET state = excluded.state, step = excluded.step,
+           stability = excluded.stability, difficulty = excluded.difficulty,
+           due_ms = excluded.due_ms, last_review_ms = excluded.last_review_ms",
+    )?
+    .execute(params![
+        pack,
+        card_id,
+        i64::from(c.state.number()),
+        c.step.map(i64::from),
+        c.memory.map(|m| m.stability),
+        c.memory.map(|m| m.difficulty),
+        c.due.as_millisecond(),
+        c.last_review.map(|t| t.as_millisecond()),
+    ])?;
+    Ok(())
+}
+
+fn insert_log(conn: &rusqlite::Connection, pack: &str, e: &LogEntry) -> rusqlite::Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO review_log (pack_id, card_id, reviewed_ms, rating, elapsed_days, state_before,
+           state_after, stability, difficulty, due_after_ms, duration_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        pack,
+        e.card_id,
+        e.reviewed_at.as_millisecond(),
+        i64::from(e.rating.number()),
+        e.elapsed_days.map(i64::from),
+        i64::from(e.state_before.number()),
+        i64::from(e.state_after.number()),
+        e.stability,
+        e.difficulty,
+        e.due_after.as_millisecond(),
+        e.duration_ms,
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+impl Store {
+    /// Scheduling state of every answered card of `pack`, by card id. Cards since removed from
+    /// the pack are included; the caller keeps only those still in it.
+    pub fn card_states(&self, pack: &str) -> Result<HashMap<String, CardState>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT card_id, state, step, stability, difficulty, due_ms, last_review_ms
+             FROM srs_card WHERE pack_id = ?1",
+        )?;
+        let rows = stmt.query_map([pack], |r| {
+            Ok((r.get::<_, String>(0)?, card_from_row(r, 1)?))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Writes one answer — the card's new state and its log row — in one transaction, and
+    /// returns the log row's id (for undo).
+    pub fn record_answer(
+        &mut self,
+        pack: &str,
+        card: &CardState,
+        entry: &LogEntry,
+    ) -> Result<i64, StoreError> {
+        let tx = self.conn_mut().transaction()?;
+        upsert_card(&tx, pack, &entry.card_id, card)?;
+        let id = insert_log(&tx, pack, entry)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Takes back an answer: removes log row `log_id` and puts the card back as it was
+    /// (`previous = None` for a card that was new), in one transaction.
+    pub fn undo_answer(
+        &mut self,
+        pack: &str,
+        card_id: &str,
+        log_id: i64,
+        previous: Option<&CardState>,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn_mut().transaction()?;
+        tx.execute(
+            "DELETE FROM review_log WHERE id = ?1 AND pack_id = ?2",
+            params![log_id, pack],
+        )?;
+        match previous {
+            Some(c) => upsert_card(&tx, pack, card_id, c)?,
+            None => {
+                tx.execute(
+                    "DELETE FROM srs_card WHERE pack_id = ?1 AND card_id = ?2",
+                    params![pack, card_id],
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Bulk import of card states and history in one transaction (benchmarks, future imports).
+    pub fn import_reviews(
+        &mut self,
+        pack: &str,
+        cards: &[(String, CardState)],
+        log: &[LogEntry],
+    ) -> Result<(), StoreError> {
+        let tx = self.conn_mut().transaction()?;
+        for (id, c) in cards {
+            upsert_card(&tx, pack, id, c)?;
+        }
+        for e in log {
+            insert_log(&tx, pack, e)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Answers given since `since`, oldest first.
+    pub fn answers_since(&self, pack: &str, since: Timestamp) -> Result<Vec<LogEntry>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT card_id, reviewed_ms, rating, elapsed_days, state_before, state_after,
+                    stability, difficulty, due_after_ms, duration_ms
+             FROM review_log WHERE pack_id = ?1 AND reviewed_ms >= ?2 ORDER BY reviewed_ms, id",
+        )?;
+        let rows = stmt.query_map(params![pack, since.as_millisecond()], log_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every answer to one card, oldest first.
+    pub fn answers_for_card(&self, pack: &str, card_id: &str) -> Result<Vec<LogEntry>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT card_id, reviewed_ms, rating, elapsed_days, state_before, state_after,
+                    stability, difficulty, due_after_ms, duration_ms
+             FROM review_log WHERE pack_id = ?1 AND card_id = ?2 ORDER BY reviewed_ms, id",
+        )?;
+        let rows = stmt.query_map(params![pack, card_id], log_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// (new cards introduced, review-state answers) since `since`: what today's limits count.
+    pub fn answers_counted_against_limits(
+        &self,
+        pack: &str,
+        since: Timestamp,
+    ) -> Result<(usize, usize), StoreError> {
+        let (new, review): (i64, i64) = self.conn().query_row(
+            "SELECT COALESCE(SUM(state_before = 0), 0), COALESCE(SUM(state_before = 2), 0)
+             FROM review_log WHERE pack_id = ?1 AND reviewed_ms >= ?2",
+            params![pack, since.as_millisecond()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((
+            usize::try_from(new).unwrap_or(0),
+            usize::try_from(review).unwrap_or(0),
+        ))
+    }
+
+    /// Total rows in the review log of `pack`.
+    pub fn review_log_len(&self, pack: &str) -> Result<usize, StoreError> {
+        let n: i64 = self.conn().query_row(
+            "SELECT COUNT(*) FROM review_log WHERE pack_id = ?1",
+            [pack],
+            |r| r.get(0),
+        )?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// The learner's SRS settings; defaults for anything unset or unreadable.
+    pub fn srs_settings(&self) -> Result<SrsSettings, StoreError> {
+        let mut s = SrsSettings::default();
+        let get = |key: &str| self.get_setting(key);
+        if let Some(v) = get(KEY_RETENTION)?.and_then(|v| v.parse::<f64>().ok()) {
+            s.desired_retention = clamp_retention(v);
+        }
+        if let Some(v) = get(KEY_NEW)?.and_then(|v| v.parse().ok()) {
+            s.new_per_day = v;
+        }
+        if let Some(v) = get(KEY_MAX_REVIEWS)?.and_then(|v| v.parse().ok()) {
+            s.max_reviews_per_day = v;
+        }
+        if let Some(v) = get(KEY_LEARNING)?.and_then(|v| parse_steps(&v).ok()) {
+            s.learning_steps = v;
+        }
+        if let Some(v) = get(KEY_RELEARNING)?.and_then(|v| parse_steps(&v).ok()) {
+            s.relearning_steps = v;
+        }
+        if let Some(v) = get(KEY_DAY_START)?.and_then(|v| v.parse::<u8>().ok()) {
+            s.day_start_hour = v.min(23);
+        }
+        let buffer = get(KEY_EXAM_BUFFER)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(crate::srs::settings::DEFAULT_EXAM_BUFFER_DAYS);
+        s.exam = get(KEY_EXAM_DATE)?
+            .and_then(|v| v.parse::<Date>().ok())
+            .map(|date| ExamSettings {
+                date,
+                buffer_days: buffer,
+            });
+        Ok(s)
+    }
+
+    /// Saves every SRS setting in one transaction.
+    pub fn set_srs_settings(&mut self, s: &SrsSettings) -> Result<(), StoreError> {
+        let tx = self.conn_mut().transaction()?;
+        let exam_date = s.exam.map(|e| e.date.to_string()).unwrap_or_default();
+        let buffer = s
+            .exam
+            .map_or(crate::srs::settings::DEFAULT_EXAM_BUFFER_DAYS, |e| {
+                e.buffer_days
+            });
+        for (key, value) in [
+            (
+                KEY_RETENTION,
+                format!("{:.2}", clamp_retention(s.desired_retention)),
+            ),
+            (KEY_NEW, s.new_per_day.to_string()),
+            (KEY_MAX_REVIEWS, s.max_reviews_per_day.to_string()),
+            (KEY_LEARNING, format_steps(&s.learning_steps)),
+            (KEY_RELEARNING, format_steps(&s.relearning_steps)),
+            (KEY_DAY_START, s.day_start_hour.to_string()),
+            (KEY_EXAM_DATE, exam_date),
+            (KEY_EXAM_BUFFER, buffer.to_string()),
+        ] {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, value.as_str()],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Whether a card of `pack` has any history (cheap check for tests and tools).
+    pub fn has_card_state(&self, pack: &str, card_id: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT 1 FROM srs_card WHERE pack_id = ?1 AND card_id = ?2",
+                [pack, card_id],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+}
