@@ -20,6 +20,7 @@ impl DashboardScreen {
             ui.add_space(theme::GAP);
 
             ui.horizontal_wrapped(|ui| {
+                super::review::dashboard_tile(ui, state, cmds); // spaced repetition (ui::review)
                 let (read, total) = state.notes_read_count();
                 widgets::tile(ui, "Reading", |ui| {
                     ui.label(theme::big_number(format!("{read} of {total}")));
