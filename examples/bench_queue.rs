@@ -173,6 +173,5 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             c.new, c.learning, c.review
         );
     }
-    let _ = State::Review;
     Ok(())
 }

@@ -76,7 +76,7 @@ pub struct Reviews {
     undo: Vec<Undo>,
     /// Bumped on every change, so cached derived values know when to recompute.
     generation: u64,
-    readiness_cache: Option<(u64, Date, Option<(Readiness, Readiness)>)>,
+    readiness_cache: Option<(u64, Date, Option<ExamOutlook>)>,
     stats_cache: Option<(u64, Date, ReviewStats)>,
 }
 
@@ -211,6 +211,9 @@ impl Reviews {
         )
     }
 }
+
+/// Exam-day readiness at today's pace and on the plan's pace.
+pub type ExamOutlook = (Readiness, Readiness);
 
 /// A card ready to show: its pack index, and what each button would do.
 #[derive(Clone, Debug)]
@@ -397,7 +400,7 @@ impl AppState {
 
     /// With an exam date: predicted recall on exam day if the learner stops now / keeps today's
     /// pace, and the same on the plan's pace. Cached until something changes.
-    pub fn exam_readiness(&mut self) -> Option<(Readiness, Readiness)> {
+    pub fn exam_readiness(&mut self) -> Option<ExamOutlook> {
         let today = self.reviews_day()?;
         let r = &self.reviews;
         if let Some((generation, day, value)) = &r.readiness_cache
