@@ -156,6 +156,9 @@ impl ReviewScreen {
                     .inner_margin(theme::GAP)
                     .show(ui, |ui| {
                         ui.set_width(ui.available_width());
+                        ui.style_mut()
+                            .text_styles
+                            .insert(egui::TextStyle::Body, egui::FontId::proportional(17.0));
                         CommonMarkViewer::new().show(ui, &mut self.cache, &card.front);
                         if revealed {
                             ui.separator();
@@ -316,48 +319,52 @@ pub fn dashboard_tile(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Co
     let readiness = state.exam_readiness();
     let exam = state.reviews.settings().exam;
     let introduced = state.new_cards_introduced_today();
+    // The tile lays out in its parent's direction (a wrapping row): stack this one's lines.
     super::widgets::tile(ui, "Flashcards due today", |ui| {
-        ui.label(theme::big_number(counts.total().to_string()));
-        ui.horizontal(|ui| counts_label(ui, counts.new, counts.learning, counts.review));
-        let label = if counts.total() > 0 {
-            "Review now (R)"
-        } else {
-            "Nothing due: open Review (R)"
-        };
-        if ui.button(label).clicked() {
-            cmds.push(Command::Go(Screen::Review));
-        }
-        if let (Some(exam), Some((today_pace, plan))) = (exam, readiness) {
-            ui.separator();
-            let when = match today_pace.days_left {
-                d if d > 1 => format!("Exam on {} ({d} days)", exam.date),
-                1 => format!("Exam tomorrow ({})", exam.date),
-                0 => "Exam today".to_owned(),
-                _ => format!("Exam was on {}", exam.date),
+        ui.vertical(|ui| {
+            ui.set_max_width(380.0);
+            ui.label(theme::big_number(counts.total().to_string()));
+            ui.horizontal(|ui| counts_label(ui, counts.new, counts.learning, counts.review));
+            let label = if counts.total() > 0 {
+                "Review now (R)"
+            } else {
+                "Nothing due: open Review (R)"
             };
-            ui.label(RichText::new(when).strong());
-            ui.label(format!(
-                "Predicted recall on exam day: {:.0}% if you stop now",
-                today_pace.if_stopped * 100.0
-            ));
-            ui.label(format!(
-                "{:.0}% at today's pace ({introduced} new cards a day)",
-                today_pace.at_pace * 100.0
-            ));
-            ui.label(
-                RichText::new(format!(
-                    "{:.0}% on the plan ({} new cards a day, all seen {} days before)",
-                    plan.at_pace * 100.0,
-                    plan.pace,
-                    exam.buffer_days
-                ))
-                .color(theme::muted(ui.visuals())),
-            );
-        } else if exam.is_none() {
-            ui.label(
-                RichText::new("Set an exam date on the Progress screen (P).")
+            if ui.button(label).clicked() {
+                cmds.push(Command::Go(Screen::Review));
+            }
+            if let (Some(exam), Some((today_pace, plan))) = (exam, readiness) {
+                ui.add_space(theme::GAP / 2.0);
+                let when = match today_pace.days_left {
+                    d if d > 1 => format!("Exam on {} ({d} days)", exam.date),
+                    1 => format!("Exam tomorrow ({})", exam.date),
+                    0 => "Exam today".to_owned(),
+                    _ => format!("Exam was on {}", exam.date),
+                };
+                ui.label(RichText::new(when).strong());
+                ui.label(format!(
+                    "Predicted share recalled on exam day: {:.0}% if you stop now",
+                    today_pace.if_stopped * 100.0
+                ));
+                ui.label(format!(
+                    "{:.0}% at today's pace ({introduced} new cards a day) with reviews done when due",
+                    today_pace.at_pace * 100.0
+                ));
+                ui.label(
+                    RichText::new(format!(
+                        "{:.0}% on the plan ({} new cards a day, all seen {} days before), if every review is recalled",
+                        plan.at_pace * 100.0,
+                        plan.pace,
+                        exam.buffer_days
+                    ))
                     .color(theme::muted(ui.visuals())),
-            );
-        }
+                );
+            } else if exam.is_none() {
+                ui.label(
+                    RichText::new("Set an exam date on the Progress screen (P).")
+                        .color(theme::muted(ui.visuals())),
+                );
+            }
+        })
     });
 }
