@@ -55,7 +55,8 @@ pub fn unreserved_pool(account_limit: u32, total_reserved: u32) -> u32 {
 /// Highest concurrency one function can reach `t_s` seconds into a burst that starts from
 /// `start` warm environments, before any quota applies (1,000 more per 10 s).
 pub fn scaling_ceiling(start: u32, t_s: f64, per_10_s: u32) -> u64 {
-    u64::from(start) + u64::from(per_10_s) * (t_s.max(0.0) / 10.0).floor() as u64
+    u64::from(start)
+        + u64::from(per_10_s) * (t_s.max(0.0) / 10.0).floor() as u64
         + u64::from(per_10_s)
 }
 
@@ -428,8 +429,8 @@ pub fn simulate(cfg: &ConcurrencyConfig, seed: u64) -> Timeline<ConcurrencyEvent
             reserved = None;
         }
     }
-    let unreserved_free = unreserved_pool(cfg.account_limit, cfg.reserved_others)
-        .saturating_sub(cfg.others_in_use);
+    let unreserved_free =
+        unreserved_pool(cfg.account_limit, cfg.reserved_others).saturating_sub(cfg.others_in_use);
     let limit = reserved.unwrap_or(unreserved_free);
     let mut provisioned = cfg.provisioned;
     let provisioned_cap = reserved.unwrap_or(unreserved_free);

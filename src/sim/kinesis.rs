@@ -372,7 +372,16 @@ fn run_shard(cfg: &KinesisConfig, shard: u32, ev: &mut Vec<Timed<KinesisEvent>>)
         }
         // Records are all written at time 0, so their age is `t`.
         if cfg.max_record_age_s >= 0 && t > cfg.max_record_age_s as f64 {
-            discard(cfg, shard, first, last, retry, DiscardCondition::RecordAgeExceeded, t, ev);
+            discard(
+                cfg,
+                shard,
+                first,
+                last,
+                retry,
+                DiscardCondition::RecordAgeExceeded,
+                t,
+                ev,
+            );
             next = next.max(last + 1);
             continue;
         }
@@ -388,7 +397,10 @@ fn run_shard(cfg: &KinesisConfig, shard: u32, ev: &mut Vec<Timed<KinesisEvent>>)
         t += cfg.function_duration_s;
         let fails = (first..=last).any(|r| poison.contains(&r));
         if !fails {
-            ev.push(Timed::new(t, KinesisEvent::Processed { shard, first, last }));
+            ev.push(Timed::new(
+                t,
+                KinesisEvent::Processed { shard, first, last },
+            ));
             next = next.max(last + 1);
             continue;
         }
@@ -568,10 +580,7 @@ mod tests {
     /// Bisect isolates the bad record: its batch-mates get processed, only record 6 is discarded.
     #[test]
     fn bisect_isolates_the_bad_record() {
-        let tl = simulate(
-            &with(&[("bisect", "true"), ("max_retry_attempts", "1")]),
-            1,
-        );
+        let tl = simulate(&with(&[("bisect", "true"), ("max_retry_attempts", "1")]), 1);
         let discarded: Vec<(u32, u32)> = tl
             .events
             .iter()

@@ -166,19 +166,17 @@ pub fn run_to_json(
         serde_json::to_value(ev).unwrap_or(serde_json::Value::Null)
     }
     match name {
-        "retry" => go::<retry::RetryConfig>(settings, |c| {
-            events(&retry::simulate(c, seed).events)
-        }),
-        "traffic" => go::<traffic::TrafficConfig>(settings, |c| {
-            events(&traffic::simulate(c, seed).events)
-        }),
+        "retry" => go::<retry::RetryConfig>(settings, |c| events(&retry::simulate(c, seed).events)),
+        "traffic" => {
+            go::<traffic::TrafficConfig>(settings, |c| events(&traffic::simulate(c, seed).events))
+        }
         "concurrency" => go::<concurrency::ConcurrencyConfig>(settings, |c| {
             events(&concurrency::simulate(c, seed).events)
         }),
         "sqs" => go::<sqs::SqsConfig>(settings, |c| events(&sqs::simulate(c, seed).events)),
-        "kinesis" => go::<kinesis::KinesisConfig>(settings, |c| {
-            events(&kinesis::simulate(c, seed).events)
-        }),
+        "kinesis" => {
+            go::<kinesis::KinesisConfig>(settings, |c| events(&kinesis::simulate(c, seed).events))
+        }
         other => Err(SimError::UnknownSim(other.to_string())),
     }
 }

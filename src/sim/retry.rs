@@ -24,8 +24,7 @@ use rand::RngExt;
 use serde::{Serialize, Serializer};
 
 use super::{
-    Configurable, Describe, KeyDoc, SimError, Timed, Timeline, bad, parse_bool, parse_f64,
-    parse_int, unknown,
+    Configurable, Describe, KeyDoc, SimError, Timed, Timeline, bad, parse_bool, parse_int, unknown,
 };
 
 /// Wait before the first retry of a function error (documented: one minute).
@@ -88,7 +87,11 @@ impl Failure {
             return k.parse().ok().filter(|k| *k <= 100).map(Failure::FirstN);
         }
         if let Some(k) = v.strip_prefix("throttle_first_n=") {
-            return k.parse().ok().filter(|k| *k <= 100).map(Failure::ThrottleFirstN);
+            return k
+                .parse()
+                .ok()
+                .filter(|k| *k <= 100)
+                .map(Failure::ThrottleFirstN);
         }
         if let Some(p) = v.strip_prefix("probability=") {
             return p
@@ -516,7 +519,12 @@ fn payload(event: u32) -> serde_json::Value {
 }
 
 /// The JSON a destination receives, in the shape the Lambda Developer Guide shows.
-fn invocation_record(event: u32, condition: Condition, attempts: u32, ran: bool) -> serde_json::Value {
+fn invocation_record(
+    event: u32,
+    condition: Condition,
+    attempts: u32,
+    ran: bool,
+) -> serde_json::Value {
     let mut rec = serde_json::json!({
         "version": "1.0",
         "requestContext": {
@@ -665,8 +673,12 @@ mod tests {
             final_disposition(&tl),
             (Disposition::Dropped, Condition::EventAgeExceeded)
         );
-        assert!(tl.events.iter().any(|e| matches!(e.event, RetryEvent::Expired { .. })
-            && (e.at_s - 90.0).abs() < 1e-9));
+        assert!(
+            tl.events
+                .iter()
+                .any(|e| matches!(e.event, RetryEvent::Expired { .. })
+                    && (e.at_s - 90.0).abs() < 1e-9)
+        );
     }
 
     /// Throttles are retried with back-off from 1 s doubling up to 5 min, until the event age.
@@ -717,7 +729,9 @@ mod tests {
     #[test]
     fn bad_values_name_the_key() {
         let mut c = RetryConfig::default();
-        let e = c.set("max_retry_attempts", "3").expect_err("3 is out of range");
+        let e = c
+            .set("max_retry_attempts", "3")
+            .expect_err("3 is out of range");
         assert!(e.to_string().contains("max_retry_attempts"));
         assert!(e.to_string().contains("0–2"));
         let e = c.set("max_event_age_s", "59").expect_err("below 60");

@@ -19,9 +19,7 @@ use std::fmt;
 use rand::RngExt;
 use serde::{Serialize, Serializer};
 
-use super::{
-    Configurable, Describe, KeyDoc, SimError, Timed, Timeline, bad, parse_f64, parse_int, unknown,
-};
+use super::{Configurable, Describe, KeyDoc, SimError, Timed, Timeline, bad, parse_f64, unknown};
 
 /// How traffic moves to the new version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -323,7 +321,8 @@ impl Configurable for TrafficConfig {
     fn set(&mut self, key: &str, value: &str) -> Result<(), SimError> {
         match key {
             "config" => {
-                self.config = Deployment::parse(value).ok_or_else(|| bad(key, value, CONFIG_ACCEPTS))?;
+                self.config =
+                    Deployment::parse(value).ok_or_else(|| bad(key, value, CONFIG_ACCEPTS))?;
             }
             "before_hook" => self.before_hook = parse_hook(key, value)?,
             "after_hook" => self.after_hook = parse_hook(key, value)?,
@@ -484,7 +483,10 @@ pub fn simulate(cfg: &TrafficConfig, _seed: u64) -> Timeline<TrafficEvent> {
             },
         ));
         if cfg.after_hook == HookResult::Fail {
-            failed_at = Some((end_of_deployment, "AfterAllowTraffic hook failed".to_string()));
+            failed_at = Some((
+                end_of_deployment,
+                "AfterAllowTraffic hook failed".to_string(),
+            ));
         } else {
             plan.push(Timed::new(end_of_deployment, TrafficEvent::Succeeded));
         }
@@ -639,7 +641,11 @@ mod tests {
         assert_eq!(new_version_percent(&d, 0.0), 10.0);
         assert_eq!(new_version_percent(&d, 299.0), 10.0);
         assert_eq!(new_version_percent(&d, 300.0), 100.0);
-        for (name, mins) in [("10Minutes", 10.0), ("15Minutes", 15.0), ("30Minutes", 30.0)] {
+        for (name, mins) in [
+            ("10Minutes", 10.0),
+            ("15Minutes", 15.0),
+            ("30Minutes", 30.0),
+        ] {
             let d = dep(&format!("LambdaCanary10Percent{name}"));
             assert_eq!(new_version_percent(&d, mins * 60.0 - 1.0), 10.0);
             assert_eq!(new_version_percent(&d, mins * 60.0), 100.0);
@@ -669,7 +675,10 @@ mod tests {
         for d in PREDEFINED {
             let name = d.name();
             assert_eq!(Deployment::parse(&name), Some(d));
-            assert_eq!(Deployment::parse(&format!("CodeDeployDefault.{name}")), Some(d));
+            assert_eq!(
+                Deployment::parse(&format!("CodeDeployDefault.{name}")),
+                Some(d)
+            );
         }
         assert_eq!(dep("LambdaAllAtOnce").schedule(), vec![(0.0, 100.0)]);
         assert!(Deployment::parse("LambdaCanary20Percent5Minutes").is_none());
