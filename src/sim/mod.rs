@@ -138,17 +138,19 @@ pub fn keys_for(name: &str) -> Result<&'static [KeyDoc], SimError> {
     })
 }
 
-/// Builds a configuration from `key=value` strings and runs the named simulator, returning
-/// `{"sim": NAME, "config": {...}, "events": [...]}`. Used by the CLI and by tests.
-pub fn run_to_json(
-    name: &str,
-    settings: &[String],
-    seed: u64,
-) -> Result<serde_json::Value, SimError> {
-    fn go<C: Configurable>(
-        settings: &[String],
-        run: impl Fn(&C) -> serde_json::Value,
-    ) -> Result<serde_json::Value, SimError> {
+/// A finished run, ready to print: the JSON document and the plain-words event log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunOutput {
+    /// `{"sim": NAME, "config": {...}, "events": [...]}`.
+    pub json: serde_json::Value,
+    /// One line per event, `"00:01:00 event 1: attempt 2 failed: function error"`.
+    pub log: Vec<String>,
+}
+
+/// Builds a configuration from `key=value` strings and runs the named simulator. Used by the CLI
+/// and by tests; the screens hold typed configurations instead.
+pub fn run(name: &str, settings: &[String], seed: u64) -> Result<RunOutput, SimError> {
+    fn configure<C: Configurable>(settings: &[String]) -> Result<C, SimError> {
         let mut cfg = C::default();
         for s in settings {
             let (k, v) = s
@@ -156,26 +158,38 @@ pub fn run_to_json(
                 .ok_or_else(|| SimError::NotKeyValue(s.clone()))?;
             cfg.set(k.trim(), v.trim())?;
         }
-        Ok(serde_json::json!({
-            "sim": C::NAME,
-            "config": serde_json::to_value(&cfg).unwrap_or(serde_json::Value::Null),
-            "events": run(&cfg),
-        }))
+        Ok(cfg)
     }
-    fn events<E: Serialize>(ev: &[Timed<E>]) -> serde_json::Value {
-        serde_json::to_value(ev).unwrap_or(serde_json::Value::Null)
+    fn output<C: Configurable, E: Serialize + Describe>(cfg: &C, tl: &Timeline<E>) -> RunOutput {
+        RunOutput {
+            json: serde_json::json!({
+                "sim": C::NAME,
+                "config": serde_json::to_value(cfg).unwrap_or(serde_json::Value::Null),
+                "events": serde_json::to_value(&tl.events).unwrap_or(serde_json::Value::Null),
+            }),
+            log: tl.events.iter().map(log_line).collect(),
+        }
     }
     match name {
-        "retry" => go::<retry::RetryConfig>(settings, |c| events(&retry::simulate(c, seed).events)),
-        "traffic" => {
-            go::<traffic::TrafficConfig>(settings, |c| events(&traffic::simulate(c, seed).events))
+        "retry" => {
+            let c: retry::RetryConfig = configure(settings)?;
+            Ok(output(&c, &retry::simulate(&c, seed)))
         }
-        "concurrency" => go::<concurrency::ConcurrencyConfig>(settings, |c| {
-            events(&concurrency::simulate(c, seed).events)
-        }),
-        "sqs" => go::<sqs::SqsConfig>(settings, |c| events(&sqs::simulate(c, seed).events)),
+        "traffic" => {
+            let c: traffic::TrafficConfig = configure(settings)?;
+            Ok(output(&c, &traffic::simulate(&c, seed)))
+        }
+        "concurrency" => {
+            let c: concurrency::ConcurrencyConfig = configure(settings)?;
+            Ok(output(&c, &concurrency::simulate(&c, seed)))
+        }
+        "sqs" => {
+            let c: sqs::SqsConfig = configure(settings)?;
+            Ok(output(&c, &sqs::simulate(&c, seed)))
+        }
         "kinesis" => {
-            go::<kinesis::KinesisConfig>(settings, |c| events(&kinesis::simulate(c, seed).events))
+            let c: kinesis::KinesisConfig = configure(settings)?;
+            Ok(output(&c, &kinesis::simulate(&c, seed)))
         }
         other => Err(SimError::UnknownSim(other.to_string())),
     }
@@ -288,9 +302,6 @@ mod tests {
 
     #[test]
     fn unknown_sim_is_refused() {
-        assert!(matches!(
-            run_to_json("nope", &[], 1),
-            Err(SimError::UnknownSim(_))
-        ));
+        assert!(matches!(run("nope", &[], 1), Err(SimError::UnknownSim(_))));
     }
 }
