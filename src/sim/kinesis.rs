@@ -285,16 +285,17 @@ impl Describe for KinesisEvent {
                 retry,
             } => {
                 if *retry == 0 {
-                    format!("shard {shard}: invoke with records {first}–{last}")
+                    format!("shard {shard}: invoke with {}", range(*first, *last))
                 } else {
-                    format!("shard {shard}: retry {retry} of records {first}–{last}")
+                    format!("shard {shard}: retry {retry} of {}", range(*first, *last))
                 }
             }
             KinesisEvent::Processed { shard, first, last } => {
-                format!("shard {shard}: records {first}–{last} processed")
+                format!("shard {shard}: {} processed", range(*first, *last))
             }
             KinesisEvent::Failed { shard, first, last } => format!(
-                "shard {shard}: records {first}–{last} failed: function error, shard blocked"
+                "shard {shard}: {} failed: function error, shard waits",
+                range(*first, *last)
             ),
             KinesisEvent::Bisected { shard, left, right } => format!(
                 "shard {shard}: split into {}–{} and {}–{}",
@@ -316,7 +317,10 @@ impl Describe for KinesisEvent {
                 } else {
                     "lost (no on-failure destination)"
                 };
-                format!("shard {shard}: records {first}–{last} discarded ({why}); {to}")
+                format!(
+                    "shard {shard}: {} discarded ({why}); {to}",
+                    range(*first, *last)
+                )
             }
             KinesisEvent::ShardDone { shard } => format!("shard {shard}: caught up"),
             KinesisEvent::StillBlocked { shard, at_record } => {
@@ -477,6 +481,66 @@ fn discard(
             record,
         },
     ));
+}
+
+/// What a record looks like at some moment, for drawing a shard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordState {
+    /// Not yet handed to the function.
+    Pending,
+    /// In the batch being processed right now.
+    InBatch,
+    /// In a batch that failed and is waiting to be retried.
+    Failing,
+    /// Processed successfully.
+    Processed,
+    /// Given up on (described to the on-failure destination, if any).
+    Discarded,
+}
+
+/// The state of every record of every shard at time `t_s` (`[shard][record - 1]`).
+pub fn record_states(
+    tl: &Timeline<KinesisEvent>,
+    cfg: &KinesisConfig,
+    t_s: f64,
+) -> Vec<Vec<RecordState>> {
+    let mut out =
+        vec![vec![RecordState::Pending; cfg.records_per_shard as usize]; cfg.shards as usize];
+    let mut mark = |shard: u32, first: u32, last: u32, st: RecordState| {
+        if let Some(row) = out.get_mut(shard as usize) {
+            for r in first..=last {
+                if let Some(c) = row.get_mut(r as usize - 1) {
+                    *c = st;
+                }
+            }
+        }
+    };
+    for e in tl.until(t_s) {
+        match e.event {
+            KinesisEvent::Invoke {
+                shard, first, last, ..
+            } => mark(shard, first, last, RecordState::InBatch),
+            KinesisEvent::Processed { shard, first, last } => {
+                mark(shard, first, last, RecordState::Processed)
+            }
+            KinesisEvent::Failed { shard, first, last } => {
+                mark(shard, first, last, RecordState::Failing)
+            }
+            KinesisEvent::Discarded {
+                shard, first, last, ..
+            } => mark(shard, first, last, RecordState::Discarded),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn range(first: u32, last: u32) -> String {
+    if first == last {
+        format!("record {first}")
+    } else {
+        format!("records {first}–{last}")
+    }
 }
 
 fn sequence_number(shard: u32, record: u32) -> String {

@@ -540,6 +540,54 @@ fn delete(msgs: &mut [Msg], which: &[u32], t: f64, ev: &mut Vec<Timed<SqsEvent>>
     }
 }
 
+/// Where a message is at some moment, for drawing the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageState {
+    /// Visible in the queue, waiting to be received.
+    Waiting,
+    /// Received and invisible until its visibility timeout runs out.
+    InFlight,
+    /// Deleted after successful processing.
+    Deleted,
+    /// Moved to the dead-letter queue by the redrive policy.
+    Dlq,
+}
+
+/// Every message's state and receive count at time `t_s` (index = message number − 1).
+pub fn message_states(
+    tl: &Timeline<SqsEvent>,
+    messages: u32,
+    t_s: f64,
+) -> Vec<(MessageState, u32)> {
+    let mut out = vec![(MessageState::Waiting, 0u32); messages as usize];
+    let mut set = |m: u32, st: MessageState, bump: bool| {
+        if let Some(c) = out.get_mut(m as usize - 1) {
+            c.0 = st;
+            if bump {
+                c.1 += 1;
+            }
+        }
+    };
+    for e in tl.until(t_s) {
+        match &e.event {
+            SqsEvent::Batch { messages, .. } => {
+                for m in messages {
+                    set(*m, MessageState::InFlight, true);
+                }
+            }
+            SqsEvent::Deleted { messages } => {
+                for m in messages {
+                    set(*m, MessageState::Deleted, false);
+                }
+            }
+            SqsEvent::Visible { message, .. } => set(*message, MessageState::Waiting, false),
+            SqsEvent::ToDlq { message, .. } => set(*message, MessageState::Dlq, true),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Counts of where the messages ended up: `(deleted, in the DLQ, times processed in total)`.
 pub fn totals(tl: &Timeline<SqsEvent>) -> (usize, usize, usize) {
     let mut deleted = 0;

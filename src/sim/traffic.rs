@@ -587,6 +587,9 @@ pub fn weight_curve(tl: &Timeline<TrafficEvent>) -> Vec<(f64, f64)> {
 pub struct Request {
     /// When it arrived.
     pub at_s: f64,
+    /// The request's draw in 0–100: the alias sends it to the new version when the draw is
+    /// below the new version's weight, so plotting the draw against the weight shows the rule.
+    pub roll: f64,
     /// Whether the alias routed it to the new version.
     pub to_new: bool,
 }
@@ -605,9 +608,9 @@ pub fn requests(cfg: &TrafficConfig, tl: &Timeline<TrafficEvent>, seed: u64) -> 
     (0..n)
         .map(|i| {
             let at_s = (i as f64 + rng.random_range(0.0..1.0)) * gap;
-            let p = percent_at(tl, at_s) / 100.0;
-            let to_new = rng.random_range(0.0..1.0) < p;
-            Request { at_s, to_new }
+            let roll = rng.random_range(0.0..100.0);
+            let to_new = roll < percent_at(tl, at_s);
+            Request { at_s, roll, to_new }
         })
         .collect()
 }
