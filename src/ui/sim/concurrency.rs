@@ -228,23 +228,32 @@ fn picture(ui: &mut Ui, samples: &[(f64, Sample)], limit: u32, cfg: &Concurrency
         .legend(egui_plot::Legend::default())
         .show(ui, |plot| {
             plot.line(
-                Line::new("needed (rate × duration)", demand)
+                flat_line("needed (rate × duration)", demand)
                     .color(theme::muted(&v))
                     .style(egui_plot::LineStyle::dashed_loose()),
             );
             plot.line(
-                Line::new("concurrency in use", series(&|s| s.in_use))
+                flat_line("concurrency in use", series(&|s| s.in_use))
                     .color(theme::accent(&v))
                     .width(2.5),
             );
-            plot.line(Line::new("cold starts/s", series(&|s| s.cold)).color(theme::due(&v)));
-            plot.line(Line::new("throttled/s", series(&|s| s.throttled)).color(theme::wrong(&v)));
+            plot.line(flat_line("cold starts/s", series(&|s| s.cold)).color(theme::due(&v)));
+            plot.line(flat_line("throttled/s", series(&|s| s.throttled)).color(theme::wrong(&v)));
             if cfg.invocation == Invocation::Async {
-                plot.line(Line::new("retried/s", series(&|s| s.retried)).color(theme::correct(&v)));
+                plot.line(flat_line("retried/s", series(&|s| s.retried)).color(theme::correct(&v)));
             }
-            plot.hline(HLine::new("function limit", f64::from(limit)).color(theme::wrong(&v)));
-            plot.vline(VLine::new("now", t).color(theme::due(&v)));
+            plot.hline(
+                HLine::new("function limit", f64::from(limit))
+                    .color(theme::wrong(&v))
+                    .style(egui_plot::LineStyle::dashed_dense()),
+            );
+            plot.vline(VLine::new("now", t).color(theme::muted(&v)));
         });
+}
+
+/// A plot line drawn point to point (egui_plot would otherwise merge dense points into bands).
+fn flat_line<'a>(name: &str, pts: Vec<[f64; 2]>) -> Line<'a> {
+    Line::new(name, pts).allow_band(false)
 }
 
 /// Running totals at `t` in words; the first line is also what tests read.

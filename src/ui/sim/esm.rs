@@ -252,23 +252,48 @@ fn sqs_picture(ui: &mut Ui, tl: &Timeline<SqsEvent>, cfg: &SqsConfig, t: f64) {
     );
     ui.label(RichText::new(&summary).strong());
     let v = ui.visuals().clone();
-    let cells: Vec<(Color32, Option<String>)> = states
+    let row = |want: MessageState| -> Vec<super::Cell> {
+        states
+            .iter()
+            .enumerate()
+            .filter(|(_, (st, _))| *st == want)
+            .map(|(i, (st, _))| {
+                let n = i as u32 + 1;
+                (
+                    sqs_colour(&v, *st),
+                    Some(n.to_string()),
+                    cfg.poison.contains(&n),
+                )
+            })
+            .collect()
+    };
+    let rows = [
+        ("in the queue".to_string(), row(MessageState::Waiting)),
+        ("in flight".to_string(), row(MessageState::InFlight)),
+        ("deleted".to_string(), row(MessageState::Deleted)),
+        ("DLQ".to_string(), row(MessageState::Dlq)),
+    ];
+    super::box_grid(ui, &rows, &summary);
+    let receives: Vec<String> = cfg
+        .poison
         .iter()
-        .enumerate()
-        .map(|(i, (st, rc))| {
-            let poison = cfg.poison.contains(&(i as u32 + 1));
-            let label = if poison {
-                format!("☠{rc}")
-            } else {
-                rc.to_string()
-            };
-            (sqs_colour(&v, *st), Some(label))
+        .filter_map(|p| {
+            states
+                .get(*p as usize - 1)
+                .map(|s| format!("#{p}: {}", s.1))
         })
         .collect();
-    super::box_grid(ui, &[("messages".to_string(), cells)], &summary);
+    if !receives.is_empty() {
+        ui.label(format!(
+            "Times the poison message was received: {}",
+            receives.join(", ")
+        ));
+    }
     ui.label(
-        RichText::new("Each box is a message; the number is how often it was received.")
-            .color(theme::muted(&v)),
+        RichText::new(
+            "Each box is a message, by number; the outlined one is a poison message the function cannot process.",
+        )
+        .color(theme::muted(&v)),
     );
     super::legend(
         ui,
@@ -356,7 +381,7 @@ fn kinesis_picture(ui: &mut Ui, tl: &Timeline<KinesisEvent>, cfg: &KinesisConfig
         .collect();
     let summary = format!("Stream: {}", per_shard.join("; "));
     ui.label(RichText::new(&summary).strong());
-    let rows: Vec<(String, Vec<(Color32, Option<String>)>)> = states
+    let rows: Vec<(String, Vec<super::Cell>)> = states
         .iter()
         .enumerate()
         .map(|(s, row)| {
@@ -365,18 +390,17 @@ fn kinesis_picture(ui: &mut Ui, tl: &Timeline<KinesisEvent>, cfg: &KinesisConfig
                 .enumerate()
                 .map(|(i, st)| {
                     let bad = cfg.poison.contains(&(s as u32, i as u32 + 1));
-                    let label = if bad {
-                        "☠".to_string()
-                    } else {
-                        (i + 1).to_string()
-                    };
-                    (kinesis_colour(&v, *st), Some(label))
+                    (kinesis_colour(&v, *st), Some((i + 1).to_string()), bad)
                 })
                 .collect();
             (format!("shard {s}"), cells)
         })
         .collect();
     super::box_grid(ui, &rows, &summary);
+    ui.label(
+        RichText::new("Records by position in their shard; the outlined one always fails.")
+            .color(theme::muted(&v)),
+    );
     super::legend(
         ui,
         &[
@@ -399,11 +423,16 @@ fn kinesis_record(ui: &mut Ui, tl: &Timeline<KinesisEvent>, t: f64) {
     });
     match rec {
         Some(r) => {
-            ui.label(
-                RichText::new(serde_json::to_string_pretty(r).unwrap_or_default())
-                    .monospace()
-                    .size(11.0),
-            );
+            let text = serde_json::to_string_pretty(r).unwrap_or_default();
+            egui::ScrollArea::both()
+                .id_salt("kinesis_record")
+                .max_height(150.0)
+                .show(ui, |ui| {
+                    ui.add(
+                        egui::Label::new(RichText::new(text).monospace().size(11.0))
+                            .wrap_mode(egui::TextWrapMode::Extend),
+                    );
+                });
         }
         None => {
             ui.label(

@@ -131,6 +131,8 @@ pub fn playback_bar(ui: &mut Ui, pb: &mut Playback, times: &[f64]) {
 
 /// The event log up to time `t`, newest at the bottom, in plain words.
 pub fn event_log(ui: &mut Ui, lines: &[(f64, String)], t: f64, height: f32) {
+    // Use the room left under the picture, but never less than asked for.
+    let height = height.max(ui.available_height() - 80.0);
     let shown = lines.partition_point(|(at, _)| *at <= t + 1e-9);
     ui.label(RichText::new("Event log").strong());
     egui::Frame::group(ui.style()).show(ui, |ui| {
@@ -141,18 +143,21 @@ pub fn event_log(ui: &mut Ui, lines: &[(f64, String)], t: f64, height: f32) {
             .stick_to_bottom(true)
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                if shown == 0 {
-                    ui.label(
-                        RichText::new("Nothing has happened yet: press Play or Step.")
-                            .color(theme::muted(ui.visuals())),
-                    );
-                }
-                let first = shown.saturating_sub(400);
-                for (at, line) in &lines[first..shown] {
-                    ui.label(
-                        RichText::new(format!("{} {line}", crate::sim::clock(*at))).monospace(),
-                    );
-                }
+                // Columns lay out justified, which would stretch wrapped log lines.
+                ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
+                    if shown == 0 {
+                        ui.label(
+                            RichText::new("Nothing has happened yet: press Play or Step.")
+                                .color(theme::muted(ui.visuals())),
+                        );
+                    }
+                    let first = shown.saturating_sub(400);
+                    for (at, line) in &lines[first..shown] {
+                        ui.label(
+                            RichText::new(format!("{} {line}", crate::sim::clock(*at))).monospace(),
+                        );
+                    }
+                });
             });
     });
 }
@@ -184,11 +189,14 @@ pub fn legend(ui: &mut Ui, items: &[(Color32, &str)]) {
     });
 }
 
+/// One box of a [`box_grid`]: fill, text, and whether to outline it (a poisoned item).
+pub type Cell = (Color32, Option<String>, bool);
+
 /// Rows of coloured boxes (queue messages, shard records) with a caption per row. The whole
 /// grid publishes `summary` as its accessible label.
-pub fn box_grid(ui: &mut Ui, rows: &[(String, Vec<(Color32, Option<String>)>)], summary: &str) {
-    let cell = 26.0;
-    let caption_w = 80.0;
+pub fn box_grid(ui: &mut Ui, rows: &[(String, Vec<Cell>)], summary: &str) {
+    let cell = 34.0;
+    let caption_w = 90.0;
     let max_cols = rows.iter().map(|r| r.1.len()).max().unwrap_or(0);
     let per_row = (((ui.available_width() - caption_w) / cell).floor() as usize).max(1);
     let lines: usize = rows
@@ -203,7 +211,7 @@ pub fn box_grid(ui: &mut Ui, rows: &[(String, Vec<(Color32, Option<String>)>)], 
     let summary = format!("Picture. {summary}");
     resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, &summary));
     let text = ui.visuals().text_color();
-    let font = egui::FontId::proportional(11.0);
+    let font = egui::FontId::proportional(12.0);
     let mut y = resp.rect.top();
     for (caption, cells) in rows {
         painter.text(
@@ -213,7 +221,7 @@ pub fn box_grid(ui: &mut Ui, rows: &[(String, Vec<(Color32, Option<String>)>)], 
             egui::FontId::proportional(13.0),
             text,
         );
-        for (i, (c, label)) in cells.iter().enumerate() {
+        for (i, (c, label, outline)) in cells.iter().enumerate() {
             let col = i % per_row;
             let line = i / per_row;
             let min = egui::pos2(
@@ -222,6 +230,14 @@ pub fn box_grid(ui: &mut Ui, rows: &[(String, Vec<(Color32, Option<String>)>)], 
             );
             let r = egui::Rect::from_min_size(min, egui::vec2(cell - 3.0, cell - 3.0));
             painter.rect_filled(r, 3.0, *c);
+            if *outline {
+                painter.rect_stroke(
+                    r.shrink(1.0),
+                    3.0,
+                    egui::Stroke::new(2.5, ui.visuals().strong_text_color()),
+                    egui::StrokeKind::Inside,
+                );
+            }
             if let Some(l) = label {
                 painter.text(
                     r.center(),

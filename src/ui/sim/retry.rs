@@ -231,8 +231,7 @@ fn controls(ui: &mut Ui, cfg: &mut RetryConfig, seed: &mut u64) {
 /// One lane per event: a line from arrival to the end of its story, a dot per attempt, a tag
 /// with the disposition. Only what has happened by `t` is drawn.
 fn lanes_widget(ui: &mut Ui, lanes: &[retry::Lane], end: f64, t: f64) {
-    let lane_h = if lanes.len() > 8 { 14.0 } else { 26.0 };
-    let height = (lanes.len() as f32 * lane_h + 34.0).clamp(90.0, 330.0);
+    let height = 240.0;
     let width = ui.available_width();
     let (resp, painter) = ui.allocate_painter(egui::vec2(width, height), egui::Sense::hover());
     let summary = lanes_summary(lanes, t);
@@ -248,17 +247,26 @@ fn lanes_widget(ui: &mut Ui, lanes: &[retry::Lane], end: f64, t: f64) {
         [egui::pos2(left, axis_y), egui::pos2(right, axis_y)],
         egui::Stroke::new(1.0, muted),
     );
-    for i in 0..=4 {
-        let s = end * f64::from(i) / 4.0;
+    let step = nice_step(end);
+    let mut tick = 0.0;
+    while tick <= end + 1e-9 {
+        painter.line_segment(
+            [
+                egui::pos2(x(tick), axis_y),
+                egui::pos2(x(tick), axis_y + 3.0),
+            ],
+            egui::Stroke::new(1.0, muted),
+        );
         painter.text(
-            egui::pos2(x(s), axis_y + 2.0),
+            egui::pos2(x(tick), axis_y + 3.0),
             egui::Align2::CENTER_TOP,
-            crate::sim::clock(s),
+            crate::sim::clock(tick),
             egui::FontId::proportional(11.0),
             muted,
         );
+        tick += step;
     }
-    let lane_h = ((axis_y - rect.top() - 6.0) / lanes.len().max(1) as f32).min(lane_h);
+    let lane_h = ((axis_y - rect.top() - 6.0) / lanes.len().max(1) as f32).min(40.0);
     for (i, lane) in lanes.iter().enumerate() {
         let y = rect.top() + 6.0 + lane_h * (i as f32 + 0.5);
         painter.text(
@@ -300,6 +308,19 @@ fn lanes_widget(ui: &mut Ui, lanes: &[retry::Lane], end: f64, t: f64) {
         [egui::pos2(now, rect.top()), egui::pos2(now, axis_y)],
         egui::Stroke::new(1.0, theme::accent(v)),
     );
+}
+
+/// A round tick spacing giving at most about six labels over `end` seconds.
+fn nice_step(end: f64) -> f64 {
+    const STEPS: [f64; 14] = [
+        1.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0,
+        10_800.0,
+    ];
+    STEPS
+        .iter()
+        .copied()
+        .find(|s| end / s <= 6.0)
+        .unwrap_or(21_600.0)
 }
 
 fn outcome_colour(v: &egui::Visuals, o: Outcome) -> Color32 {
@@ -366,11 +387,14 @@ fn record_panel(ui: &mut Ui, tl: &Timeline<RetryEvent>, t: f64) {
             };
             ui.label(format!("Event {event} → {whom}:"));
             let text = serde_json::to_string_pretty(rec).unwrap_or_default();
-            egui::ScrollArea::vertical()
+            egui::ScrollArea::both()
                 .id_salt("record")
-                .max_height(150.0)
+                .max_height(170.0)
                 .show(ui, |ui| {
-                    ui.label(RichText::new(text).monospace().size(11.0));
+                    ui.add(
+                        egui::Label::new(RichText::new(text).monospace().size(11.0))
+                            .wrap_mode(egui::TextWrapMode::Extend),
+                    );
                 });
         }
         None => {

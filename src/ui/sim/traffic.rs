@@ -321,7 +321,9 @@ fn picture(
             plot.line(
                 Line::new("weight of version 2", shown)
                     .color(theme::correct(&v))
-                    .width(2.5),
+                    .width(2.5)
+                    // vertical steps share an x value; without this they become a filled band
+                    .allow_band(false),
             );
             plot.vline(VLine::new("now", t / 60.0).color(theme::due(&v)));
         });
