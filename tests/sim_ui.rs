@@ -162,3 +162,11 @@ fn note_links_point_at_existing_sections() {
         );
     }
 }
+
+#[test]
+fn a_note_link_opens_the_note() {
+    let mut h = harness_on("retry");
+    click(&mut h, "Retries after function errors");
+    assert_eq!(h.state().screen, Screen::Notes);
+    assert_eq!(h.state().notes.open_topic(), Some("async-invocation"));
+}

@@ -21,7 +21,7 @@
 //! Simplifications: 100 ms ticks; all messages are in the queue at time 0; a fixed number of
 //! concurrent batches; a poisoned message always makes its batch fail.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -244,12 +244,10 @@ pub enum SqsEvent {
         /// Message numbers.
         messages: Vec<u32>,
     },
-    /// The visibility timeout ran out: the message can be received again.
+    /// The visibility timeout ran out: these messages can be received again.
     Visible {
-        /// Message number.
-        message: u32,
-        /// Times received so far.
-        receive_count: u32,
+        /// Message numbers.
+        messages: Vec<u32>,
     },
     /// A message was received again while an earlier invocation was still processing it.
     Duplicate {
@@ -299,12 +297,9 @@ impl Describe for SqsEvent {
                 }
             },
             SqsEvent::Deleted { messages } => format!("deleted {}", list(messages)),
-            SqsEvent::Visible {
-                message,
-                receive_count,
-            } => format!(
-                "#{message} visible again after the visibility timeout (received \
-                 {receive_count}×)"
+            SqsEvent::Visible { messages } => format!(
+                "{} visible again: visibility timeout over, not deleted",
+                list(messages)
             ),
             SqsEvent::Duplicate { message } => format!(
                 "#{message} received again while still being processed: duplicate (visibility \
@@ -430,18 +425,23 @@ pub fn simulate(cfg: &SqsConfig, _seed: u64) -> Timeline<SqsEvent> {
                 )),
             }
         }
-        // 2. Visibility timeouts that ran out.
+        // 2. Visibility timeouts that ran out, one event per moment.
+        let mut reappeared: BTreeMap<u64, Vec<u32>> = BTreeMap::new();
         for (i, m) in msgs.iter_mut().enumerate() {
             if m.state == MsgState::InFlight && m.visible_at <= t + 1e-9 {
                 m.state = MsgState::Waiting;
-                ev.push(Timed::new(
-                    m.visible_at,
-                    SqsEvent::Visible {
-                        message: i as u32 + 1,
-                        receive_count: m.receives,
-                    },
-                ));
+                // Non-negative floats order the same as their bit patterns.
+                reappeared
+                    .entry(m.visible_at.to_bits())
+                    .or_default()
+                    .push(i as u32 + 1);
             }
+        }
+        for (at, messages) in reappeared {
+            ev.push(Timed::new(
+                f64::from_bits(at),
+                SqsEvent::Visible { messages },
+            ));
         }
         // 3. Done?
         if msgs
@@ -580,7 +580,11 @@ pub fn message_states(
                     set(*m, MessageState::Deleted, false);
                 }
             }
-            SqsEvent::Visible { message, .. } => set(*message, MessageState::Waiting, false),
+            SqsEvent::Visible { messages } => {
+                for m in messages {
+                    set(*m, MessageState::Waiting, false);
+                }
+            }
             SqsEvent::ToDlq { message, .. } => set(*message, MessageState::Dlq, true),
             _ => {}
         }
