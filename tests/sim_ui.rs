@@ -170,3 +170,16 @@ fn a_note_link_opens_the_note() {
     assert_eq!(h.state().screen, Screen::Notes);
     assert_eq!(h.state().notes.open_topic(), Some("async-invocation"));
 }
+
+#[test]
+fn space_plays_and_the_clock_advances_in_simulated_time() {
+    let mut h = harness_on("traffic");
+    assert!(h.query_by_label("00:00:00").is_some());
+    h.key_press(egui::Key::Space);
+    h.run_steps(10);
+    assert!(h.query_by_label("Pause").is_some(), "playing");
+    assert!(h.query_by_label("00:00:00").is_none(), "time moved on");
+    h.key_press(egui::Key::Space);
+    h.run_steps(2);
+    assert!(h.query_by_label("Play").is_some(), "paused again");
+}

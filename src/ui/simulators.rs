@@ -6,6 +6,7 @@ use egui::RichText;
 use crate::app::AppState;
 use crate::content::SectionRef;
 
+use super::sim::Playback;
 use super::sim::concurrency::ConcurrencyView;
 use super::sim::esm::{EsmView, Source};
 use super::sim::retry::RetryView;
@@ -85,11 +86,28 @@ impl SimulatorsScreen {
             }
         });
         ui.separator();
+        // Space plays or pauses the simulator shown, unless a text field wants the key.
+        if !ui.ctx().egui_wants_keyboard_input()
+            && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Space))
+        {
+            self.playback_mut().toggle();
+        }
         match self.tab {
             Tab::Retry => self.retry.ui(ui, cmds),
             Tab::Traffic => self.traffic.ui(ui, cmds),
             Tab::Concurrency => self.concurrency.ui(ui, cmds),
             Tab::EventSources => self.esm.ui(ui, cmds),
+        }
+    }
+}
+
+impl SimulatorsScreen {
+    fn playback_mut(&mut self) -> &mut Playback {
+        match self.tab {
+            Tab::Retry => &mut self.retry.playback,
+            Tab::Traffic => &mut self.traffic.playback,
+            Tab::Concurrency => &mut self.concurrency.playback,
+            Tab::EventSources => self.esm.playback_mut(),
         }
     }
 }

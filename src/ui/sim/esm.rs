@@ -115,6 +115,14 @@ impl EsmView {
         }
     }
 
+    /// The playback clock of the source shown.
+    pub fn playback_mut(&mut self) -> &mut Playback {
+        match self.source {
+            Source::Sqs => &mut self.sqs_pb,
+            Source::Kinesis => &mut self.kin_pb,
+        }
+    }
+
     /// Draws the view.
     pub fn ui(&mut self, ui: &mut Ui, cmds: &mut Vec<Command>) {
         self.ensure_computed();

@@ -58,6 +58,14 @@ impl Playback {
         self.t = self.t.min(end);
     }
 
+    /// Play from where it is (from the start once at the end), or pause.
+    pub fn toggle(&mut self) {
+        if !self.playing && self.t >= self.end {
+            self.t = 0.0;
+        }
+        self.playing = !self.playing;
+    }
+
     /// Advances the clock by the frame's time while playing; asks for the next frame only then.
     pub fn tick(&mut self, ui: &Ui) {
         if !self.playing {
@@ -78,11 +86,12 @@ impl Playback {
 pub fn playback_bar(ui: &mut Ui, pb: &mut Playback, times: &[f64]) {
     ui.horizontal(|ui| {
         let label = if pb.playing { "Pause" } else { "Play" };
-        if ui.button(label).clicked() {
-            if !pb.playing && pb.t >= pb.end {
-                pb.t = 0.0;
-            }
-            pb.playing = !pb.playing;
+        if ui
+            .button(label)
+            .on_hover_text("Play or pause (Space)")
+            .clicked()
+        {
+            pb.toggle();
         }
         if ui
             .button("Step")
