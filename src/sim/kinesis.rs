@@ -337,7 +337,13 @@ pub fn simulate(cfg: &KinesisConfig, _seed: u64) -> Timeline<KinesisEvent> {
     for shard in 0..cfg.shards {
         run_shard(cfg, shard, &mut ev);
     }
-    Timeline::finish(ev, cfg.sim_s)
+    // A run where every shard caught up ends shortly after the last event, not at `sim_s`.
+    let blocked = ev
+        .iter()
+        .any(|e| matches!(e.event, KinesisEvent::StillBlocked { .. }));
+    let last = ev.iter().map(|e| e.at_s).fold(0.0, f64::max);
+    let end = if blocked { cfg.sim_s } else { last + 2.0 };
+    Timeline::finish(ev, end)
 }
 
 fn run_shard(cfg: &KinesisConfig, shard: u32, ev: &mut Vec<Timed<KinesisEvent>>) {

@@ -267,13 +267,15 @@ fn lanes_widget(ui: &mut Ui, lanes: &[retry::Lane], end: f64, t: f64) {
         tick += step;
     }
     let lane_h = ((axis_y - rect.top() - 6.0) / lanes.len().max(1) as f32).min(40.0);
+    // Dense bursts get smaller captions so neighbouring lanes do not overlap.
+    let font = egui::FontId::proportional((lane_h * 0.9).clamp(9.0, 13.0));
     for (i, lane) in lanes.iter().enumerate() {
         let y = rect.top() + 6.0 + lane_h * (i as f32 + 0.5);
         painter.text(
             egui::pos2(rect.left(), y),
             egui::Align2::LEFT_CENTER,
             format!("event {}", lane.event),
-            egui::FontId::proportional(12.0),
+            font.clone(),
             v.text_color(),
         );
         let last = lane.end.map_or(end, |e| e.0).min(t);
@@ -298,7 +300,7 @@ fn lanes_widget(ui: &mut Ui, lanes: &[retry::Lane], end: f64, t: f64) {
                 egui::pos2(right + 8.0, y),
                 egui::Align2::LEFT_CENTER,
                 end_text(to, cond),
-                egui::FontId::proportional(12.0),
+                font.clone(),
                 c,
             );
         }
