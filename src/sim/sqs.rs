@@ -30,6 +30,12 @@ use super::{
     parse_int, unknown,
 };
 
+/// The shortest visibility timeout AWS recommends for a queue feeding a function with this
+/// timeout: six times the function timeout.
+pub fn recommended_visibility_timeout_s(function_timeout_s: f64) -> f64 {
+    6.0 * function_timeout_s
+}
+
 /// The queue, mapping and function to simulate.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SqsConfig {
@@ -342,7 +348,7 @@ const TICK_S: f64 = 0.1;
 /// does not change the result; it is accepted for a uniform interface.
 pub fn simulate(cfg: &SqsConfig, _seed: u64) -> Timeline<SqsEvent> {
     let mut ev = Vec::new();
-    let six_x = cfg.function_timeout_s * 6.0;
+    let six_x = recommended_visibility_timeout_s(cfg.function_timeout_s);
     if cfg.visibility_timeout_s < six_x {
         ev.push(Timed::new(
             0.0,
@@ -618,6 +624,12 @@ mod tests {
             c.set(k, v).expect("valid setting");
         }
         c
+    }
+
+    /// DG with-sqs: set the visibility timeout to at least six times the function timeout.
+    #[test]
+    fn recommended_visibility_timeout_is_six_times_the_function_timeout() {
+        assert_eq!(recommended_visibility_timeout_s(30.0), 180.0);
     }
 
     #[test]
