@@ -3,7 +3,12 @@
 //! The core (`content`, `srs`, `quiz`, `sim`) knows nothing of egui; `store` is the only module
 //! that speaks SQL; `ui` draws and talks to the core. See ARCHITECTURE.md.
 
+pub mod app;
+pub mod cli;
+pub mod clock;
 pub mod content;
 pub mod quiz;
 pub mod sim;
 pub mod srs;
+pub mod store;
+pub mod ui;

@@ -1,1 +1,136 @@
-fn main() {}
+//! The `coldstart` binary: parses arguments, resolves paths, opens the store, starts the GUI or
+//! runs a subcommand. Nothing else lives here.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+
+use coldstart::app::watch::PackWatcher;
+use coldstart::app::{AppState, NoticeLevel};
+use coldstart::clock::SystemClock;
+use coldstart::content::{self, Severity};
+use coldstart::store::{OpenNotice, Store};
+use coldstart::ui::ColdstartApp;
+
+/// Learn AWS Lambda for the AWS certification exams: notes, flashcards, quizzes, simulators.
+#[derive(Parser)]
+#[command(name = "coldstart", version, about)]
+struct Cli {
+    /// Open the app on this content pack folder instead of the built-in one (reloads on change).
+    #[arg(long, value_name = "DIR", global = true)]
+    pack: Option<PathBuf>,
+
+    /// Where progress is kept (default: the platform's data folder).
+    #[arg(long, value_name = "DIR", env = "COLDSTART_DATA_DIR", global = true)]
+    data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate a content pack: print every problem as path:line:col and exit 1 if any is an
+    /// error (2 on usage or I/O errors).
+    Check {
+        /// The pack folder (the one holding pack.toml).
+        dir: PathBuf,
+        /// Print a JSON report instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Check { dir, json }) => {
+            let code = coldstart::cli::check::run(
+                &dir,
+                json,
+                &mut std::io::stdout(),
+                &mut std::io::stderr(),
+            );
+            ExitCode::from(code as u8)
+        }
+        None => match run_gui(cli.pack, cli.data_dir) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("coldstart: {e:#}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+fn data_dir(explicit: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    if let Some(dir) = explicit {
+        return Ok(dir);
+    }
+    let dirs = directories::ProjectDirs::from("", "", "coldstart")
+        .context("cannot find a data folder for this user; pass --data-dir")?;
+    Ok(dirs.data_dir().to_owned())
+}
+
+fn run_gui(pack_dir: Option<PathBuf>, data: Option<PathBuf>) -> anyhow::Result<()> {
+    let mut errors = Vec::new();
+    let pack = match &pack_dir {
+        None => content::embedded().context("the built-in pack is broken")?,
+        Some(dir) => {
+            let report = content::load_dir(dir)
+                .with_context(|| format!("cannot read pack folder {}", dir.display()))?;
+            for d in &report.diagnostics {
+                eprintln!("{}", d);
+            }
+            errors = report
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .cloned()
+                .collect();
+            report.pack
+        }
+    };
+    let data = data_dir(data)?;
+    let (store, notice) = Store::open_in_dir(&data)?;
+    let mut state = AppState::new(Arc::new(pack), store, Arc::new(SystemClock))?;
+    if let Some(OpenNotice::Recovered { moved_to, reason }) = notice {
+        state.notify(
+            NoticeLevel::Warning,
+            format!(
+                "Your progress database could not be read ({reason}). It was kept as {} and a new one was started.",
+                moved_to.display()
+            ),
+        );
+    }
+
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("coldstart")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([800.0, 560.0]),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "coldstart",
+        options,
+        Box::new(move |cc| {
+            let mut app = ColdstartApp::new(state);
+            if let Some(dir) = &pack_dir {
+                let ctx = cc.egui_ctx.clone();
+                match PackWatcher::start(dir, move || ctx.request_repaint()) {
+                    Ok(w) => app = app.with_watcher(w, errors),
+                    Err(e) => app.state.notify(
+                        NoticeLevel::Warning,
+                        format!("Live reload is off: cannot watch {}: {e}", dir.display()),
+                    ),
+                }
+            }
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+}

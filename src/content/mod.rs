@@ -1,5 +1,36 @@
 //! Content packs: the model, loading from the embedded pack or a folder, and validation.
 
-pub mod model;
+mod diagnostic;
+mod load;
+mod markdown;
+mod model;
+mod raw;
+mod slug;
 
+pub use diagnostic::{Diagnostic, Severity};
+pub use load::{
+    FORMAT, InvalidPack, MAX_FILE_BYTES, PackFile, Report, SIMULATORS, load_dir, load_files,
+};
+pub use markdown::{LinkTarget, options as markdown_options, resolve_link};
 pub use model::*;
+pub use slug::slugify;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_pack.rs"));
+}
+
+/// The files of the default pack, embedded in the binary by `build.rs`.
+pub fn embedded_files() -> Vec<PackFile> {
+    embedded::FILES
+        .iter()
+        .map(|(path, bytes)| PackFile {
+            path: (*path).to_owned(),
+            bytes: std::borrow::Cow::Borrowed(*bytes),
+        })
+        .collect()
+}
+
+/// The default pack. It is checked by the test suite, so an error here is a build defect.
+pub fn embedded() -> Result<Pack, InvalidPack> {
+    load_files(embedded_files()).into_valid()
+}

@@ -1,0 +1,3 @@
+//! Subcommands of the `coldstart` binary, as library functions so tests can call them.
+
+pub mod check;

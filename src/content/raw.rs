@@ -1,0 +1,76 @@
+//! The pack's files as written: serde shapes with spans, before validation.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPackHeader {
+    pub format: Spanned<i64>,
+    pub id: Spanned<String>,
+    pub title: Spanned<String>,
+    pub version: Spanned<String>,
+    pub description: Spanned<String>,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    pub license: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTopic {
+    pub id: Spanned<String>,
+    pub title: Spanned<String>,
+    pub weight: Spanned<f64>,
+    pub summary: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFrontMatter {
+    pub topic: Spanned<String>,
+    pub simulator: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCard {
+    pub id: Spanned<String>,
+    pub topic: Spanned<String>,
+    pub front: Spanned<String>,
+    pub back: Spanned<String>,
+    pub source: Spanned<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawQuestion {
+    pub id: Spanned<String>,
+    pub topic: Spanned<String>,
+    pub kind: Spanned<RawKind>,
+    pub stem: Spanned<String>,
+    #[serde(rename = "choice")]
+    pub choices: Spanned<Vec<RawChoice>>,
+    pub explanation: Spanned<String>,
+    pub source: Spanned<String>,
+    pub difficulty: Option<Spanned<u8>>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+pub enum RawKind {
+    Single,
+    Multi,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChoice {
+    pub text: Spanned<String>,
+    pub correct: bool,
+    pub why: Spanned<String>,
+}

@@ -1,0 +1,21 @@
+//! Schema migrations, applied in order; `PRAGMA user_version` holds the last one applied.
+//!
+//! To change the schema, add `sql/NNN_name.sql` and one line below. Never edit a migration that
+//! has shipped: a learner's file has already run it.
+
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "init",
+    sql: include_str!("sql/001_init.sql"),
+}];
+
+/// The schema version this build writes.
+pub fn latest() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}

@@ -1,0 +1,205 @@
+//! The eframe app: top navigation, banners, the current screen, and command handling.
+
+use std::sync::Arc;
+
+use egui::{RichText, Ui};
+
+use crate::app::watch::PackWatcher;
+use crate::app::{AppState, NoticeLevel};
+use crate::content::Diagnostic;
+
+use super::dashboard::DashboardScreen;
+use super::notes::NotesScreen;
+use super::progress::ProgressScreen;
+use super::quiz::QuizScreen;
+use super::review::ReviewScreen;
+use super::simulators::SimulatorsScreen;
+use super::{Command, Screen, theme};
+
+pub struct ColdstartApp {
+    pub state: AppState,
+    pub screen: Screen,
+    pub dashboard: DashboardScreen,
+    pub notes: NotesScreen,
+    pub review: ReviewScreen,
+    pub quiz: QuizScreen,
+    pub simulators: SimulatorsScreen,
+    pub progress: ProgressScreen,
+    watcher: Option<PackWatcher>,
+    /// Errors of the pack as last loaded from its folder; shown until fixed.
+    pack_errors: Vec<Diagnostic>,
+}
+
+impl ColdstartApp {
+    pub fn new(state: AppState) -> Self {
+        Self {
+            state,
+            screen: Screen::Dashboard,
+            dashboard: DashboardScreen::default(),
+            notes: NotesScreen::default(),
+            review: ReviewScreen::default(),
+            quiz: QuizScreen::default(),
+            simulators: SimulatorsScreen::default(),
+            progress: ProgressScreen::default(),
+            watcher: None,
+            pack_errors: Vec::new(),
+        }
+    }
+
+    /// Live preview: reload the pack whenever its folder changes. `errors` are the errors of the
+    /// pack as first loaded.
+    pub fn with_watcher(mut self, watcher: PackWatcher, errors: Vec<Diagnostic>) -> Self {
+        self.watcher = Some(watcher);
+        self.pack_errors = errors;
+        self
+    }
+
+    /// Draws one whole frame and applies what the screens asked for.
+    pub fn show(&mut self, ui: &mut Ui) {
+        theme::install_fonts(ui.ctx());
+        self.poll_reload();
+        let mut cmds = Vec::new();
+
+        if !ui.ctx().egui_wants_keyboard_input() {
+            for screen in Screen::ALL {
+                let pressed = ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, screen.key()));
+                if pressed {
+                    cmds.push(Command::Go(screen));
+                }
+            }
+        }
+
+        egui::Panel::top("nav").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.label(RichText::new("coldstart").strong());
+                ui.separator();
+                for screen in Screen::ALL {
+                    let key = screen.key().name();
+                    let r = ui
+                        .selectable_label(self.screen == screen, screen.label())
+                        .on_hover_text(format!("{} ({key})", screen.label()));
+                    if r.clicked() {
+                        cmds.push(Command::Go(screen));
+                    }
+                }
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    let meta = &self.state.pack.meta;
+                    ui.label(
+                        RichText::new(format!("{} {}", meta.title, meta.version))
+                            .color(theme::muted(ui.visuals())),
+                    );
+                });
+            });
+        });
+
+        if !self.state.notices.is_empty() || !self.pack_errors.is_empty() {
+            egui::Panel::top("notices").show(ui, |ui| self.banners(ui));
+        }
+
+        egui::CentralPanel::default().show(ui, |ui| {
+            let state = &mut self.state;
+            match self.screen {
+                Screen::Dashboard => self.dashboard.ui(ui, state, &mut cmds),
+                Screen::Notes => self.notes.ui(ui, state, &mut cmds),
+                Screen::Review => self.review.ui(ui, state, &mut cmds),
+                Screen::Quiz => self.quiz.ui(ui, state, &mut cmds),
+                Screen::Simulators => self.simulators.ui(ui, state, &mut cmds),
+                Screen::Progress => self.progress.ui(ui, state, &mut cmds),
+            }
+        });
+
+        for cmd in cmds {
+            self.apply(cmd);
+        }
+    }
+
+    /// Applies a screen's request. Kept apart from drawing so it can be tested without a frame.
+    pub fn apply(&mut self, cmd: Command) {
+        match cmd {
+            Command::Go(screen) => self.screen = screen,
+            Command::OpenSection(section) => {
+                self.notes.open(&section.topic, Some(&section.anchor));
+                self.screen = Screen::Notes;
+            }
+            Command::OpenSimulator(name) => {
+                self.simulators.open(&name);
+                self.screen = Screen::Simulators;
+            }
+        }
+    }
+
+    fn banners(&mut self, ui: &mut Ui) {
+        let mut dismissed = None;
+        for (i, notice) in self.state.notices.iter().enumerate() {
+            let tone = match notice.level {
+                NoticeLevel::Info => theme::accent(ui.visuals()),
+                NoticeLevel::Warning => theme::warning(ui.visuals()),
+                NoticeLevel::Error => theme::wrong(ui.visuals()),
+            };
+            egui::Frame::new()
+                .fill(theme::banner_fill(ui.visuals(), tone))
+                .inner_margin(6.0)
+                .show(ui, |ui| {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(RichText::new(&notice.text).color(tone));
+                        if ui.small_button("Dismiss").clicked() {
+                            dismissed = Some(i);
+                        }
+                    });
+                });
+        }
+        if let Some(i) = dismissed {
+            self.state.notices.remove(i);
+        }
+        if !self.pack_errors.is_empty() {
+            let tone = theme::wrong(ui.visuals());
+            egui::Frame::new()
+                .fill(theme::banner_fill(ui.visuals(), tone))
+                .inner_margin(6.0)
+                .show(ui, |ui| {
+                    ui.label(
+                        RichText::new(format!(
+                            "This pack has {} error(s); the app shows what loaded. Fix them and save: it reloads by itself.",
+                            self.pack_errors.len()
+                        ))
+                        .color(tone)
+                        .strong(),
+                    );
+                    egui::ScrollArea::vertical().max_height(120.0).show(ui, |ui| {
+                        for d in &self.pack_errors {
+                            ui.label(RichText::new(d.to_string()).monospace());
+                        }
+                    });
+                });
+        }
+    }
+
+    fn poll_reload(&mut self) {
+        let Some(watcher) = &self.watcher else {
+            return;
+        };
+        match watcher.poll() {
+            None => {}
+            Some(Err(e)) => self.state.notify(
+                NoticeLevel::Error,
+                format!("Could not reload the pack: {e}"),
+            ),
+            Some(Ok(report)) => {
+                self.pack_errors = report
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == crate::content::Severity::Error)
+                    .cloned()
+                    .collect();
+                self.state.replace_pack(Arc::new(report.pack));
+                self.notes.pack_changed();
+            }
+        }
+    }
+}
+
+impl eframe::App for ColdstartApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+}

@@ -1,0 +1,130 @@
+//! Opening the progress database: fresh, upgraded, corrupt, too new, locked.
+
+use std::time::{Duration, Instant};
+
+use coldstart::store::{FILE_NAME, MIGRATIONS, OpenNotice, Store, StoreError, latest_schema};
+
+#[test]
+fn a_fresh_data_dir_gets_its_folders_and_the_latest_schema() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("a/b/c");
+    let (store, notice) = Store::open_in_dir(&dir).expect("open");
+    assert_eq!(notice, None);
+    assert_eq!(store.schema_version().expect("version"), latest_schema());
+    assert!(dir.join(FILE_NAME).is_file());
+    store.set_setting("k", "v").expect("set");
+    drop(store);
+    let (store, _) = Store::open_in_dir(&dir).expect("reopen");
+    assert_eq!(store.get_setting("k").expect("get").as_deref(), Some("v"));
+}
+
+#[test]
+fn every_earlier_schema_version_upgrades_to_the_latest() {
+    for upto in 0..MIGRATIONS.len() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let path = tmp.path().join(FILE_NAME);
+        {
+            let conn = rusqlite::Connection::open(&path).expect("open raw");
+            for m in &MIGRATIONS[..upto] {
+                conn.execute_batch(m.sql).expect("old migration");
+                conn.pragma_update(None, "user_version", m.version)
+                    .expect("version");
+            }
+        }
+        let (store, notice) = Store::open(&path).expect("upgrade");
+        assert_eq!(notice, None);
+        assert_eq!(store.schema_version().expect("version"), latest_schema());
+        store
+            .mark_note_read("p", "t", 1)
+            .expect("write after upgrade");
+    }
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_set_aside_and_kept() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let path = tmp.path().join(FILE_NAME);
+    let garbage = b"this is not a database, but it is someone's file".repeat(200);
+    std::fs::write(&path, &garbage).expect("write");
+    let (store, notice) = Store::open(&path).expect("open recovers");
+    let Some(OpenNotice::Recovered { moved_to, .. }) = notice else {
+        panic!("expected a recovery notice, got {notice:?}");
+    };
+    assert!(
+        moved_to
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("progress.sqlite.corrupt-")),
+        "{}",
+        moved_to.display()
+    );
+    assert!(
+        std::fs::read(&moved_to).expect("kept") == garbage,
+        "the old file was not kept as it was"
+    );
+    assert_eq!(store.schema_version().expect("fresh"), latest_schema());
+}
+
+#[test]
+fn a_database_from_a_newer_build_is_refused_and_left_untouched() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let path = tmp.path().join(FILE_NAME);
+    {
+        let conn = rusqlite::Connection::open(&path).expect("open raw");
+        conn.execute_batch("CREATE TABLE future (x); INSERT INTO future VALUES (42);")
+            .expect("future schema");
+        conn.pragma_update(None, "user_version", latest_schema() + 7)
+            .expect("version");
+    }
+    let before = std::fs::read(&path).expect("read");
+    match Store::open(&path) {
+        Err(StoreError::TooNew { found, known, .. }) => {
+            assert_eq!(found, latest_schema() + 7);
+            assert_eq!(known, latest_schema());
+        }
+        Err(other) => panic!("expected TooNew, got {other}"),
+        Ok(_) => panic!("expected TooNew, got a store"),
+    }
+    assert!(
+        std::fs::read(&path).expect("read") == before,
+        "the file was modified"
+    );
+    let names: Vec<_> = std::fs::read_dir(tmp.path())
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.to_string_lossy().contains("corrupt")),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn a_locked_database_gives_a_clear_error_quickly() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let path = tmp.path().join(FILE_NAME);
+    drop(Store::open(&path).expect("create"));
+    let holder = rusqlite::Connection::open(&path).expect("second connection");
+    holder
+        .execute_batch("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE;")
+        .expect("lock");
+    let started = Instant::now();
+    let result = Store::open(&path);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    match result {
+        Err(e @ StoreError::Locked { .. }) => {
+            assert!(e.to_string().contains("in use by another program"), "{e}");
+        }
+        Err(other) => panic!("expected Locked, got {other}"),
+        Ok(_) => panic!("expected Locked, got a store"),
+    }
+    // Nothing was set aside: the learner's data is intact.
+    assert!(path.is_file());
+    let names: Vec<_> = std::fs::read_dir(tmp.path())
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.contains("corrupt")), "{names:?}");
+}
