@@ -4,8 +4,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use coldstart::content::{Choice, Pack, Question, QuestionKind, SectionRef, Topic};
 use coldstart::quiz::{
-    self, ExamConfig, ExamSession, History, Item, PracticeConfig, PracticeSession, exam,
-    generate, practice,
+    self, ExamConfig, ExamSession, History, Item, PracticeConfig, PracticeSession, exam, generate,
+    practice,
 };
 use jiff::{SignedDuration, Timestamp};
 
@@ -111,11 +111,22 @@ fn sampling_honours_topic_weights_over_many_seeds() {
 #[test]
 fn a_small_topic_gives_its_place_to_others() {
     let mut pack = pack();
-    pack.questions.retain(|q| q.topic != "big" || q.id == "big-1");
-    let items = exam::build_items(&pack, &ExamConfig { count: 20, ..Default::default() }, 9)
-        .expect("builds");
+    pack.questions
+        .retain(|q| q.topic != "big" || q.id == "big-1");
+    let items = exam::build_items(
+        &pack,
+        &ExamConfig {
+            count: 20,
+            ..Default::default()
+        },
+        9,
+    )
+    .expect("builds");
     assert_eq!(items.len(), 20);
-    assert_eq!(items.iter().filter(|i| i.question.topic == "big").count(), 1);
+    assert_eq!(
+        items.iter().filter(|i| i.question.topic == "big").count(),
+        1
+    );
 }
 
 #[test]
@@ -127,7 +138,11 @@ fn exam_defaults_are_dva_c02_and_take_all_when_the_pack_is_small() {
     pack.questions.truncate(12);
     let items = exam::build_items(&pack, &c, 1).expect("builds");
     assert_eq!(items.len(), 12);
-    assert!(items.iter().all(|i| matches!(i.origin, quiz::Origin::Authored)));
+    assert!(
+        items
+            .iter()
+            .all(|i| matches!(i.origin, quiz::Origin::Authored))
+    );
 }
 
 #[test]
@@ -145,7 +160,10 @@ fn the_same_seed_gives_the_same_exam_and_another_seed_another() {
     let other = exam::build_items(&pack, &c, 43).expect("builds");
     assert_ne!(refs(&a), refs(&other));
     // Choices are really shuffled: not every item keeps the authored order.
-    assert!(a.iter().any(|i| i.order != (0..i.order.len()).collect::<Vec<_>>()));
+    assert!(
+        a.iter()
+            .any(|i| i.order != (0..i.order.len()).collect::<Vec<_>>())
+    );
 }
 
 #[test]
@@ -185,7 +203,10 @@ fn multiple_response_scoring_is_all_or_nothing() {
     let q = question("m", "big", true);
     let set = |v: &[usize]| v.iter().copied().collect::<BTreeSet<usize>>();
     assert!(quiz::score::is_correct(&q, &set(&[0, 1])));
-    assert!(!quiz::score::is_correct(&q, &set(&[0])), "half right is wrong");
+    assert!(
+        !quiz::score::is_correct(&q, &set(&[0])),
+        "half right is wrong"
+    );
     assert!(!quiz::score::is_correct(&q, &set(&[0, 1, 2])));
     assert!(!quiz::score::is_correct(&q, &set(&[])));
     let item = Item {
@@ -224,7 +245,9 @@ fn practice_reveals_each_answer_and_records_it() {
     for &p in &right {
         s.toggle(p);
     }
-    let rec = s.submit(t0().checked_add(secs(7)).expect("ok")).expect("submitted");
+    let rec = s
+        .submit(t0().checked_add(secs(7)).expect("ok"))
+        .expect("submitted");
     assert!(rec.correct);
     assert_eq!(rec.time_ms, 7000);
     s.toggle(0);
@@ -237,7 +260,9 @@ fn practice_reveals_each_answer_and_records_it() {
     s.toggle(wrong);
     let rec = s.submit(t0()).expect("submitted");
     assert!(!rec.correct);
-    let flagged = s.toggle_flag().expect("flagging an answered question rewrites it");
+    let flagged = s
+        .toggle_flag()
+        .expect("flagging an answered question rewrites it");
     assert!(flagged.flagged);
     s.next(t0());
     s.toggle(0);
@@ -261,15 +286,27 @@ fn right_places(item: &Item) -> Vec<usize> {
 fn retake_keeps_wrong_flagged_and_unseen_questions() {
     let pack = pack();
     let mut history = History::default();
-    history
-        .last_answer
-        .insert("small-0".into(), quiz::PastAnswer { correct: true, flagged: false });
-    history
-        .last_answer
-        .insert("small-1".into(), quiz::PastAnswer { correct: false, flagged: false });
-    history
-        .last_answer
-        .insert("small-2".into(), quiz::PastAnswer { correct: true, flagged: true });
+    history.last_answer.insert(
+        "small-0".into(),
+        quiz::PastAnswer {
+            correct: true,
+            flagged: false,
+        },
+    );
+    history.last_answer.insert(
+        "small-1".into(),
+        quiz::PastAnswer {
+            correct: false,
+            flagged: false,
+        },
+    );
+    history.last_answer.insert(
+        "small-2".into(),
+        quiz::PastAnswer {
+            correct: true,
+            flagged: true,
+        },
+    );
     let items = practice::build_items(
         &pack,
         &PracticeConfig {
@@ -374,7 +411,11 @@ fn the_exam_clock_runs_only_while_open_and_runs_out() {
     let mut s = ExamSession::new(config.clone(), 1, items.clone(), t0());
     let at = |sec: i64| t0().checked_add(secs(sec)).expect("ok");
     s.pause(at(20));
-    assert_eq!(s.remaining_ms(at(3600)), 40_000, "closed time does not count");
+    assert_eq!(
+        s.remaining_ms(at(3600)),
+        40_000,
+        "closed time does not count"
+    );
     let elapsed = s.elapsed_ms(at(3600));
     let mut resumed = ExamSession::resume(
         config,
@@ -389,7 +430,10 @@ fn the_exam_clock_runs_only_while_open_and_runs_out() {
     assert_eq!(resumed.position(), 2);
     assert!(!resumed.is_time_up(at(4039)));
     assert!(resumed.is_time_up(at(4040)));
-    assert!(resumed.toggle(0, at(4041)).is_none(), "no answers after time is up");
+    assert!(
+        resumed.toggle(0, at(4041)).is_none(),
+        "no answers after time is up"
+    );
     resumed.submit(at(4041));
     assert!(resumed.is_submitted());
     assert!(!resumed.is_time_up(at(5000)));
@@ -399,4 +443,26 @@ fn the_exam_clock_runs_only_while_open_and_runs_out() {
 fn generators_cover_the_three_models() {
     let ids: Vec<&str> = generate::all().iter().map(|g| g.id()).collect();
     assert_eq!(ids, vec!["async-retries", "traffic-shift", "concurrency"]);
+}
+
+#[test]
+fn every_generated_question_cites_a_real_section_of_the_embedded_pack() {
+    let pack = coldstart::content::embedded().expect("the embedded pack loads");
+    for g in generate::all() {
+        assert!(
+            pack.topic(g.topic()).is_some(),
+            "{}: topic {}",
+            g.id(),
+            g.topic()
+        );
+        for seed in 0..300 {
+            let q = g.generate(seed);
+            assert!(
+                pack.section(&q.source).is_some(),
+                "{} seed {seed}: {} is not a section of the pack",
+                g.id(),
+                q.source
+            );
+        }
+    }
 }

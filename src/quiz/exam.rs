@@ -11,7 +11,9 @@ use rand::rngs::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
 use super::practice::{new_seed, record};
-use super::{AnswerRecord, Item, Origin, QuizError, Report, Response, generate, ms_between, sample};
+use super::{
+    AnswerRecord, Item, Origin, QuizError, Report, Response, generate, ms_between, sample,
+};
 use crate::content::{Pack, Question};
 
 /// How generated questions each chosen generator offers to a mock exam's pool.
@@ -276,20 +278,28 @@ impl ExamSession {
     }
 
     pub fn status(&self, position: usize) -> CellStatus {
-        self.responses
-            .get(position)
-            .map_or(CellStatus { answered: false, flagged: false }, |r| CellStatus {
+        self.responses.get(position).map_or(
+            CellStatus {
+                answered: false,
+                flagged: false,
+            },
+            |r| CellStatus {
                 answered: !r.chosen.is_empty(),
                 flagged: r.flagged,
-            })
+            },
+        )
     }
 
     pub fn unanswered(&self) -> Vec<usize> {
-        (0..self.len()).filter(|&i| !self.status(i).answered).collect()
+        (0..self.len())
+            .filter(|&i| !self.status(i).answered)
+            .collect()
     }
 
     pub fn flagged(&self) -> Vec<usize> {
-        (0..self.len()).filter(|&i| self.status(i).flagged).collect()
+        (0..self.len())
+            .filter(|&i| self.status(i).flagged)
+            .collect()
     }
 
     pub fn record(&self, position: usize) -> AnswerRecord {

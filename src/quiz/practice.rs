@@ -2,11 +2,13 @@
 //! answered.
 
 use jiff::Timestamp;
+use rand::rngs::Xoshiro256PlusPlus;
 use rand::seq::SliceRandom;
 use rand::{Rng, RngExt, SeedableRng};
-use rand::rngs::Xoshiro256PlusPlus;
 
-use super::{AnswerRecord, History, Item, Origin, QuizError, Report, Response, generate, ms_between};
+use super::{
+    AnswerRecord, History, Item, Origin, QuizError, Report, Response, generate, ms_between,
+};
 use crate::content::Pack;
 
 /// What the learner asked to practise.

@@ -133,7 +133,10 @@ mod tests {
             let q = quotas(&[6.0, 4.0, 1.0, 0.0], &[3, 50, 50, 5], 20, &mut rng);
             assert_eq!(q.iter().sum::<usize>(), 20);
             assert!(q[0] <= 3);
-            assert_eq!(q[3], 0, "a zero-weight topic is used only when nothing else can fill");
+            assert_eq!(
+                q[3], 0,
+                "a zero-weight topic is used only when nothing else can fill"
+            );
         }
     }
 

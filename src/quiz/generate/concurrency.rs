@@ -159,7 +159,9 @@ fn estimate(rng: &mut impl rand::Rng) -> Parts {
 
 fn reservations(rng: &mut impl rand::Rng, quota: u32, k: usize) -> Vec<u32> {
     loop {
-        let r: Vec<u32> = (0..k).map(|_| 50 * rng.random_range(1..=quota / 100)).collect();
+        let r: Vec<u32> = (0..k)
+            .map(|_| 50 * rng.random_range(1..=quota / 100))
+            .collect();
         // Leave room for the floor and for one more reservation.
         if r.iter().sum::<u32>() + UNRESERVED_FLOOR + 50 <= quota {
             break r;
@@ -307,7 +309,9 @@ fn throttle(rng: &mut impl rand::Rng) -> Parts {
                 "All {} per second run: the function borrows from the unreserved pool.",
                 n(rps)
             ),
-            format!("Reserved concurrency is also a ceiling: the function never runs more than {reserved} at once."),
+            format!(
+                "Reserved concurrency is also a ceiling: the function never runs more than {reserved} at once."
+            ),
         ),
         if sync {
             wrong(

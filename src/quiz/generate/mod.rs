@@ -135,7 +135,13 @@ mod tests {
                 let q = g.generate(seed);
                 assert_eq!(q.topic, g.topic());
                 assert_eq!(q.correct_count(), 1, "{} seed {seed}", g.id());
-                assert_eq!(q.choices.len(), 4, "{} seed {seed}: {:?}", g.id(), q.choices);
+                assert_eq!(
+                    q.choices.len(),
+                    4,
+                    "{} seed {seed}: {:?}",
+                    g.id(),
+                    q.choices
+                );
                 let right = q.choices.iter().find(|c| c.correct).map(|c| &c.text);
                 for c in q.choices.iter().filter(|c| !c.correct) {
                     assert_ne!(Some(&c.text), right, "{} seed {seed}", g.id());

@@ -104,7 +104,11 @@ impl Generator for RetryGenerator {
         );
         let right = (
             times(runs),
-            format!("Right: the first attempt plus {} retr{}.", runs - 1, if runs == 2 { "y" } else { "ies" }),
+            format!(
+                "Right: the first attempt plus {} retr{}.",
+                runs - 1,
+                if runs == 2 { "y" } else { "ies" }
+            ),
         );
         let mut wrongs = vec![
             wrong(
@@ -142,7 +146,7 @@ impl Generator for RetryGenerator {
             self.id(),
             seed,
             self.topic(),
-            SOURCE,
+            if runs < unlimited { AGE_SOURCE } else { SOURCE },
             stem,
             right,
             wrongs,
@@ -151,8 +155,10 @@ impl Generator for RetryGenerator {
     }
 }
 
-/// The note section that teaches retries and the maximum event age.
-pub const SOURCE: &str = "async-invocation#retries";
+/// The note section that teaches retries after function errors.
+pub const SOURCE: &str = "async-invocation#retries-after-function-errors";
+/// The note section cited when the maximum event age is what stops the retries.
+pub const AGE_SOURCE: &str = "async-invocation#maximum-event-age";
 
 #[cfg(test)]
 mod tests {

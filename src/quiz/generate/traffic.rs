@@ -73,8 +73,16 @@ impl Shift {
 /// "7 minutes", "4 minutes 30 seconds".
 fn when(t_s: u32) -> String {
     let (m, s) = (t_s / 60, t_s % 60);
-    let min = if m == 1 { "1 minute".to_owned() } else { format!("{m} minutes") };
-    if s == 0 { min } else { format!("{min} {s} seconds") }
+    let min = if m == 1 {
+        "1 minute".to_owned()
+    } else {
+        format!("{m} minutes")
+    };
+    if s == 0 {
+        min
+    } else {
+        format!("{min} {s} seconds")
+    }
 }
 
 fn pct(p: u32) -> String {
@@ -160,7 +168,10 @@ impl Generator for TrafficGenerator {
                         "That is how a linear configuration would behave; a canary has only two \
                          steps.",
                     ),
-                    wrong(pct(0), "The canary's 10 % moves as soon as shifting begins."),
+                    wrong(
+                        pct(0),
+                        "The canary's 10 % moves as soon as shifting begins.",
+                    ),
                 ],
             ),
             Shift::Linear(m) => {
@@ -207,9 +218,15 @@ impl Generator for TrafficGenerator {
                 "All-at-once shifts every request to the new version immediately.".to_owned(),
                 "codedeploy#all-at-once",
                 vec![
-                    wrong(pct(10), "Only canary and linear configurations start with 10 %."),
+                    wrong(
+                        pct(10),
+                        "Only canary and linear configurations start with 10 %.",
+                    ),
                     wrong(pct(0), "Nothing waits: the shift happens at once."),
-                    wrong(pct(50), "CodeDeploy's predefined configurations never split 50/50."),
+                    wrong(
+                        pct(50),
+                        "CodeDeploy's predefined configurations never split 50/50.",
+                    ),
                 ],
             ),
         };
@@ -272,7 +289,10 @@ mod tests {
                 .into_iter()
                 .find(|s| q.stem.contains(&format!("`{}`", s.name())))
                 .expect("stem names a configuration");
-            let (head, _) = q.stem.split_once(" after traffic").expect("stem has a time");
+            let (head, _) = q
+                .stem
+                .split_once(" after traffic")
+                .expect("stem has a time");
             let head = head.rsplit("\n\n").next().expect("time line");
             let mut nums = head
                 .split_whitespace()
