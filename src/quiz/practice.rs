@@ -12,7 +12,7 @@ use super::{
 use crate::content::Pack;
 
 /// What the learner asked to practise.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PracticeConfig {
     /// Topic ids; empty means every topic.
     pub topics: Vec<String>,
