@@ -66,17 +66,22 @@ pub(super) fn ui(
         }
 
         ui.horizontal_top(|ui| {
+            // A tile takes its parent's layout; the forms read top to bottom.
             widgets::tile(ui, "Practice", |ui| {
-                ui.set_width(520.0);
-                if let Some(v) = practice_form(ui, state, form) {
-                    next = Some(v);
-                }
+                ui.vertical(|ui| {
+                    ui.set_width(520.0);
+                    if let Some(v) = practice_form(ui, state, form) {
+                        next = Some(v);
+                    }
+                });
             });
             widgets::tile(ui, "Mock exam", |ui| {
-                ui.set_width(420.0);
-                if let Some(v) = exam_form(ui, state, &mut form.exam) {
-                    next = Some(v);
-                }
+                ui.vertical(|ui| {
+                    ui.set_width(420.0);
+                    if let Some(v) = exam_form(ui, state, &mut form.exam) {
+                        next = Some(v);
+                    }
+                });
             });
         });
 
