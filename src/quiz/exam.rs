@@ -249,9 +249,7 @@ impl ExamSession {
     /// Stops the clock (leaving the screen, closing the app); returns the record of the
     /// question on screen, whose time changed.
     pub fn pause(&mut self, now: Timestamp) -> Option<AnswerRecord> {
-        if self.opened_at.is_none() {
-            return None;
-        }
+        self.opened_at?;
         self.accrue(now);
         self.banked_ms = self.elapsed_ms(now);
         self.opened_at = None;
