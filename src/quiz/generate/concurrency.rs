@@ -5,30 +5,34 @@
 //! concurrency both guarantees and caps a function; the sum of reservations can be at most the
 //! account quota minus 100, which stay unreserved; a throttled synchronous call gets
 //! `TooManyRequestsException` (429), a throttled asynchronous event goes back to the event queue
-//! and is retried for up to the maximum event age (6 hours by default).
+//! and is retried for up to the maximum event age (6 hours by default). The arithmetic comes from
+//! the concurrency simulator's model (`sim::concurrency`) where it has it.
 
 use rand::RngExt;
 use rand::seq::IndexedRandom;
 
 use super::{Generator, Wrong, single_question, wrong};
 use crate::content::Question;
+use crate::sim::concurrency;
 
-/// Concurrency that steady traffic needs, rounded up: rps × duration.
+/// Concurrency that steady traffic needs, rounded up: rps × duration, from the concurrency
+/// simulator's model (`sim::concurrency`).
 pub fn needed_concurrency(requests_per_s: u32, duration_ms: u32) -> u32 {
-    (u64::from(requests_per_s) * u64::from(duration_ms)).div_ceil(1000) as u32
+    concurrency::required_concurrency(f64::from(requests_per_s), f64::from(duration_ms) / 1000.0)
+        .ceil() as u32
 }
 
 /// Lambda keeps this much of the account quota unreserved.
-pub const UNRESERVED_FLOOR: u32 = 100;
+pub const UNRESERVED_FLOOR: u32 = concurrency::MIN_UNRESERVED;
 
 /// The most that one more function can reserve, given the reservations already made.
 pub fn max_new_reservation(account_quota: u32, reserved: &[u32]) -> u32 {
-    account_quota.saturating_sub(UNRESERVED_FLOOR + reserved.iter().sum::<u32>())
+    concurrency::max_reservable(account_quota, reserved.iter().sum())
 }
 
 /// The pool that functions without a reservation share.
 pub fn unreserved_pool(account_quota: u32, reserved: &[u32]) -> u32 {
-    account_quota - reserved.iter().sum::<u32>()
+    concurrency::unreserved_pool(account_quota, reserved.iter().sum())
 }
 
 /// Requests per second a function capped at `reserved` can serve at `duration_ms` each.

@@ -11,30 +11,28 @@ use rand::seq::IndexedRandom;
 
 use super::{Generator, single_question, times, wrong};
 use crate::content::Question;
+use crate::sim::retry::{self, Failure, RetryConfig};
 
-/// Wait before the first retry and before the second, in seconds.
-pub const RETRY_WAITS_S: [u32; 2] = [60, 120];
-
-/// When each attempt starts, in seconds after the event arrived, for a function that fails
-/// every time after `duration_s`, given the retry settings. The first attempt always runs.
-pub fn attempt_starts(max_retries: u32, max_event_age_s: u32, duration_s: u32) -> Vec<u32> {
-    let mut starts = vec![0];
-    let mut t = 0;
-    for wait in RETRY_WAITS_S.iter().take(max_retries.min(2) as usize) {
-        t += duration_s + wait;
-        if t > max_event_age_s {
-            break;
-        }
-        starts.push(t);
-    }
-    starts
+/// When each run starts, in seconds after the event arrived, for a function that fails every
+/// time, from the retry simulator's model (`sim::retry`). The first attempt always runs.
+pub fn attempt_starts(max_retries: u8, max_event_age_s: u32) -> Vec<u32> {
+    let cfg = RetryConfig {
+        max_retry_attempts: max_retries.min(2),
+        max_event_age_s,
+        failure: Failure::Always,
+        ..RetryConfig::default()
+    };
+    // With `Failure::Always` the model draws nothing at random: any seed gives the same times.
+    retry::attempt_times(&cfg, 0)
+        .into_iter()
+        .map(|t| t.round() as u32)
+        .collect()
 }
 
-/// Event ages that sit well clear of the moments retries happen (about 61–70 s and 182–200 s
-/// for the durations used), so "about a minute" never makes the answer ambiguous.
+/// Event ages that sit well clear of the moments retries happen (about 60 s and 180 s after the
+/// event arrives, plus the run times), so "about a minute" never makes the answer ambiguous.
 const SHORT_AGES: [u32; 4] = [90, 100, 120, 150];
 const LONG_AGES: [u32; 7] = [240, 300, 600, 900, 1800, 3600, 21600];
-const DURATIONS: [u32; 5] = [1, 2, 3, 5, 10];
 
 /// Generates async-retry counting questions.
 pub struct RetryGenerator;
@@ -54,7 +52,7 @@ impl Generator for RetryGenerator {
 
     fn generate(&self, seed: u64) -> Question {
         let mut rng = super::rng(seed);
-        let retries: u32 = rng.random_range(0..=2);
+        let retries: u8 = rng.random_range(0..=2);
         // The event age binds only with retries; make it bind often enough to teach it.
         let short = retries > 0 && rng.random_bool(0.5);
         let age = if short {
@@ -62,37 +60,35 @@ impl Generator for RetryGenerator {
         } else {
             *LONG_AGES.choose(&mut rng).expect("not empty")
         };
-        let duration = *DURATIONS.choose(&mut rng).expect("not empty");
-        let starts = attempt_starts(retries, age, duration);
+        let starts = attempt_starts(retries, age);
         let runs = starts.len() as u32;
-        let unlimited = 1 + retries;
+        let unlimited = 1 + u32::from(retries);
 
         let stem = format!(
             "An Amazon S3 event notification invokes a Lambda function asynchronously. The \
-             function throws an error on every run, and each run takes about {duration} s. Its \
-             asynchronous invocation configuration sets **MaximumRetryAttempts = {retries}** and \
-             **MaximumEventAgeInSeconds = {age}**.\n\nHow many times does Lambda run the function \
-             for one event?"
+             function throws an error within a second every time it runs. Its asynchronous \
+             invocation configuration sets **MaximumRetryAttempts = {retries}** and \
+             **MaximumEventAgeInSeconds = {age}**.\n\nHow many times does Lambda run the \
+             function for one event?"
         );
         let mut timeline = String::from("- Attempt 1 starts at once (0 s) and fails.\n");
-        let mut t = 0;
-        for (k, wait) in RETRY_WAITS_S.iter().take(retries as usize).enumerate() {
-            t += duration + wait;
-            if t > age {
-                timeline.push_str(&format!(
-                    "- Retry {} would start about {t} s after the event arrived, later than the \
-                     maximum event age of {age} s, so Lambda discards the event (to an on-failure \
-                     destination or DLQ if one is set).\n",
-                    k + 1
-                ));
-                break;
-            }
+        for (k, t) in starts.iter().enumerate().skip(1) {
             timeline.push_str(&format!(
-                "- After a wait of about {} minute{}, retry {} starts at about {t} s (event age \
-                 within {age} s) and fails.\n",
-                wait / 60,
-                if *wait == 60 { "" } else { "s" },
-                k + 1
+                "- After a wait of about {}, retry {k} starts at about {t} s (the event is \
+                 younger than {age} s) and fails.\n",
+                if k == 1 { "1 minute" } else { "2 minutes" },
+            ));
+        }
+        if runs < unlimited {
+            let would = starts.last().copied().unwrap_or(0) + if runs == 1 { 60 } else { 120 };
+            timeline.push_str(&format!(
+                "- Retry {runs} would start at about {would} s, when the event is older than the \
+                 maximum event age of {age} s, so Lambda discards the event instead (to an \
+                 on-failure destination or DLQ if one is set).\n"
+            ));
+        } else if retries < 2 {
+            timeline.push_str(&format!(
+                "- MaximumRetryAttempts = {retries} allows no more retries.\n"
             ));
         }
         let explanation = format!(
@@ -125,7 +121,7 @@ impl Generator for RetryGenerator {
         ];
         if retries > 0 {
             wrongs.push(wrong(
-                times(retries),
+                times(u32::from(retries)),
                 "MaximumRetryAttempts counts retries after the first attempt, not runs in total.",
             ));
         }
@@ -166,17 +162,17 @@ mod tests {
 
     #[test]
     fn hand_computed_attempts() {
-        // Defaults: three runs, at 0, ~61 s and ~182 s for a 1 s function.
-        assert_eq!(attempt_starts(2, 21600, 1), vec![0, 61, 182]);
+        // Defaults: three runs, at 0, ~60 s and ~180 s.
+        assert_eq!(attempt_starts(2, 21600), vec![0, 60, 180]);
         // The issue's example: MaximumRetryAttempts 1, maximum event age 90 s: runs twice.
-        assert_eq!(attempt_starts(1, 90, 2).len(), 2);
-        // Age 120 s lets the first retry (~62 s) through but not the second (~184 s).
-        assert_eq!(attempt_starts(2, 120, 2), vec![0, 62]);
-        // Age 60 s is below the first retry: only the first attempt.
-        assert_eq!(attempt_starts(2, 60, 1), vec![0]);
-        assert_eq!(attempt_starts(0, 21600, 5), vec![0]);
+        assert_eq!(attempt_starts(1, 90).len(), 2);
+        // Age 120 s lets the first retry through but not the second.
+        assert_eq!(attempt_starts(2, 120), vec![0, 60]);
+        // Age 150 s, one retry allowed: twice.
+        assert_eq!(attempt_starts(1, 150).len(), 2);
+        assert_eq!(attempt_starts(0, 21600), vec![0]);
         // More than two retries is not a setting Lambda accepts.
-        assert_eq!(attempt_starts(5, 21600, 1).len(), 3);
+        assert_eq!(attempt_starts(5, 21600).len(), 3);
     }
 
     #[test]
@@ -195,8 +191,12 @@ mod tests {
             };
             let retries = num("MaximumRetryAttempts");
             let age = num("MaximumEventAgeInSeconds");
-            let duration = num("each run takes about");
-            let expected = attempt_starts(retries, age, duration).len() as u32;
+            // Independent arithmetic: retry k starts ~60 s, ~180 s after the event arrived.
+            let expected = 1 + [60, 180]
+                .iter()
+                .take(retries as usize)
+                .take_while(|&&t| t <= age)
+                .count() as u32;
             let right = q.choices.iter().find(|c| c.correct).expect("one right");
             assert_eq!(right.text, times(expected), "seed {seed}: {}", q.stem);
         }

@@ -4,70 +4,24 @@
 //! AWS documents nine: `LambdaCanary10Percent{5,10,15,30}Minutes` shift 10 % at once and the
 //! other 90 % after the interval; `LambdaLinear10PercentEvery{1,2,3,10}Minute(s)` shift 10 % at
 //! the start of every interval (the first as soon as shifting begins) until all traffic has
-//! moved; `LambdaAllAtOnce` shifts everything at once.
+//! moved; `LambdaAllAtOnce` shifts everything at once. The right answer comes from the
+//! traffic-shifting simulator's model (`sim::traffic`), so the quiz and the simulator agree.
 
 use rand::RngExt;
 
 use super::{Generator, single_question, wrong};
 use crate::content::Question;
+use crate::sim::traffic::{self, Deployment, PREDEFINED};
 
-/// A predefined CodeDeploy configuration for Lambda.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Shift {
-    /// 10 % first, the rest after this many minutes.
-    Canary(u32),
-    /// +10 % every this many minutes.
-    Linear(u32),
-    AllAtOnce,
+/// Percent of traffic on the new version `t_s` seconds after shifting began, from the
+/// traffic-shifting simulator's model (no alarm, no rollback).
+pub fn new_version_percent(d: &Deployment, t_s: u32) -> u32 {
+    traffic::new_version_percent(d, f64::from(t_s)).round() as u32
 }
 
-impl Shift {
-    pub const ALL: [Shift; 9] = [
-        Shift::Canary(5),
-        Shift::Canary(10),
-        Shift::Canary(15),
-        Shift::Canary(30),
-        Shift::Linear(1),
-        Shift::Linear(2),
-        Shift::Linear(3),
-        Shift::Linear(10),
-        Shift::AllAtOnce,
-    ];
-
-    /// The name without the `CodeDeployDefault.` prefix.
-    pub fn name(self) -> String {
-        match self {
-            Shift::Canary(m) => format!("LambdaCanary10Percent{m}Minutes"),
-            Shift::Linear(1) => "LambdaLinear10PercentEvery1Minute".to_owned(),
-            Shift::Linear(m) => format!("LambdaLinear10PercentEvery{m}Minutes"),
-            Shift::AllAtOnce => "LambdaAllAtOnce".to_owned(),
-        }
-    }
-
-    /// Percent of traffic on the new version `t_s` seconds after shifting began (no alarm, no
-    /// rollback). A step takes effect at the start of its interval.
-    pub fn new_version_percent(self, t_s: u32) -> u32 {
-        match self {
-            Shift::Canary(m) => {
-                if t_s < m * 60 {
-                    10
-                } else {
-                    100
-                }
-            }
-            Shift::Linear(m) => (10 * (t_s / (m * 60) + 1)).min(100),
-            Shift::AllAtOnce => 100,
-        }
-    }
-
-    /// Minutes from the start until all traffic is on the new version.
-    pub fn complete_after_min(self) -> u32 {
-        match self {
-            Shift::Canary(m) => m,
-            Shift::Linear(m) => 9 * m,
-            Shift::AllAtOnce => 0,
-        }
-    }
+/// Minutes from the start until all traffic is on the new version.
+pub fn complete_after_min(d: &Deployment) -> u32 {
+    (d.shifting_duration_s() / 60.0).round() as u32
 }
 
 /// "7 minutes", "4 minutes 30 seconds".
@@ -107,25 +61,29 @@ impl Generator for TrafficGenerator {
 
     fn generate(&self, seed: u64) -> Question {
         let mut rng = super::rng(seed);
-        let shift = Shift::ALL[rng.random_range(0..Shift::ALL.len())];
+        let shift = PREDEFINED[rng.random_range(0..PREDEFINED.len())];
         // Times are whole half-minutes that never fall on a step, so the answer is not a matter
         // of which side of the instant a step lands.
         let t_s = match shift {
-            Shift::Canary(m) => loop {
+            Deployment::Canary {
+                interval_min: m, ..
+            } => loop {
                 let t = 30 * rng.random_range(1..=4 * m);
                 if t != m * 60 {
                     break t;
                 }
             },
-            Shift::Linear(m) => loop {
+            Deployment::Linear {
+                interval_min: m, ..
+            } => loop {
                 let t = 30 * rng.random_range(1..=2 * (10 * m + m));
                 if t % (m * 60) != 0 {
                     break t;
                 }
             },
-            Shift::AllAtOnce => 30 * rng.random_range(1..=20),
+            Deployment::AllAtOnce => 30 * rng.random_range(1..=20),
         };
-        let right = shift.new_version_percent(t_s);
+        let right = new_version_percent(&shift, t_s);
         let name = shift.name();
         let stem = format!(
             "A SAM template deploys a new version of a function behind the `live` alias with \
@@ -135,7 +93,9 @@ impl Generator for TrafficGenerator {
             when(t_s)
         );
         let (rule, source, mut wrongs) = match shift {
-            Shift::Canary(m) => (
+            Deployment::Canary {
+                interval_min: m, ..
+            } => (
                 format!(
                     "A canary shifts 10 % to the new version at once and keeps it there for {m} \
                      minutes; then it shifts the other 90 %."
@@ -174,14 +134,16 @@ impl Generator for TrafficGenerator {
                     ),
                 ],
             ),
-            Shift::Linear(m) => {
+            Deployment::Linear {
+                interval_min: m, ..
+            } => {
                 let steps = t_s / (m * 60);
                 (
                     format!(
                         "A linear configuration shifts 10 % at the start of every {m}-minute \
                          interval, the first as soon as shifting begins, and reaches 100 % after \
                          {} minutes.",
-                        shift.complete_after_min()
+                        complete_after_min(&shift)
                     ),
                     "codedeploy#linear",
                     vec![
@@ -204,7 +166,7 @@ impl Generator for TrafficGenerator {
                             pct(100),
                             format!(
                                 "Everything has moved only after {} minutes.",
-                                shift.complete_after_min()
+                                complete_after_min(&shift)
                             ),
                         ),
                         wrong(
@@ -214,7 +176,7 @@ impl Generator for TrafficGenerator {
                     ],
                 )
             }
-            Shift::AllAtOnce => (
+            Deployment::AllAtOnce => (
                 "All-at-once shifts every request to the new version immediately.".to_owned(),
                 "codedeploy#all-at-once",
                 vec![
@@ -261,21 +223,29 @@ mod tests {
     #[test]
     fn hand_computed_shares() {
         // From the note's table: Linear every 3 minutes, minute 7 → 30 %.
-        assert_eq!(Shift::Linear(3).new_version_percent(7 * 60), 30);
-        assert_eq!(Shift::Linear(1).new_version_percent(30), 10);
-        assert_eq!(Shift::Linear(1).new_version_percent(90), 20);
-        assert_eq!(Shift::Linear(10).new_version_percent(95 * 60), 100);
-        assert_eq!(Shift::Linear(10).new_version_percent(85 * 60), 90);
-        assert_eq!(Shift::Canary(5).new_version_percent(4 * 60 + 30), 10);
-        assert_eq!(Shift::Canary(5).new_version_percent(5 * 60 + 30), 100);
-        assert_eq!(Shift::Canary(30).new_version_percent(29 * 60), 10);
-        assert_eq!(Shift::AllAtOnce.new_version_percent(30), 100);
-        assert_eq!(Shift::Linear(2).complete_after_min(), 18);
+        let canary = |m| Deployment::Canary {
+            percent: 10,
+            interval_min: m,
+        };
+        let linear = |m| Deployment::Linear {
+            percent: 10,
+            interval_min: m,
+        };
+        assert_eq!(new_version_percent(&linear(3), 7 * 60), 30);
+        assert_eq!(new_version_percent(&linear(1), 30), 10);
+        assert_eq!(new_version_percent(&linear(1), 90), 20);
+        assert_eq!(new_version_percent(&linear(10), 95 * 60), 100);
+        assert_eq!(new_version_percent(&linear(10), 85 * 60), 90);
+        assert_eq!(new_version_percent(&canary(5), 4 * 60 + 30), 10);
+        assert_eq!(new_version_percent(&canary(5), 5 * 60 + 30), 100);
+        assert_eq!(new_version_percent(&canary(30), 29 * 60), 10);
+        assert_eq!(new_version_percent(&Deployment::AllAtOnce, 30), 100);
+        assert_eq!(complete_after_min(&linear(2)), 18);
     }
 
     #[test]
     fn names_are_the_documented_ones() {
-        let names: Vec<String> = Shift::ALL.iter().map(|s| s.name()).collect();
+        let names: Vec<String> = PREDEFINED.iter().map(|s| s.name()).collect();
         assert!(names.contains(&"LambdaLinear10PercentEvery1Minute".to_owned()));
         assert!(names.contains(&"LambdaCanary10Percent30Minutes".to_owned()));
         assert!(names.contains(&"LambdaAllAtOnce".to_owned()));
@@ -285,7 +255,7 @@ mod tests {
     fn generated_answer_matches_the_model() {
         for seed in 0..300 {
             let q = TrafficGenerator.generate(seed);
-            let shift = Shift::ALL
+            let shift = PREDEFINED
                 .into_iter()
                 .find(|s| q.stem.contains(&format!("`{}`", s.name())))
                 .expect("stem names a configuration");
@@ -302,7 +272,7 @@ mod tests {
             let right = q.choices.iter().find(|c| c.correct).expect("one right");
             assert_eq!(
                 right.text,
-                pct(shift.new_version_percent(m * 60 + s)),
+                pct(new_version_percent(&shift, m * 60 + s)),
                 "seed {seed}: {}",
                 q.stem
             );
