@@ -137,7 +137,7 @@ fn navigator(ui: &mut Ui, exam: &ActiveExam) -> Option<usize> {
                             text = text.color(theme::due(ui.visuals())).strong();
                         }
                         let fill = if s.answered {
-                            theme::banner_fill(ui.visuals(), theme::accent(ui.visuals()))
+                            theme::accent(ui.visuals()).gamma_multiply(0.45)
                         } else {
                             ui.visuals().extreme_bg_color
                         };

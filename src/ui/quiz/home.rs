@@ -6,11 +6,11 @@ use std::collections::BTreeSet;
 use egui::{RichText, Ui};
 
 use super::View;
-use super::question::{clock, short_duration};
+use super::question::clock;
 use crate::app::AppState;
 use crate::quiz::{ExamConfig, PracticeConfig};
 use crate::store::{AttemptMode, AttemptSummary};
-use crate::ui::{theme, widgets};
+use crate::ui::theme;
 
 /// The settings on the home page, kept while the screen lives.
 #[derive(Clone, Debug, Default)]
@@ -66,22 +66,15 @@ pub(super) fn ui(
         }
 
         ui.horizontal_top(|ui| {
-            // A tile takes its parent's layout; the forms read top to bottom.
-            widgets::tile(ui, "Practice", |ui| {
-                ui.vertical(|ui| {
-                    ui.set_width(520.0);
-                    if let Some(v) = practice_form(ui, state, form) {
-                        next = Some(v);
-                    }
-                });
+            panel(ui, "Practice", 520.0, |ui| {
+                if let Some(v) = practice_form(ui, state, form) {
+                    next = Some(v);
+                }
             });
-            widgets::tile(ui, "Mock exam", |ui| {
-                ui.vertical(|ui| {
-                    ui.set_width(420.0);
-                    if let Some(v) = exam_form(ui, state, &mut form.exam) {
-                        next = Some(v);
-                    }
-                });
+            panel(ui, "Mock exam", 420.0, |ui| {
+                if let Some(v) = exam_form(ui, state, &mut form.exam) {
+                    next = Some(v);
+                }
             });
         });
 
@@ -96,6 +89,20 @@ pub(super) fn ui(
     next
 }
 
+/// A framed block with its title on top, whatever the parent's layout.
+fn panel(ui: &mut Ui, title: &str, width: f32, add: impl FnOnce(&mut Ui)) {
+    egui::Frame::group(ui.style())
+        .inner_margin(theme::GAP)
+        .show(ui, |ui| {
+            ui.vertical(|ui| {
+                ui.set_width(width);
+                ui.label(RichText::new(title).strong().size(17.0));
+                ui.add_space(4.0);
+                add(ui);
+            });
+        });
+}
+
 fn practice_form(ui: &mut Ui, state: &mut AppState, form: &mut HomeForm) -> Option<View> {
     let muted = theme::muted(ui.visuals());
     ui.label(
@@ -105,7 +112,7 @@ fn practice_form(ui: &mut Ui, state: &mut AppState, form: &mut HomeForm) -> Opti
     ui.horizontal(|ui| {
         ui.label("Topics:");
         let chosen = if form.topics.is_empty() {
-            "all".to_owned()
+            "all (tick some to narrow)".to_owned()
         } else {
             format!("{} chosen", form.topics.len())
         };
@@ -263,7 +270,7 @@ fn attempt_list(ui: &mut Ui, state: &mut AppState, attempts: &[AttemptSummary]) 
                         a.answered, a.total
                     )),
                 };
-                ui.label(short_duration(a.elapsed_ms));
+                ui.label(clock(a.elapsed_ms));
                 let open_exam = a.mode == AttemptMode::Exam && a.finished_ms.is_none();
                 let label = if open_exam { "Resume" } else { "Open report" };
                 if ui

@@ -79,11 +79,7 @@ pub(super) fn ui(
                     } else {
                         theme::wrong(ui.visuals())
                     };
-                    ui.add(
-                        egui::ProgressBar::new(t.fraction() as f32)
-                            .desired_width(260.0)
-                            .fill(tone),
-                    );
+                    bar(ui, t.fraction() as f32, tone);
                     ui.label(format!("{} of {}", t.correct, t.total));
                     ui.end_row();
                 }
@@ -129,4 +125,16 @@ pub(super) fn ui(
         }
     });
     next
+}
+
+/// A flat score bar: a track and a fill as long as the share right (an empty fill for 0).
+fn bar(ui: &mut Ui, fraction: f32, tone: egui::Color32) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(260.0, 12.0), egui::Sense::hover());
+    let painter = ui.painter();
+    painter.rect_filled(rect, 3.0, ui.visuals().extreme_bg_color);
+    let mut fill = rect;
+    fill.set_width(rect.width() * fraction.clamp(0.0, 1.0));
+    if fill.width() > 0.0 {
+        painter.rect_filled(fill, 3.0, tone);
+    }
 }
