@@ -161,6 +161,19 @@ impl AppState {
         }
     }
 
+    /// Ends a practice session early; the report covers the questions answered.
+    pub fn practice_end(&mut self, p: &mut ActivePractice) {
+        let report = p.session.report(&self.pack);
+        if let Err(e) = self.store.finish_quiz_attempt(
+            p.attempt,
+            self.now_ms(),
+            report.time_used_ms,
+            report.correct as u32,
+        ) {
+            self.report("save the practice result", &e);
+        }
+    }
+
     /// Builds and records a mock exam; its clock starts now.
     pub fn start_exam(&mut self, config: ExamConfig) -> Option<ActiveExam> {
         let now = self.clock.now();

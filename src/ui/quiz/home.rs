@@ -256,14 +256,19 @@ fn attempt_list(ui: &mut Ui, state: &mut AppState, attempts: &[AttemptSummary]) 
                     AttemptMode::Practice => "Practice",
                     AttemptMode::Exam => "Mock exam",
                 });
+                // Practice scores what was answered; an exam scores every question.
+                let out_of = match a.mode {
+                    AttemptMode::Practice => a.answered,
+                    AttemptMode::Exam => a.total,
+                };
                 match (a.correct, a.finished_ms) {
                     (Some(c), Some(_)) => {
-                        let pct = if a.total == 0 {
+                        let pct = if out_of == 0 {
                             0.0
                         } else {
-                            100.0 * f64::from(c) / f64::from(a.total)
+                            100.0 * f64::from(c) / f64::from(out_of)
                         };
-                        ui.label(format!("{c} of {} ({pct:.0} %)", a.total))
+                        ui.label(format!("{c} of {out_of} ({pct:.0} %)"))
                     }
                     _ => ui.label(format!(
                         "in progress, {} of {} answered",

@@ -60,6 +60,7 @@ pub(super) fn ui(
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button("End practice").clicked() {
+                state.practice_end(p);
                 next = Some(match state.open_attempt(p.attempt) {
                     Some(r) => View::Report(Box::new(r)),
                     None => View::Home,
