@@ -9,11 +9,18 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "init",
-    sql: include_str!("sql/001_init.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "init",
+        sql: include_str!("sql/001_init.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "quiz",
+        sql: include_str!("sql/003_quiz.sql"),
+    },
+];
 
 /// The schema version this build writes.
 pub fn latest() -> i64 {
