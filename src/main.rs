@@ -42,6 +42,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run a simulator (retry, traffic, concurrency, sqs, kinesis) and print its timeline;
+    /// `coldstart sim NAME --help` lists its keys.
+    Sim(coldstart::cli::sim::SimArgs),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +57,11 @@ fn main() -> ExitCode {
                 &mut std::io::stdout(),
                 &mut std::io::stderr(),
             );
+            ExitCode::from(code as u8)
+        }
+        Some(Command::Sim(args)) => {
+            let code =
+                coldstart::cli::sim::run(&args, &mut std::io::stdout(), &mut std::io::stderr());
             ExitCode::from(code as u8)
         }
         None => match run_gui(cli.pack, cli.data_dir) {

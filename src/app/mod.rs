@@ -2,6 +2,7 @@
 //! clock, and the operations a screen may ask for. Each operation writes the store before it
 //! returns, so whatever the learner did is on disk before the next frame.
 
+pub mod quiz;
 pub mod review;
 pub mod watch;
 

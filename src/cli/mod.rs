@@ -1,3 +1,4 @@
 //! Subcommands of the `coldstart` binary, as library functions so tests can call them.
 
 pub mod check;
+pub mod sim;

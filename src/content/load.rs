@@ -465,7 +465,11 @@ pub fn load_files(files: Vec<PackFile>) -> Report {
                     *offset,
                     Severity::Error,
                     "E005",
-                    format!("link `{dest}` names no note (no topic `{topic}`)"),
+                    if pack.topic(&topic).is_some() {
+                        format!("link `{dest}`: topic `{topic}` has no note yet")
+                    } else {
+                        format!("link `{dest}` names no note (no topic `{topic}`)")
+                    },
                 ),
                 Some(note) => {
                     if let Some(anchor) = anchor

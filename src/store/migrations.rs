@@ -20,6 +20,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "reviews",
         sql: include_str!("sql/002_reviews.sql"),
     },
+    Migration {
+        version: 3,
+        name: "quiz",
+        sql: include_str!("sql/003_quiz.sql"),
+    },
 ];
 
 /// The schema version this build writes.

@@ -5,6 +5,7 @@
 
 mod migrations;
 mod notes;
+mod quiz;
 mod reviews;
 
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 pub use migrations::{MIGRATIONS, Migration, latest as latest_schema};
+pub use quiz::{AttemptMode, AttemptSummary, StoredAnswer, StoredAttempt};
 
 /// The progress file's name inside the data folder.
 pub const FILE_NAME: &str = "progress.sqlite";

@@ -115,6 +115,9 @@ impl ColdstartApp {
 
     /// Applies a screen's request. Kept apart from drawing so it can be tested without a frame.
     pub fn apply(&mut self, cmd: Command) {
+        if self.screen == Screen::Quiz && cmd != Command::Go(Screen::Quiz) {
+            self.quiz.leave(&mut self.state);
+        }
         match cmd {
             Command::Go(screen) => self.screen = screen,
             Command::OpenSection(section) => {
@@ -201,5 +204,10 @@ impl ColdstartApp {
 impl eframe::App for ColdstartApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        // Stops and saves a mock exam's clock: it runs only while the exam is open.
+        self.quiz.leave(&mut self.state);
     }
 }

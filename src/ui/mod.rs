@@ -9,6 +9,7 @@ pub mod notes;
 pub mod progress;
 pub mod quiz;
 pub mod review;
+pub mod sim;
 pub mod simulators;
 pub mod theme;
 pub mod widgets;

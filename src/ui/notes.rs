@@ -210,8 +210,9 @@ impl NotesScreen {
                 {
                     cmds.push(Command::OpenSimulator(sim.clone()));
                 }
-                for chunk in &open.chunks {
-                    let r = ui.scope(|ui| {
+                for (i, chunk) in open.chunks.iter().enumerate() {
+                    // Each chunk gets its own id space: tables inside derive their ids from it.
+                    let r = ui.push_id(i, |ui| {
                         CommonMarkViewer::new().show(ui, &mut self.cache, &chunk.markdown);
                     });
                     if chunk.anchor.is_some() && chunk.anchor == scroll_to {

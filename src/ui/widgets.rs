@@ -18,9 +18,12 @@ pub fn tile<R>(ui: &mut Ui, title: &str, add: impl FnOnce(&mut Ui) -> R) -> R {
     egui::Frame::group(ui.style())
         .inner_margin(theme::GAP)
         .show(ui, |ui| {
-            ui.set_min_width(220.0);
-            ui.label(RichText::new(title).color(theme::muted(ui.visuals())));
-            add(ui)
+            ui.vertical(|ui| {
+                ui.set_min_width(220.0);
+                ui.label(RichText::new(title).color(theme::muted(ui.visuals())));
+                add(ui)
+            })
+            .inner
         })
         .inner
 }

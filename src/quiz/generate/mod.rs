@@ -1,0 +1,158 @@
+//! Generated questions: fresh numeric questions built from pure models of Lambda's behaviour,
+//! with distractors taken from real misconceptions.
+//!
+//! A generator is a pure function of a seed, so a stored answer keeps only the generator's id
+//! and the seed, and a reopened report rebuilds the very same question.
+
+mod concurrency;
+mod retry;
+mod traffic;
+
+pub use concurrency::ConcurrencyGenerator;
+pub use retry::RetryGenerator;
+pub use traffic::TrafficGenerator;
+
+use rand::SeedableRng;
+use rand::rngs::Xoshiro256PlusPlus;
+
+use crate::content::{Choice, Question, QuestionKind, SectionRef};
+
+/// Builds questions of one kind from a seed.
+pub trait Generator: Sync {
+    /// Stable id, stored with answers.
+    fn id(&self) -> &'static str;
+    /// What the questions are about, for the settings that switch generators on.
+    fn title(&self) -> &'static str;
+    /// The pack topic the questions belong to.
+    fn topic(&self) -> &'static str;
+    /// The same seed always gives the same question.
+    fn generate(&self, seed: u64) -> Question;
+}
+
+static ALL: [&dyn Generator; 3] = [&RetryGenerator, &TrafficGenerator, &ConcurrencyGenerator];
+
+/// Every generator, in a stable order.
+pub fn all() -> &'static [&'static dyn Generator] {
+    &ALL
+}
+
+pub fn by_id(id: &str) -> Option<&'static dyn Generator> {
+    ALL.iter().copied().find(|g| g.id() == id)
+}
+
+/// The seeded RNG every generator draws from: a named algorithm, so numbers do not change when
+/// the rand crate changes what `StdRng` means.
+pub(crate) fn rng(seed: u64) -> Xoshiro256PlusPlus {
+    Xoshiro256PlusPlus::seed_from_u64(seed)
+}
+
+/// A wrong answer and why a learner might pick it.
+pub(crate) struct Wrong {
+    pub text: String,
+    pub why: String,
+}
+
+pub(crate) fn wrong(text: impl Into<String>, why: impl Into<String>) -> Wrong {
+    Wrong {
+        text: text.into(),
+        why: why.into(),
+    }
+}
+
+/// Assembles a single-answer question: the right choice plus the first three distinct wrong
+/// ones (misconceptions first, then fallbacks). A wrong choice that reads the same as the right
+/// one is dropped, so a distractor can never be correct.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn single_question(
+    generator: &str,
+    seed: u64,
+    topic: &str,
+    source: &str,
+    stem: String,
+    right: (String, String),
+    wrongs: impl IntoIterator<Item = Wrong>,
+    explanation: String,
+) -> Question {
+    let (right_text, right_why) = right;
+    let mut choices = vec![Choice {
+        text: right_text,
+        correct: true,
+        why: right_why,
+    }];
+    for w in wrongs {
+        if choices.len() == 4 {
+            break;
+        }
+        if choices.iter().any(|c| c.text == w.text) {
+            continue;
+        }
+        choices.push(Choice {
+            text: w.text,
+            correct: false,
+            why: w.why,
+        });
+    }
+    Question {
+        id: format!("gen-{generator}-{seed}"),
+        topic: topic.to_owned(),
+        kind: QuestionKind::Single,
+        stem,
+        choices,
+        explanation,
+        source: SectionRef::parse(source).expect("generator sources are written as topic#anchor"),
+        difficulty: Some(2),
+        tags: vec!["generated".to_owned()],
+    }
+}
+
+/// "1 time", "3 times".
+pub(crate) fn times(n: u32) -> String {
+    if n == 1 {
+        "1 time".to_owned()
+    } else {
+        format!("{n} times")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_found() {
+        for g in all() {
+            assert_eq!(by_id(g.id()).map(|f| f.id()), Some(g.id()));
+        }
+        let mut ids: Vec<_> = all().iter().map(|g| g.id()).collect();
+        ids.dedup();
+        assert_eq!(ids.len(), all().len());
+    }
+
+    #[test]
+    fn every_generated_question_is_well_formed() {
+        for g in all() {
+            for seed in 0..500 {
+                let q = g.generate(seed);
+                assert_eq!(q.topic, g.topic());
+                assert_eq!(q.correct_count(), 1, "{} seed {seed}", g.id());
+                assert_eq!(
+                    q.choices.len(),
+                    4,
+                    "{} seed {seed}: {:?}",
+                    g.id(),
+                    q.choices
+                );
+                let right = q.choices.iter().find(|c| c.correct).map(|c| &c.text);
+                for c in q.choices.iter().filter(|c| !c.correct) {
+                    assert_ne!(Some(&c.text), right, "{} seed {seed}", g.id());
+                    assert!(!c.why.is_empty());
+                }
+                let mut texts: Vec<_> = q.choices.iter().map(|c| &c.text).collect();
+                texts.sort();
+                texts.dedup();
+                assert_eq!(texts.len(), 4, "{} seed {seed}: duplicate choices", g.id());
+                assert_eq!(g.generate(seed).stem, q.stem, "same seed, same question");
+            }
+        }
+    }
+}

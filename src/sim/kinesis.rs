@@ -1,0 +1,691 @@
+//! Kinesis event source mapping: one poller per shard, records in order within a shard, and what
+//! a record the function can never process does to its shard.
+//!
+//! Pinned to the AWS Lambda Developer Guide, "Retain discarded batch records for a Kinesis Data
+//! Streams event source in Lambda"
+//! (<https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html>) and the
+//! `CreateEventSourceMapping` API reference:
+//! - a function error makes Lambda retry the batch until it succeeds, the records exceed
+//!   `MaximumRecordAgeInSeconds` (−1 = no limit, or 60–604,800), or the retries reach
+//!   `MaximumRetryAttempts` (−1 = no limit, or 0–10,000); meanwhile the shard makes no progress;
+//! - `BisectBatchOnFunctionError` splits a failed batch in two and retries each half, which
+//!   isolates the bad record; splitting does not count towards the retry quota;
+//! - a discarded batch is described (shard, sequence numbers, size; not the data) to the
+//!   on-failure destination if one is configured, and processing moves on;
+//! - concurrency is shards × `ParallelizationFactor` (1–10); this model uses a factor of 1.
+//!
+//! Simplifications: all records are in the stream at time 0 (so a record's age is the time);
+//! each invocation takes `function_duration_s`; a failing batch is retried as soon as it
+//! returns.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use super::{
+    Configurable, Describe, KeyDoc, SimError, Timed, Timeline, bad, parse_bool, parse_f64,
+    parse_int, unknown,
+};
+
+/// Concurrent invocations a Kinesis mapping can run: shards × ParallelizationFactor.
+pub fn max_concurrency(shards: u32, parallelization_factor: u32) -> u32 {
+    shards * parallelization_factor.clamp(1, 10)
+}
+
+/// The stream, mapping and function to simulate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KinesisConfig {
+    /// Shards in the stream.
+    pub shards: u32,
+    /// Records waiting in each shard.
+    pub records_per_shard: u32,
+    /// `BatchSize`.
+    pub batch_size: u32,
+    /// Records the function can never process, as (shard from 0, record number from 1).
+    pub poison: Vec<(u32, u32)>,
+    /// `BisectBatchOnFunctionError`.
+    pub bisect: bool,
+    /// `MaximumRetryAttempts` (−1 = until the record expires).
+    pub max_retry_attempts: i64,
+    /// `MaximumRecordAgeInSeconds` (−1 = until the record expires).
+    pub max_record_age_s: i64,
+    /// Whether an on-failure destination is configured.
+    pub on_failure: bool,
+    /// Seconds per invocation.
+    pub function_duration_s: f64,
+    /// Length of the run, seconds.
+    pub sim_s: f64,
+}
+
+impl Default for KinesisConfig {
+    fn default() -> Self {
+        Self {
+            shards: 2,
+            records_per_shard: 12,
+            batch_size: 4,
+            poison: vec![(0, 6)],
+            bisect: false,
+            max_retry_attempts: -1,
+            max_record_age_s: -1,
+            on_failure: false,
+            function_duration_s: 1.0,
+            sim_s: 120.0,
+        }
+    }
+}
+
+const POISON_ACCEPTS: &str = "SHARD:RECORD pairs like 0:6 or 0:6,1:3 (shard from 0, record \
+from 1), or none";
+
+static KEYS: [KeyDoc; 10] = [
+    KeyDoc {
+        key: "shards",
+        default: "2",
+        accepts: "an integer 1–8",
+        help: "shards in the stream",
+    },
+    KeyDoc {
+        key: "records_per_shard",
+        default: "12",
+        accepts: "an integer 1–200",
+        help: "records waiting in each shard",
+    },
+    KeyDoc {
+        key: "batch_size",
+        default: "4",
+        accepts: "an integer 1–10000",
+        help: "BatchSize",
+    },
+    KeyDoc {
+        key: "poison",
+        default: "0:6",
+        accepts: POISON_ACCEPTS,
+        help: "records the function can never process",
+    },
+    KeyDoc {
+        key: "bisect",
+        default: "false",
+        accepts: "true or false",
+        help: "BisectBatchOnFunctionError",
+    },
+    KeyDoc {
+        key: "max_retry_attempts",
+        default: "-1",
+        accepts: "-1 (no limit) or an integer 0–10000",
+        help: "MaximumRetryAttempts",
+    },
+    KeyDoc {
+        key: "max_record_age_s",
+        default: "-1",
+        accepts: "-1 (no limit) or seconds 60–604800",
+        help: "MaximumRecordAgeInSeconds",
+    },
+    KeyDoc {
+        key: "on_failure",
+        default: "false",
+        accepts: "true or false",
+        help: "an on-failure destination is configured",
+    },
+    KeyDoc {
+        key: "function_duration_s",
+        default: "1",
+        accepts: "seconds 0.1–900",
+        help: "how long one invocation takes",
+    },
+    KeyDoc {
+        key: "sim_s",
+        default: "120",
+        accepts: "seconds 10–3600",
+        help: "length of the run",
+    },
+];
+
+impl Configurable for KinesisConfig {
+    const NAME: &'static str = "kinesis";
+
+    fn keys() -> &'static [KeyDoc] {
+        &KEYS
+    }
+
+    fn set(&mut self, key: &str, value: &str) -> Result<(), SimError> {
+        let int = |lo, hi| parse_int::<Self>(key, value, lo, hi);
+        match key {
+            "shards" => self.shards = int(1, 8)? as u32,
+            "records_per_shard" => self.records_per_shard = int(1, 200)? as u32,
+            "batch_size" => self.batch_size = int(1, 10_000)? as u32,
+            "poison" => self.poison = parse_poison(key, value)?,
+            "bisect" => self.bisect = parse_bool::<Self>(key, value)?,
+            "max_retry_attempts" => {
+                let v = int(-1, 10_000)?;
+                self.max_retry_attempts = v;
+            }
+            "max_record_age_s" => {
+                let v = int(-1, 604_800)?;
+                if v != -1 && v < 60 {
+                    return Err(bad(key, value, "-1 (no limit) or seconds 60–604800"));
+                }
+                self.max_record_age_s = v;
+            }
+            "on_failure" => self.on_failure = parse_bool::<Self>(key, value)?,
+            "function_duration_s" => {
+                self.function_duration_s = parse_f64::<Self>(key, value, 0.1, 900.0)?;
+            }
+            "sim_s" => self.sim_s = parse_f64::<Self>(key, value, 10.0, 3600.0)?,
+            _ => return Err(unknown::<Self>(key)),
+        }
+        Ok(())
+    }
+}
+
+fn parse_poison(key: &str, value: &str) -> Result<Vec<(u32, u32)>, SimError> {
+    if value.eq_ignore_ascii_case("none") || value.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut out: Vec<(u32, u32)> = value
+        .split(',')
+        .map(|p| {
+            let (s, r) = p.trim().split_once(':')?;
+            let s: u32 = s.parse().ok()?;
+            let r: u32 = r.parse().ok().filter(|r| *r >= 1)?;
+            Some((s, r))
+        })
+        .collect::<Option<_>>()
+        .ok_or_else(|| bad(key, value, POISON_ACCEPTS))?;
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
+/// Why Lambda gave up on a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum DiscardCondition {
+    /// `MaximumRetryAttempts` reached.
+    RetryAttemptsExhausted,
+    /// `MaximumRecordAgeInSeconds` exceeded.
+    RecordAgeExceeded,
+}
+
+/// Something that happened on a shard.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum KinesisEvent {
+    /// Lambda invoked the function with records `first..=last` of a shard.
+    Invoke {
+        /// Shard, from 0.
+        shard: u32,
+        /// First record number (from 1).
+        first: u32,
+        /// Last record number.
+        last: u32,
+        /// Retries of this batch so far (0 on the first try).
+        retry: u32,
+    },
+    /// The batch succeeded and the shard's position moved past it.
+    Processed {
+        /// Shard.
+        shard: u32,
+        /// First record number.
+        first: u32,
+        /// Last record number.
+        last: u32,
+    },
+    /// The function returned an error; the shard waits on this batch.
+    Failed {
+        /// Shard.
+        shard: u32,
+        /// First record number.
+        first: u32,
+        /// Last record number.
+        last: u32,
+    },
+    /// The failed batch was split in two (does not count as a retry).
+    Bisected {
+        /// Shard.
+        shard: u32,
+        /// First half.
+        left: (u32, u32),
+        /// Second half.
+        right: (u32, u32),
+    },
+    /// Lambda gave up on the batch and moved on.
+    Discarded {
+        /// Shard.
+        shard: u32,
+        /// First record number.
+        first: u32,
+        /// Last record number.
+        last: u32,
+        /// Why.
+        condition: DiscardCondition,
+        /// What the on-failure destination received (metadata only), if one is configured.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        record: Option<serde_json::Value>,
+    },
+    /// Every record of the shard has been dealt with.
+    ShardDone {
+        /// Shard.
+        shard: u32,
+    },
+    /// The run ended with the shard still stuck.
+    StillBlocked {
+        /// Shard.
+        shard: u32,
+        /// Record it is stuck on.
+        at_record: u32,
+    },
+}
+
+impl Describe for KinesisEvent {
+    fn describe(&self) -> String {
+        match self {
+            KinesisEvent::Invoke {
+                shard,
+                first,
+                last,
+                retry,
+            } => {
+                if *retry == 0 {
+                    format!("shard {shard}: invoke with {}", range(*first, *last))
+                } else {
+                    format!("shard {shard}: retry {retry} of {}", range(*first, *last))
+                }
+            }
+            KinesisEvent::Processed { shard, first, last } => {
+                format!("shard {shard}: {} processed", range(*first, *last))
+            }
+            KinesisEvent::Failed { shard, first, last } => format!(
+                "shard {shard}: {} failed: function error, shard waits",
+                range(*first, *last)
+            ),
+            KinesisEvent::Bisected { shard, left, right } => format!(
+                "shard {shard}: split into {}–{} and {}–{}",
+                left.0, left.1, right.0, right.1
+            ),
+            KinesisEvent::Discarded {
+                shard,
+                first,
+                last,
+                condition,
+                record,
+            } => {
+                let why = match condition {
+                    DiscardCondition::RetryAttemptsExhausted => "retries exhausted",
+                    DiscardCondition::RecordAgeExceeded => "records too old",
+                };
+                let to = if record.is_some() {
+                    "details sent to the on-failure destination"
+                } else {
+                    "lost (no on-failure destination)"
+                };
+                format!(
+                    "shard {shard}: {} discarded ({why}); {to}",
+                    range(*first, *last)
+                )
+            }
+            KinesisEvent::ShardDone { shard } => format!("shard {shard}: caught up"),
+            KinesisEvent::StillBlocked { shard, at_record } => {
+                format!("shard {shard}: still blocked on record {at_record}")
+            }
+        }
+    }
+}
+
+/// Runs every shard until it catches up or `sim_s` runs out. No chance is involved; the seed is
+/// accepted for a uniform interface.
+pub fn simulate(cfg: &KinesisConfig, _seed: u64) -> Timeline<KinesisEvent> {
+    let mut ev = Vec::new();
+    for shard in 0..cfg.shards {
+        run_shard(cfg, shard, &mut ev);
+    }
+    // A run where every shard caught up ends shortly after the last event, not at `sim_s`.
+    let blocked = ev
+        .iter()
+        .any(|e| matches!(e.event, KinesisEvent::StillBlocked { .. }));
+    let last = ev.iter().map(|e| e.at_s).fold(0.0, f64::max);
+    let end = if blocked { cfg.sim_s } else { last + 2.0 };
+    Timeline::finish(ev, end)
+}
+
+fn run_shard(cfg: &KinesisConfig, shard: u32, ev: &mut Vec<Timed<KinesisEvent>>) {
+    let poison: BTreeSet<u32> = cfg
+        .poison
+        .iter()
+        .filter(|(s, _)| *s == shard)
+        .map(|(_, r)| *r)
+        .collect();
+    let n = cfg.records_per_shard;
+    let mut next = 1u32; // first record not yet handed out
+    // Pending ranges from bisection, processed in order: (first, last, retries so far).
+    let mut pending: Vec<(u32, u32, u32)> = Vec::new();
+    let mut t = 0.0;
+    loop {
+        let (first, last, retry) = match pending.pop() {
+            Some(r) => r,
+            None if next <= n => {
+                let last = (next + cfg.batch_size - 1).min(n);
+                (next, last, 0)
+            }
+            None => {
+                ev.push(Timed::new(t, KinesisEvent::ShardDone { shard }));
+                return;
+            }
+        };
+        if t >= cfg.sim_s {
+            ev.push(Timed::new(
+                cfg.sim_s,
+                KinesisEvent::StillBlocked {
+                    shard,
+                    at_record: first,
+                },
+            ));
+            return;
+        }
+        // Records are all written at time 0, so their age is `t`.
+        if cfg.max_record_age_s >= 0 && t > cfg.max_record_age_s as f64 {
+            discard(
+                cfg,
+                shard,
+                first,
+                last,
+                retry,
+                DiscardCondition::RecordAgeExceeded,
+                t,
+                ev,
+            );
+            next = next.max(last + 1);
+            continue;
+        }
+        ev.push(Timed::new(
+            t,
+            KinesisEvent::Invoke {
+                shard,
+                first,
+                last,
+                retry,
+            },
+        ));
+        t += cfg.function_duration_s;
+        let fails = (first..=last).any(|r| poison.contains(&r));
+        if !fails {
+            ev.push(Timed::new(
+                t,
+                KinesisEvent::Processed { shard, first, last },
+            ));
+            next = next.max(last + 1);
+            continue;
+        }
+        ev.push(Timed::new(t, KinesisEvent::Failed { shard, first, last }));
+        if cfg.bisect && last > first {
+            let mid = first + (last - first) / 2;
+            ev.push(Timed::new(
+                t,
+                KinesisEvent::Bisected {
+                    shard,
+                    left: (first, mid),
+                    right: (mid + 1, last),
+                },
+            ));
+            // Stack: push the right half first so the left half (older records) goes next.
+            pending.push((mid + 1, last, retry));
+            pending.push((first, mid, retry));
+            next = next.max(last + 1);
+            continue;
+        }
+        let retries = retry + 1;
+        if cfg.max_retry_attempts >= 0 && i64::from(retries) > cfg.max_retry_attempts {
+            discard(
+                cfg,
+                shard,
+                first,
+                last,
+                retries,
+                DiscardCondition::RetryAttemptsExhausted,
+                t,
+                ev,
+            );
+            next = next.max(last + 1);
+            continue;
+        }
+        pending.push((first, last, retries));
+        next = next.max(last + 1);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn discard(
+    cfg: &KinesisConfig,
+    shard: u32,
+    first: u32,
+    last: u32,
+    invokes: u32,
+    condition: DiscardCondition,
+    t: f64,
+    ev: &mut Vec<Timed<KinesisEvent>>,
+) {
+    let record = cfg.on_failure.then(|| {
+        serde_json::json!({
+            "requestContext": {
+                "condition": condition,
+                "approximateInvokeCount": invokes,
+            },
+            "KinesisBatchInfo": {
+                "shardId": format!("shardId-{shard:012}"),
+                "startSequenceNumber": sequence_number(shard, first),
+                "endSequenceNumber": sequence_number(shard, last),
+                "batchSize": last - first + 1,
+                "streamArn": "arn:aws:kinesis:us-east-1:123456789012:stream/orders",
+            }
+        })
+    });
+    ev.push(Timed::new(
+        t,
+        KinesisEvent::Discarded {
+            shard,
+            first,
+            last,
+            condition,
+            record,
+        },
+    ));
+}
+
+/// What a record looks like at some moment, for drawing a shard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordState {
+    /// Not yet handed to the function.
+    Pending,
+    /// In the batch being processed right now.
+    InBatch,
+    /// In a batch that failed and is waiting to be retried.
+    Failing,
+    /// Processed successfully.
+    Processed,
+    /// Given up on (described to the on-failure destination, if any).
+    Discarded,
+}
+
+/// The state of every record of every shard at time `t_s` (`[shard][record - 1]`).
+pub fn record_states(
+    tl: &Timeline<KinesisEvent>,
+    cfg: &KinesisConfig,
+    t_s: f64,
+) -> Vec<Vec<RecordState>> {
+    let mut out =
+        vec![vec![RecordState::Pending; cfg.records_per_shard as usize]; cfg.shards as usize];
+    let mut mark = |shard: u32, first: u32, last: u32, st: RecordState| {
+        if let Some(row) = out.get_mut(shard as usize) {
+            for r in first..=last {
+                if let Some(c) = row.get_mut(r as usize - 1) {
+                    *c = st;
+                }
+            }
+        }
+    };
+    for e in tl.until(t_s) {
+        match e.event {
+            KinesisEvent::Invoke {
+                shard, first, last, ..
+            } => mark(shard, first, last, RecordState::InBatch),
+            KinesisEvent::Processed { shard, first, last } => {
+                mark(shard, first, last, RecordState::Processed)
+            }
+            KinesisEvent::Failed { shard, first, last } => {
+                mark(shard, first, last, RecordState::Failing)
+            }
+            KinesisEvent::Discarded {
+                shard, first, last, ..
+            } => mark(shard, first, last, RecordState::Discarded),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn range(first: u32, last: u32) -> String {
+    if first == last {
+        format!("record {first}")
+    } else {
+        format!("records {first}–{last}")
+    }
+}
+
+fn sequence_number(shard: u32, record: u32) -> String {
+    format!("4959{shard:02}{record:08}")
+}
+
+/// How many times each record of a shard was handed to the function (records from 1).
+pub fn deliveries(tl: &Timeline<KinesisEvent>, shard: u32, records: u32) -> Vec<u32> {
+    let mut out = vec![0; records as usize];
+    for e in &tl.events {
+        if let KinesisEvent::Invoke {
+            shard: s,
+            first,
+            last,
+            ..
+        } = e.event
+            && s == shard
+        {
+            for r in first..=last {
+                if let Some(c) = out.get_mut(r as usize - 1) {
+                    *c += 1;
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(settings: &[(&str, &str)]) -> KinesisConfig {
+        let mut c = KinesisConfig::default();
+        for (k, v) in settings {
+            c.set(k, v).expect("valid setting");
+        }
+        c
+    }
+
+    fn processed(tl: &Timeline<KinesisEvent>, shard: u32) -> Vec<(u32, u32)> {
+        tl.events
+            .iter()
+            .filter_map(|e| match e.event {
+                KinesisEvent::Processed {
+                    shard: s,
+                    first,
+                    last,
+                } if s == shard => Some((first, last)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// With the defaults (-1, -1) a failing record blocks its shard; other shards carry on.
+    #[test]
+    fn poison_blocks_its_shard_only() {
+        let tl = simulate(&KinesisConfig::default(), 1);
+        assert_eq!(processed(&tl, 0), vec![(1, 4)]);
+        assert_eq!(processed(&tl, 1), vec![(1, 4), (5, 8), (9, 12)]);
+        assert!(tl.events.iter().any(|e| e.event
+            == KinesisEvent::StillBlocked {
+                shard: 0,
+                at_record: 5
+            }));
+    }
+
+    #[test]
+    fn records_in_a_shard_are_processed_in_order() {
+        let tl = simulate(&with(&[("poison", "none"), ("shards", "3")]), 1);
+        for s in 0..3 {
+            let p = processed(&tl, s);
+            assert!(p.windows(2).all(|w| w[0].1 < w[1].0));
+            assert_eq!(p.last().map(|x| x.1), Some(12));
+        }
+    }
+
+    #[test]
+    fn max_retry_attempts_discards_the_whole_batch() {
+        let tl = simulate(
+            &with(&[("max_retry_attempts", "2"), ("on_failure", "true")]),
+            1,
+        );
+        // first try + 2 retries of records 5–8, then discarded, then 9–12 processed
+        assert_eq!(deliveries(&tl, 0, 12)[4..8], [3, 3, 3, 3]);
+        assert_eq!(processed(&tl, 0), vec![(1, 4), (9, 12)]);
+        let rec = tl
+            .events
+            .iter()
+            .find_map(|e| match &e.event {
+                KinesisEvent::Discarded {
+                    record: Some(r), ..
+                } => Some(r.clone()),
+                _ => None,
+            })
+            .expect("on-failure record");
+        assert_eq!(rec["KinesisBatchInfo"]["batchSize"], 4);
+        assert_eq!(rec["requestContext"]["condition"], "RetryAttemptsExhausted");
+    }
+
+    /// Bisect isolates the bad record: its batch-mates get processed, only record 6 is discarded.
+    #[test]
+    fn bisect_isolates_the_bad_record() {
+        let tl = simulate(&with(&[("bisect", "true"), ("max_retry_attempts", "1")]), 1);
+        let discarded: Vec<(u32, u32)> = tl
+            .events
+            .iter()
+            .filter_map(|e| match e.event {
+                KinesisEvent::Discarded { first, last, .. } => Some((first, last)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(discarded, vec![(6, 6)]);
+        let p = processed(&tl, 0);
+        for r in [5, 7, 8, 9, 12] {
+            assert!(p.iter().any(|(a, b)| (*a..=*b).contains(&r)), "record {r}");
+        }
+    }
+
+    #[test]
+    fn max_record_age_ends_the_block() {
+        let tl = simulate(&with(&[("max_record_age_s", "60"), ("sim_s", "200")]), 1);
+        assert!(tl.events.iter().any(|e| matches!(
+            e.event,
+            KinesisEvent::Discarded {
+                condition: DiscardCondition::RecordAgeExceeded,
+                ..
+            }
+        )));
+        assert!(
+            tl.events
+                .iter()
+                .any(|e| e.event == KinesisEvent::ShardDone { shard: 0 })
+        );
+    }
+
+    #[test]
+    fn concurrency_is_shards_times_factor() {
+        assert_eq!(max_concurrency(4, 10), 40);
+        assert_eq!(max_concurrency(4, 1), 4);
+    }
+}

@@ -1,0 +1,734 @@
+//! SQS event source mapping: Lambda polls a queue, invokes the function with batches, deletes
+//! what succeeded, and leaves failures to come back after the visibility timeout until the
+//! queue's redrive policy moves them to a dead-letter queue.
+//!
+//! Pinned to the AWS Lambda Developer Guide, "Using Lambda with Amazon SQS", "Lambda parameters
+//! for Amazon SQS event source mappings" and "Handling errors for an SQS event source in Lambda"
+//! (<https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html>,
+//! <https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html>):
+//! - batch size default 10, up to 10,000 for standard queues; above 10 needs a batching window
+//!   of at least 1 s; the window is 0–300 s;
+//! - Lambda invokes the function synchronously with the batch; on success it deletes the
+//!   messages; on error the whole batch becomes visible again after the visibility timeout,
+//!   unless the function returns a partial batch response (`ReportBatchItemFailures`), in which
+//!   case only the listed messages return;
+//! - set the queue's visibility timeout to at least six times the function timeout, otherwise a
+//!   message can become visible and be processed again while a first invocation still runs;
+//! - the source queue's redrive policy moves a message to its DLQ once it has been received
+//!   more than `maxReceiveCount` times (an SQS source has no Lambda on-failure destination);
+//! - scaling: at least 2 concurrent batches (`MaximumConcurrency` 2–1,000).
+//!
+//! Simplifications: 100 ms ticks; all messages are in the queue at time 0; a fixed number of
+//! concurrent batches; a poisoned message always makes its batch fail.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::{
+    Configurable, Describe, KeyDoc, SimError, Timed, Timeline, bad, parse_bool, parse_f64,
+    parse_int, unknown,
+};
+
+/// The shortest visibility timeout AWS recommends for a queue feeding a function with this
+/// timeout: six times the function timeout.
+pub fn recommended_visibility_timeout_s(function_timeout_s: f64) -> f64 {
+    6.0 * function_timeout_s
+}
+
+/// The queue, mapping and function to simulate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SqsConfig {
+    /// Messages in the queue at the start.
+    pub messages: u32,
+    /// `BatchSize`.
+    pub batch_size: u32,
+    /// `MaximumBatchingWindowInSeconds`.
+    pub batching_window_s: f64,
+    /// The queue's visibility timeout.
+    pub visibility_timeout_s: f64,
+    /// The function's timeout.
+    pub function_timeout_s: f64,
+    /// How long the function takes per batch.
+    pub function_duration_s: f64,
+    /// `ReportBatchItemFailures` in `FunctionResponseTypes`.
+    pub partial_batch: bool,
+    /// Message numbers (from 1) that always make the function fail.
+    pub poison: Vec<u32>,
+    /// Whether the queue has a redrive policy to a DLQ.
+    pub dlq: bool,
+    /// The redrive policy's `maxReceiveCount`.
+    pub max_receive_count: u32,
+    /// Batches processed at the same time.
+    pub max_concurrency: u32,
+    /// Length of the run, seconds.
+    pub sim_s: f64,
+}
+
+impl Default for SqsConfig {
+    fn default() -> Self {
+        Self {
+            messages: 20,
+            batch_size: 10,
+            batching_window_s: 0.0,
+            visibility_timeout_s: 30.0,
+            function_timeout_s: 5.0,
+            function_duration_s: 2.0,
+            partial_batch: false,
+            poison: vec![3],
+            dlq: true,
+            max_receive_count: 3,
+            max_concurrency: 2,
+            sim_s: 300.0,
+        }
+    }
+}
+
+const POISON_ACCEPTS: &str = "message numbers like 3 or 3,7 (from 1), or none";
+
+static KEYS: [KeyDoc; 12] = [
+    KeyDoc {
+        key: "messages",
+        default: "20",
+        accepts: "an integer 1–1000",
+        help: "messages in the queue at the start",
+    },
+    KeyDoc {
+        key: "batch_size",
+        default: "10",
+        accepts: "an integer 1–10000",
+        help: "BatchSize",
+    },
+    KeyDoc {
+        key: "batching_window_s",
+        default: "0",
+        accepts: "seconds 0–300",
+        help: "MaximumBatchingWindowInSeconds",
+    },
+    KeyDoc {
+        key: "visibility_timeout_s",
+        default: "30",
+        accepts: "seconds 0–43200",
+        help: "the queue's visibility timeout",
+    },
+    KeyDoc {
+        key: "function_timeout_s",
+        default: "5",
+        accepts: "seconds 1–900",
+        help: "the function's timeout",
+    },
+    KeyDoc {
+        key: "function_duration_s",
+        default: "2",
+        accepts: "seconds 0.1–900",
+        help: "how long one batch takes",
+    },
+    KeyDoc {
+        key: "partial_batch",
+        default: "false",
+        accepts: "true or false",
+        help: "ReportBatchItemFailures: only failed messages return",
+    },
+    KeyDoc {
+        key: "poison",
+        default: "3",
+        accepts: POISON_ACCEPTS,
+        help: "messages the function can never process",
+    },
+    KeyDoc {
+        key: "dlq",
+        default: "true",
+        accepts: "true or false",
+        help: "the queue has a redrive policy to a DLQ",
+    },
+    KeyDoc {
+        key: "max_receive_count",
+        default: "3",
+        accepts: "an integer 1–1000",
+        help: "maxReceiveCount of the redrive policy",
+    },
+    KeyDoc {
+        key: "max_concurrency",
+        default: "2",
+        accepts: "an integer 2–1000",
+        help: "batches processed at the same time",
+    },
+    KeyDoc {
+        key: "sim_s",
+        default: "300",
+        accepts: "seconds 10–3600",
+        help: "length of the run",
+    },
+];
+
+impl Configurable for SqsConfig {
+    const NAME: &'static str = "sqs";
+
+    fn keys() -> &'static [KeyDoc] {
+        &KEYS
+    }
+
+    fn set(&mut self, key: &str, value: &str) -> Result<(), SimError> {
+        let int = |lo, hi| parse_int::<Self>(key, value, lo, hi).map(|v| v as u32);
+        let num = |lo, hi| parse_f64::<Self>(key, value, lo, hi);
+        match key {
+            "messages" => self.messages = int(1, 1000)?,
+            "batch_size" => self.batch_size = int(1, 10_000)?,
+            "batching_window_s" => self.batching_window_s = num(0.0, 300.0)?,
+            "visibility_timeout_s" => self.visibility_timeout_s = num(0.0, 43_200.0)?,
+            "function_timeout_s" => self.function_timeout_s = num(1.0, 900.0)?,
+            "function_duration_s" => self.function_duration_s = num(0.1, 900.0)?,
+            "partial_batch" => self.partial_batch = parse_bool::<Self>(key, value)?,
+            "poison" => self.poison = parse_poison(key, value)?,
+            "dlq" => self.dlq = parse_bool::<Self>(key, value)?,
+            "max_receive_count" => self.max_receive_count = int(1, 1000)?,
+            "max_concurrency" => self.max_concurrency = int(2, 1000)?,
+            "sim_s" => self.sim_s = num(10.0, 3600.0)?,
+            _ => return Err(unknown::<Self>(key)),
+        }
+        Ok(())
+    }
+}
+
+fn parse_poison(key: &str, value: &str) -> Result<Vec<u32>, SimError> {
+    if value.eq_ignore_ascii_case("none") || value.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut out: Vec<u32> = value
+        .split(',')
+        .map(|p| p.trim().parse::<u32>().ok().filter(|n| *n >= 1))
+        .collect::<Option<_>>()
+        .ok_or_else(|| bad(key, value, POISON_ACCEPTS))?;
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
+/// Why a batch failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchFailure {
+    /// The function returned an error (a poisoned message).
+    FunctionError,
+    /// The function ran longer than its timeout.
+    Timeout,
+}
+
+/// Something that happened to the queue or a batch.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SqsEvent {
+    /// A configuration AWS warns about or refuses.
+    Warning {
+        /// In words.
+        text: String,
+    },
+    /// Lambda received a batch and invoked the function with it.
+    Batch {
+        /// Batch number, from 1.
+        batch: u32,
+        /// Message numbers in the batch.
+        messages: Vec<u32>,
+    },
+    /// The function returned success for the whole batch.
+    BatchSucceeded {
+        /// Batch number.
+        batch: u32,
+    },
+    /// The function failed.
+    BatchFailed {
+        /// Batch number.
+        batch: u32,
+        /// Why.
+        reason: BatchFailure,
+        /// With a partial batch response, the messages reported as failed.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reported: Option<Vec<u32>>,
+    },
+    /// Lambda deleted messages from the queue.
+    Deleted {
+        /// Message numbers.
+        messages: Vec<u32>,
+    },
+    /// The visibility timeout ran out: these messages can be received again.
+    Visible {
+        /// Message numbers.
+        messages: Vec<u32>,
+    },
+    /// A message was received again while an earlier invocation was still processing it.
+    Duplicate {
+        /// Message number.
+        message: u32,
+    },
+    /// SQS moved the message to the dead-letter queue.
+    ToDlq {
+        /// Message number.
+        message: u32,
+        /// Times it had been received.
+        receive_count: u32,
+    },
+    /// Every message was deleted or moved to the DLQ.
+    Drained,
+}
+
+fn list(ms: &[u32]) -> String {
+    let parts: Vec<String> = ms.iter().map(|m| format!("#{m}")).collect();
+    parts.join(", ")
+}
+
+impl Describe for SqsEvent {
+    fn describe(&self) -> String {
+        match self {
+            SqsEvent::Warning { text } => format!("warning: {text}"),
+            SqsEvent::Batch { batch, messages } => format!(
+                "batch {batch}: invoked with {} message(s): {}",
+                messages.len(),
+                list(messages)
+            ),
+            SqsEvent::BatchSucceeded { batch } => format!("batch {batch} succeeded"),
+            SqsEvent::BatchFailed {
+                batch,
+                reason,
+                reported,
+            } => match (reason, reported) {
+                (BatchFailure::Timeout, _) => {
+                    format!("batch {batch} failed: function timed out, whole batch returns")
+                }
+                (BatchFailure::FunctionError, Some(r)) => format!(
+                    "batch {batch} failed: function reported {} as failed (partial batch)",
+                    list(r)
+                ),
+                (BatchFailure::FunctionError, None) => {
+                    format!("batch {batch} failed: function error, whole batch returns")
+                }
+            },
+            SqsEvent::Deleted { messages } => format!("deleted {}", list(messages)),
+            SqsEvent::Visible { messages } => format!(
+                "{} visible again: visibility timeout over, not deleted",
+                list(messages)
+            ),
+            SqsEvent::Duplicate { message } => format!(
+                "#{message} received again while still being processed: duplicate (visibility \
+                 timeout too short)"
+            ),
+            SqsEvent::ToDlq {
+                message,
+                receive_count,
+            } => format!("#{message} moved to the DLQ after {receive_count} receives"),
+            SqsEvent::Drained => "queue empty: every message deleted or in the DLQ".to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MsgState {
+    Waiting,
+    InFlight,
+    Deleted,
+    Dlq,
+}
+
+#[derive(Debug, Clone)]
+struct Msg {
+    state: MsgState,
+    visible_at: f64,
+    receives: u32,
+}
+
+struct Running {
+    id: u32,
+    messages: Vec<u32>,
+    ends_at: f64,
+    failure: Option<BatchFailure>,
+}
+
+const TICK_S: f64 = 0.1;
+
+/// Runs the queue until it drains or `sim_s` runs out. There is no chance involved, so the seed
+/// does not change the result; it is accepted for a uniform interface.
+pub fn simulate(cfg: &SqsConfig, _seed: u64) -> Timeline<SqsEvent> {
+    let mut ev = Vec::new();
+    let six_x = recommended_visibility_timeout_s(cfg.function_timeout_s);
+    if cfg.visibility_timeout_s < six_x {
+        ev.push(Timed::new(
+            0.0,
+            SqsEvent::Warning {
+                text: format!(
+                    "visibility timeout {}s is below 6 × the function timeout ({}s); AWS \
+                     recommends at least that",
+                    cfg.visibility_timeout_s, six_x
+                ),
+            },
+        ));
+    }
+    let mut window = cfg.batching_window_s;
+    if cfg.batch_size > 10 && window < 1.0 {
+        ev.push(Timed::new(
+            0.0,
+            SqsEvent::Warning {
+                text: "a batch size above 10 needs a batching window of at least 1 s; using 1 s"
+                    .to_string(),
+            },
+        ));
+        window = 1.0;
+    }
+    let poison: BTreeSet<u32> = cfg.poison.iter().copied().collect();
+    let mut msgs: Vec<Msg> = (0..cfg.messages)
+        .map(|_| Msg {
+            state: MsgState::Waiting,
+            visible_at: 0.0,
+            receives: 0,
+        })
+        .collect();
+    let mut running: Vec<Running> = Vec::new();
+    let mut next_batch = 1u32;
+    let mut gather_since: Option<f64> = None;
+    let ticks = (cfg.sim_s / TICK_S).round() as u64;
+    let mut end = cfg.sim_s;
+
+    for tick in 0..=ticks {
+        let t = tick as f64 * TICK_S;
+        // 1. Finished invocations.
+        let (done, still): (Vec<Running>, Vec<Running>) =
+            running.drain(..).partition(|r| r.ends_at <= t + 1e-9);
+        running = still;
+        for r in done {
+            match r.failure {
+                None => {
+                    ev.push(Timed::new(t, SqsEvent::BatchSucceeded { batch: r.id }));
+                    delete(&mut msgs, &r.messages, t, &mut ev);
+                }
+                Some(BatchFailure::FunctionError) if cfg.partial_batch => {
+                    let failed: Vec<u32> = r
+                        .messages
+                        .iter()
+                        .copied()
+                        .filter(|m| poison.contains(m))
+                        .collect();
+                    let ok: Vec<u32> = r
+                        .messages
+                        .iter()
+                        .copied()
+                        .filter(|m| !poison.contains(m))
+                        .collect();
+                    ev.push(Timed::new(
+                        t,
+                        SqsEvent::BatchFailed {
+                            batch: r.id,
+                            reason: BatchFailure::FunctionError,
+                            reported: Some(failed),
+                        },
+                    ));
+                    delete(&mut msgs, &ok, t, &mut ev);
+                }
+                Some(reason) => ev.push(Timed::new(
+                    t,
+                    SqsEvent::BatchFailed {
+                        batch: r.id,
+                        reason,
+                        reported: None,
+                    },
+                )),
+            }
+        }
+        // 2. Visibility timeouts that ran out, one event per moment.
+        let mut reappeared: BTreeMap<u64, Vec<u32>> = BTreeMap::new();
+        for (i, m) in msgs.iter_mut().enumerate() {
+            if m.state == MsgState::InFlight && m.visible_at <= t + 1e-9 {
+                m.state = MsgState::Waiting;
+                // Non-negative floats order the same as their bit patterns.
+                reappeared
+                    .entry(m.visible_at.to_bits())
+                    .or_default()
+                    .push(i as u32 + 1);
+            }
+        }
+        for (at, messages) in reappeared {
+            ev.push(Timed::new(
+                f64::from_bits(at),
+                SqsEvent::Visible { messages },
+            ));
+        }
+        // 3. Done?
+        if msgs
+            .iter()
+            .all(|m| matches!(m.state, MsgState::Deleted | MsgState::Dlq))
+            && running.is_empty()
+        {
+            ev.push(Timed::new(t, SqsEvent::Drained));
+            end = t + 5.0;
+            break;
+        }
+        // 4. Poll: fill free concurrency with batches of visible messages.
+        while (running.len() as u32) < cfg.max_concurrency {
+            let visible: Vec<usize> = msgs
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| m.state == MsgState::Waiting)
+                .map(|(i, _)| i)
+                .collect();
+            if visible.is_empty() {
+                gather_since = None;
+                break;
+            }
+            let since = *gather_since.get_or_insert(t);
+            let full = visible.len() as u32 >= cfg.batch_size;
+            if !full && t - since + 1e-9 < window {
+                break;
+            }
+            gather_since = None;
+            let mut batch = Vec::new();
+            for i in visible.into_iter().take(cfg.batch_size as usize) {
+                let m = &mut msgs[i];
+                let number = i as u32 + 1;
+                m.receives += 1;
+                if cfg.dlq && m.receives > cfg.max_receive_count {
+                    m.state = MsgState::Dlq;
+                    ev.push(Timed::new(
+                        t,
+                        SqsEvent::ToDlq {
+                            message: number,
+                            receive_count: m.receives - 1,
+                        },
+                    ));
+                    continue;
+                }
+                m.state = MsgState::InFlight;
+                m.visible_at = t + cfg.visibility_timeout_s;
+                if running.iter().any(|r| r.messages.contains(&number)) {
+                    ev.push(Timed::new(t, SqsEvent::Duplicate { message: number }));
+                }
+                batch.push(number);
+            }
+            if batch.is_empty() {
+                continue;
+            }
+            let timed_out = cfg.function_duration_s > cfg.function_timeout_s;
+            let failure = if timed_out {
+                Some(BatchFailure::Timeout)
+            } else if batch.iter().any(|m| poison.contains(m)) {
+                Some(BatchFailure::FunctionError)
+            } else {
+                None
+            };
+            let took = cfg.function_duration_s.min(cfg.function_timeout_s);
+            ev.push(Timed::new(
+                t,
+                SqsEvent::Batch {
+                    batch: next_batch,
+                    messages: batch.clone(),
+                },
+            ));
+            running.push(Running {
+                id: next_batch,
+                messages: batch,
+                ends_at: t + took,
+                failure,
+            });
+            next_batch += 1;
+        }
+    }
+    Timeline::finish(ev, end)
+}
+
+fn delete(msgs: &mut [Msg], which: &[u32], t: f64, ev: &mut Vec<Timed<SqsEvent>>) {
+    let mut deleted = Vec::new();
+    for &n in which {
+        if let Some(m) = msgs.get_mut(n as usize - 1)
+            && !matches!(m.state, MsgState::Deleted | MsgState::Dlq)
+        {
+            m.state = MsgState::Deleted;
+            deleted.push(n);
+        }
+    }
+    if !deleted.is_empty() {
+        ev.push(Timed::new(t, SqsEvent::Deleted { messages: deleted }));
+    }
+}
+
+/// Where a message is at some moment, for drawing the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageState {
+    /// Visible in the queue, waiting to be received.
+    Waiting,
+    /// Received and invisible until its visibility timeout runs out.
+    InFlight,
+    /// Deleted after successful processing.
+    Deleted,
+    /// Moved to the dead-letter queue by the redrive policy.
+    Dlq,
+}
+
+/// Every message's state and receive count at time `t_s` (index = message number − 1).
+pub fn message_states(
+    tl: &Timeline<SqsEvent>,
+    messages: u32,
+    t_s: f64,
+) -> Vec<(MessageState, u32)> {
+    let mut out = vec![(MessageState::Waiting, 0u32); messages as usize];
+    let mut set = |m: u32, st: MessageState, bump: bool| {
+        if let Some(c) = out.get_mut(m as usize - 1) {
+            c.0 = st;
+            if bump {
+                c.1 += 1;
+            }
+        }
+    };
+    for e in tl.until(t_s) {
+        match &e.event {
+            SqsEvent::Batch { messages, .. } => {
+                for m in messages {
+                    set(*m, MessageState::InFlight, true);
+                }
+            }
+            SqsEvent::Deleted { messages } => {
+                for m in messages {
+                    set(*m, MessageState::Deleted, false);
+                }
+            }
+            SqsEvent::Visible { messages } => {
+                for m in messages {
+                    set(*m, MessageState::Waiting, false);
+                }
+            }
+            SqsEvent::ToDlq { message, .. } => set(*message, MessageState::Dlq, true),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Counts of where the messages ended up: `(deleted, in the DLQ, times processed in total)`.
+pub fn totals(tl: &Timeline<SqsEvent>) -> (usize, usize, usize) {
+    let mut deleted = 0;
+    let mut dlq = 0;
+    let mut processed = 0;
+    for e in &tl.events {
+        match &e.event {
+            SqsEvent::Deleted { messages } => deleted += messages.len(),
+            SqsEvent::ToDlq { .. } => dlq += 1,
+            SqsEvent::Batch { messages, .. } => processed += messages.len(),
+            _ => {}
+        }
+    }
+    (deleted, dlq, processed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(settings: &[(&str, &str)]) -> SqsConfig {
+        let mut c = SqsConfig::default();
+        for (k, v) in settings {
+            c.set(k, v).expect("valid setting");
+        }
+        c
+    }
+
+    /// DG with-sqs: set the visibility timeout to at least six times the function timeout.
+    #[test]
+    fn recommended_visibility_timeout_is_six_times_the_function_timeout() {
+        assert_eq!(recommended_visibility_timeout_s(30.0), 180.0);
+    }
+
+    #[test]
+    fn clean_queue_drains_in_batches_of_ten() {
+        let tl = simulate(&with(&[("poison", "none")]), 1);
+        let batches: Vec<usize> = tl
+            .events
+            .iter()
+            .filter_map(|e| match &e.event {
+                SqsEvent::Batch { messages, .. } => Some(messages.len()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(batches, vec![10, 10]);
+        assert_eq!(totals(&tl), (20, 0, 20));
+        assert!(tl.events.iter().any(|e| e.event == SqsEvent::Drained));
+    }
+
+    /// DG services-sqs-errorhandling: without a partial batch response the whole batch returns,
+    /// so the poison's batch-mates are processed again each time and, having been received as
+    /// often, reach the DLQ with it.
+    #[test]
+    fn poison_without_partial_batch_sends_the_whole_batch_to_the_dlq() {
+        let tl = simulate(&SqsConfig::default(), 1);
+        let (deleted, dlq, processed) = totals(&tl);
+        assert_eq!(dlq, 10);
+        assert_eq!(deleted, 10);
+        assert_eq!(processed, 20 + 10 + 10, "batch-mates processed again");
+        // the poison was received exactly max_receive_count times before the DLQ
+        assert!(tl.events.iter().any(|e| e.event
+            == SqsEvent::ToDlq {
+                message: 3,
+                receive_count: 3
+            }));
+        // it comes back only after the visibility timeout
+        let first_visible = tl
+            .events
+            .iter()
+            .find(|e| matches!(e.event, SqsEvent::Visible { .. }))
+            .expect("failed messages become visible again");
+        assert!((first_visible.at_s - 30.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn partial_batch_deletes_the_good_messages_at_once() {
+        let tl = simulate(&with(&[("partial_batch", "true")]), 1);
+        let (deleted, dlq, processed) = totals(&tl);
+        assert_eq!((deleted, dlq), (19, 1));
+        assert_eq!(processed, 20 + 2, "only the poison is received again");
+    }
+
+    #[test]
+    fn without_dlq_the_poison_keeps_coming_back() {
+        let tl = simulate(&with(&[("dlq", "false"), ("sim_s", "200")]), 1);
+        let (_, dlq, _) = totals(&tl);
+        assert_eq!(dlq, 0);
+        assert!(!tl.events.iter().any(|e| e.event == SqsEvent::Drained));
+    }
+
+    /// Visibility timeout shorter than the function's run: the message is received twice.
+    #[test]
+    fn short_visibility_timeout_causes_duplicates_and_a_warning() {
+        let tl = simulate(
+            &with(&[
+                ("poison", "none"),
+                ("visibility_timeout_s", "10"),
+                ("function_timeout_s", "60"),
+                ("function_duration_s", "15"),
+                ("max_concurrency", "4"),
+            ]),
+            1,
+        );
+        assert!(
+            tl.events
+                .iter()
+                .any(|e| matches!(e.event, SqsEvent::Warning { .. }))
+        );
+        assert!(
+            tl.events
+                .iter()
+                .any(|e| matches!(e.event, SqsEvent::Duplicate { .. }))
+        );
+    }
+
+    #[test]
+    fn batching_window_waits_to_fill_a_batch() {
+        let tl = simulate(
+            &with(&[
+                ("poison", "none"),
+                ("messages", "5"),
+                ("batching_window_s", "20"),
+            ]),
+            1,
+        );
+        let first = tl
+            .events
+            .iter()
+            .find(|e| matches!(e.event, SqsEvent::Batch { .. }))
+            .expect("a batch");
+        assert!((first.at_s - 20.0).abs() < 1e-6);
+    }
+}

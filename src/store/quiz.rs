@@ -1,0 +1,358 @@
+//! Quiz attempts, the questions they showed, and every answer given.
+
+use std::collections::HashMap;
+
+use rusqlite::{OptionalExtension, params};
+
+use super::{Store, StoreError};
+use crate::quiz::{AnswerRecord, History, ItemRef, Origin, PastAnswer};
+
+/// Practice session or mock exam.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttemptMode {
+    Practice,
+    Exam,
+}
+
+impl AttemptMode {
+    fn as_str(self) -> &'static str {
+        match self {
+            AttemptMode::Practice => "practice",
+            AttemptMode::Exam => "exam",
+        }
+    }
+
+    fn parse(s: &str) -> Self {
+        if s == "exam" {
+            AttemptMode::Exam
+        } else {
+            AttemptMode::Practice
+        }
+    }
+}
+
+/// One line of the attempt list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttemptSummary {
+    pub id: i64,
+    pub mode: AttemptMode,
+    pub started_ms: i64,
+    pub finished_ms: Option<i64>,
+    pub elapsed_ms: u64,
+    /// Right answers, once finished.
+    pub correct: Option<u32>,
+    pub total: u32,
+    /// Answers given so far.
+    pub answered: u32,
+}
+
+/// A stored answer, by position.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredAnswer {
+    pub position: usize,
+    pub chosen: Vec<usize>,
+    pub flagged: bool,
+    pub time_ms: u64,
+}
+
+/// Everything needed to rebuild an attempt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredAttempt {
+    pub summary: AttemptSummary,
+    pub seed: u64,
+    /// JSON of the session settings, as the app layer wrote it.
+    pub config: String,
+    pub position: usize,
+    pub items: Vec<ItemRef>,
+    pub answers: Vec<StoredAnswer>,
+}
+
+fn json_indices(v: &[usize]) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "[]".to_owned())
+}
+
+fn parse_indices(s: &str, col: usize) -> rusqlite::Result<Vec<usize>> {
+    serde_json::from_str(s).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+/// Seeds are u64 in the core and i64 in SQLite: the bits are kept as they are.
+fn seed_to_sql(seed: u64) -> i64 {
+    seed as i64
+}
+
+fn seed_from_sql(seed: i64) -> u64 {
+    seed as u64
+}
+
+impl Store {
+    /// Records a new attempt and the questions it will show, in one transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub fn create_quiz_attempt(
+        &mut self,
+        pack_id: &str,
+        mode: AttemptMode,
+        seed: u64,
+        config_json: &str,
+        now_ms: i64,
+        items: &[ItemRef],
+    ) -> Result<i64, StoreError> {
+        let tx = self.conn_mut().transaction()?;
+        tx.execute(
+            "INSERT INTO quiz_attempts (pack_id, mode, seed, config, started_at, total)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                pack_id,
+                mode.as_str(),
+                seed_to_sql(seed),
+                config_json,
+                now_ms,
+                items.len() as i64
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        {
+            let mut stmt = tx.prepare(
+                "INSERT INTO quiz_items
+                 (attempt_id, position, question_id, topic_id, generator, gen_seed, choice_order)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            for (pos, item) in items.iter().enumerate() {
+                let (generator, gen_seed) = match &item.origin {
+                    Origin::Authored => (None, None),
+                    Origin::Generated { generator, seed } => {
+                        (Some(generator.as_str()), Some(seed_to_sql(*seed)))
+                    }
+                };
+                stmt.execute(params![
+                    id,
+                    pos as i64,
+                    item.question_id,
+                    item.topic,
+                    generator,
+                    gen_seed,
+                    json_indices(&item.order)
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Writes one answer as it now stands, with the attempt's clock and position, in one
+    /// transaction: after this returns the answer is on disk.
+    pub fn save_quiz_answer(
+        &mut self,
+        attempt: i64,
+        answer: &AnswerRecord,
+        now_ms: i64,
+        elapsed_ms: u64,
+        position: usize,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn_mut().transaction()?;
+        tx.execute(
+            "INSERT INTO quiz_answers (attempt_id, position, question_id, topic_id, generator,
+                 gen_seed, chosen, correct, flagged, time_ms, answered_at)
+             SELECT ?1, ?2, ?3, ?4, i.generator, i.gen_seed, ?5, ?6, ?7, ?8, ?9
+             FROM (SELECT 1) LEFT JOIN quiz_items i ON i.attempt_id = ?1 AND i.position = ?2
+             WHERE true
+             ON CONFLICT (attempt_id, position) DO UPDATE SET
+                 chosen = excluded.chosen, correct = excluded.correct,
+                 flagged = excluded.flagged, time_ms = excluded.time_ms,
+                 answered_at = excluded.answered_at",
+            params![
+                attempt,
+                answer.position as i64,
+                answer.question_id,
+                answer.topic,
+                json_indices(&answer.chosen),
+                answer.correct,
+                answer.flagged,
+                answer.time_ms as i64,
+                now_ms
+            ],
+        )?;
+        tx.execute(
+            "UPDATE quiz_attempts SET elapsed_ms = ?2, position = ?3 WHERE id = ?1",
+            params![attempt, elapsed_ms as i64, position as i64],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Saves the exam clock and the question on screen.
+    pub fn save_quiz_progress(
+        &self,
+        attempt: i64,
+        elapsed_ms: u64,
+        position: usize,
+    ) -> Result<(), StoreError> {
+        self.conn().execute(
+            "UPDATE quiz_attempts SET elapsed_ms = ?2, position = ?3 WHERE id = ?1",
+            params![attempt, elapsed_ms as i64, position as i64],
+        )?;
+        Ok(())
+    }
+
+    /// Marks an attempt finished with its score.
+    pub fn finish_quiz_attempt(
+        &self,
+        attempt: i64,
+        now_ms: i64,
+        elapsed_ms: u64,
+        correct: u32,
+    ) -> Result<(), StoreError> {
+        self.conn().execute(
+            "UPDATE quiz_attempts SET finished_at = ?2, elapsed_ms = ?3, correct = ?4
+             WHERE id = ?1",
+            params![attempt, now_ms, elapsed_ms as i64, correct],
+        )?;
+        Ok(())
+    }
+
+    /// The most recent mock exam of this pack that was neither submitted nor abandoned.
+    pub fn unfinished_exam(&self, pack_id: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT id FROM quiz_attempts
+                 WHERE pack_id = ?1 AND mode = 'exam' AND finished_at IS NULL
+                 ORDER BY started_at DESC, id DESC LIMIT 1",
+                [pack_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Past attempts of this pack, newest first.
+    pub fn quiz_attempts(&self, pack_id: &str) -> Result<Vec<AttemptSummary>, StoreError> {
+        let mut stmt = self.conn().prepare(
+            "SELECT a.id, a.mode, a.started_at, a.finished_at, a.elapsed_ms, a.correct, a.total,
+                 (SELECT COUNT(*) FROM quiz_answers w WHERE w.attempt_id = a.id AND w.chosen != '[]')
+             FROM quiz_attempts a WHERE a.pack_id = ?1
+             ORDER BY a.started_at DESC, a.id DESC",
+        )?;
+        let rows = stmt.query_map([pack_id], summary_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One attempt with its questions and answers.
+    pub fn quiz_attempt(&self, id: i64) -> Result<Option<StoredAttempt>, StoreError> {
+        let head = self
+            .conn()
+            .query_row(
+                "SELECT a.id, a.mode, a.started_at, a.finished_at, a.elapsed_ms, a.correct, a.total,
+                     (SELECT COUNT(*) FROM quiz_answers w
+                      WHERE w.attempt_id = a.id AND w.chosen != '[]'),
+                     a.seed, a.config, a.position
+                 FROM quiz_attempts a WHERE a.id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        summary_row(r)?,
+                        seed_from_sql(r.get(8)?),
+                        r.get::<_, String>(9)?,
+                        r.get::<_, i64>(10)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((summary, seed, config, position)) = head else {
+            return Ok(None);
+        };
+        let mut stmt = self.conn().prepare(
+            "SELECT question_id, topic_id, generator, gen_seed, choice_order
+             FROM quiz_items WHERE attempt_id = ?1 ORDER BY position",
+        )?;
+        let items = stmt
+            .query_map([id], |r| {
+                let generator: Option<String> = r.get(2)?;
+                let gen_seed: Option<i64> = r.get(3)?;
+                let origin = match (generator, gen_seed) {
+                    (Some(generator), Some(seed)) => Origin::Generated {
+                        generator,
+                        seed: seed_from_sql(seed),
+                    },
+                    _ => Origin::Authored,
+                };
+                Ok(ItemRef {
+                    question_id: r.get(0)?,
+                    topic: r.get(1)?,
+                    origin,
+                    order: parse_indices(&r.get::<_, String>(4)?, 4)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut stmt = self.conn().prepare(
+            "SELECT position, chosen, flagged, time_ms FROM quiz_answers
+             WHERE attempt_id = ?1 ORDER BY position",
+        )?;
+        let answers = stmt
+            .query_map([id], |r| {
+                Ok(StoredAnswer {
+                    position: r.get::<_, i64>(0)?.max(0) as usize,
+                    chosen: parse_indices(&r.get::<_, String>(1)?, 1)?,
+                    flagged: r.get(2)?,
+                    time_ms: r.get::<_, i64>(3)?.max(0) as u64,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Some(StoredAttempt {
+            summary,
+            seed,
+            config,
+            position: position.max(0) as usize,
+            items,
+            answers,
+        }))
+    }
+
+    /// The learner's record on this pack's authored questions: the latest answer to each, and
+    /// per topic how many answers were right.
+    pub fn quiz_history(&self, pack_id: &str) -> Result<History, StoreError> {
+        let mut stmt = self.conn().prepare(
+            "SELECT w.question_id, w.topic_id, w.correct, w.flagged, w.chosen != '[]'
+             FROM quiz_answers w JOIN quiz_attempts a ON a.id = w.attempt_id
+             WHERE a.pack_id = ?1 AND w.generator IS NULL
+             ORDER BY w.answered_at, w.attempt_id, w.position",
+        )?;
+        let mut history = History::default();
+        let mut stats: HashMap<String, (u32, u32)> = HashMap::new();
+        let rows = stmt.query_map([pack_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, bool>(2)?,
+                r.get::<_, bool>(3)?,
+                r.get::<_, bool>(4)?,
+            ))
+        })?;
+        for row in rows {
+            let (question, topic, correct, flagged, answered) = row?;
+            if answered {
+                let s = stats.entry(topic).or_default();
+                s.0 += u32::from(correct);
+                s.1 += 1;
+            }
+            history
+                .last_answer
+                .insert(question, PastAnswer { correct, flagged });
+        }
+        history.topic_stats = stats;
+        Ok(history)
+    }
+}
+
+fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AttemptSummary> {
+    Ok(AttemptSummary {
+        id: r.get(0)?,
+        mode: AttemptMode::parse(&r.get::<_, String>(1)?),
+        started_ms: r.get(2)?,
+        finished_ms: r.get(3)?,
+        elapsed_ms: r.get::<_, i64>(4)?.max(0) as u64,
+        correct: r.get(5)?,
+        total: r.get(6)?,
+        answered: r.get(7)?,
+    })
+}

@@ -1,0 +1,297 @@
+//! The mock exam: countdown, navigator grid, flags, free navigation, a review page before
+//! submitting, and automatic submission when time runs out. Nothing is revealed until then.
+
+use std::time::Duration;
+
+use egui::{RichText, Ui};
+use egui_commonmark::CommonMarkCache;
+
+use super::View;
+use super::question;
+use crate::app::AppState;
+use crate::app::quiz::ActiveExam;
+use crate::ui::theme;
+
+pub(super) fn ui(
+    ui: &mut Ui,
+    state: &mut AppState,
+    exam: &mut ActiveExam,
+    reviewing: &mut bool,
+    cache: &mut CommonMarkCache,
+) -> Option<View> {
+    if exam.session.is_submitted() {
+        return Some(report_view(state, exam));
+    }
+    // Back on screen after a pause: the clock starts again.
+    if !exam.session.is_open() {
+        state.exam_reopen(exam);
+    }
+    if state.exam_tick(exam) {
+        return Some(report_view(state, exam));
+    }
+    // The countdown changes once a second; no need to draw every frame.
+    ui.ctx().request_repaint_after(Duration::from_secs(1));
+
+    let mut next = None;
+    let now = state.clock.now();
+    let remaining = exam.session.remaining_ms(now);
+    let pos = exam.session.position();
+    let total = exam.session.len();
+
+    if !*reviewing {
+        if let Some(place) = question::pressed_choice(ui, exam.session.items[pos].order.len()) {
+            state.exam_toggle(exam, place);
+        }
+        if question::pressed_enter(ui) {
+            if pos + 1 < total {
+                state.exam_go(exam, pos + 1);
+            } else {
+                *reviewing = true;
+            }
+        }
+    }
+
+    ui.add_space(theme::GAP);
+    ui.horizontal(|ui| {
+        ui.label(theme::heading("Mock exam"));
+        ui.add_space(theme::GAP);
+        let low = remaining < 5 * 60 * 1000;
+        let tone = if low {
+            theme::wrong(ui.visuals())
+        } else {
+            ui.visuals().strong_text_color()
+        };
+        ui.label(
+            RichText::new(format!("Time left {}", question::clock(remaining)))
+                .color(tone)
+                .strong()
+                .size(18.0),
+        )
+        .on_hover_text("The clock runs only while the exam is on screen.");
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if !*reviewing && ui.button("Review and submit…").clicked() {
+                *reviewing = true;
+            }
+        });
+    });
+    ui.label(
+        RichText::new(
+            "Answers and flags are saved as you go. The clock runs only while the exam is on \
+             screen.",
+        )
+        .color(theme::muted(ui.visuals())),
+    );
+    ui.separator();
+
+    ui.horizontal_top(|ui| {
+        ui.vertical(|ui| {
+            ui.set_width(theme::SIDE_WIDTH);
+            if let Some(p) = navigator(ui, exam) {
+                state.exam_go(exam, p);
+                *reviewing = false;
+            }
+        });
+        ui.separator();
+        ui.vertical(|ui| {
+            if *reviewing {
+                if let Some(v) = review_page(ui, state, exam, reviewing) {
+                    next = Some(v);
+                }
+            } else {
+                question_page(ui, state, exam, reviewing, cache);
+            }
+        });
+    });
+    next
+}
+
+fn report_view(state: &mut AppState, exam: &ActiveExam) -> View {
+    match state.open_attempt(exam.attempt) {
+        Some(r) => View::Report(Box::new(r)),
+        None => View::Home,
+    }
+}
+
+/// The grid of question numbers; returns the one clicked.
+fn navigator(ui: &mut Ui, exam: &ActiveExam) -> Option<usize> {
+    let mut clicked = None;
+    let total = exam.session.len();
+    let answered = total - exam.session.unanswered().len();
+    ui.label(RichText::new(format!("{answered} of {total} answered")).strong());
+    ui.label(
+        RichText::new(format!("{} flagged", exam.session.flagged().len()))
+            .color(theme::due(ui.visuals())),
+    );
+    ui.add_space(6.0);
+    egui::ScrollArea::vertical()
+        .id_salt("navigator")
+        .max_height(ui.available_height() - 60.0)
+        .show(ui, |ui| {
+            egui::Grid::new("navigator-grid")
+                .spacing([4.0, 4.0])
+                .show(ui, |ui| {
+                    for i in 0..total {
+                        let s = exam.session.status(i);
+                        let mut text = RichText::new(format!("{}", i + 1));
+                        if s.flagged {
+                            text = text.color(theme::due(ui.visuals())).strong();
+                        }
+                        let fill = if s.answered {
+                            theme::accent(ui.visuals()).gamma_multiply(0.45)
+                        } else {
+                            ui.visuals().extreme_bg_color
+                        };
+                        let current = i == exam.session.position();
+                        let mut b = egui::Button::new(text)
+                            .fill(fill)
+                            .min_size(egui::vec2(36.0, 28.0));
+                        if current {
+                            b = b.stroke(egui::Stroke::new(2.0, theme::accent(ui.visuals())));
+                        }
+                        let status = match (s.answered, s.flagged) {
+                            (true, true) => "answered, flagged",
+                            (true, false) => "answered",
+                            (false, true) => "unanswered, flagged",
+                            (false, false) => "unanswered",
+                        };
+                        let r = ui
+                            .add(b)
+                            .on_hover_text(format!("Question {}: {status}", i + 1));
+                        if r.clicked() {
+                            clicked = Some(i);
+                        }
+                        if (i + 1) % 5 == 0 {
+                            ui.end_row();
+                        }
+                    }
+                });
+        });
+    ui.add_space(6.0);
+    let muted = theme::muted(ui.visuals());
+    ui.label(RichText::new("Shaded: answered · orange: flagged").color(muted));
+    clicked
+}
+
+fn question_page(
+    ui: &mut Ui,
+    state: &mut AppState,
+    exam: &mut ActiveExam,
+    reviewing: &mut bool,
+    cache: &mut CommonMarkCache,
+) {
+    let pos = exam.session.position();
+    let total = exam.session.len();
+    let Some((item, response)) = exam.session.current() else {
+        return;
+    };
+    let (item, response) = (item.clone(), response.clone());
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        ui.set_max_width(theme::READING_WIDTH);
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(format!("Question {} of {total}", pos + 1)).strong());
+            if response.flagged {
+                ui.label(RichText::new("Flagged for review").color(theme::due(ui.visuals())));
+            }
+        });
+        question::stem(ui, cache, &item);
+        ui.add_space(theme::GAP / 2.0);
+        if let Some(place) = question::choice_buttons(ui, &item, &response, true) {
+            state.exam_toggle(exam, place);
+        }
+        ui.add_space(theme::GAP);
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(pos > 0, egui::Button::new("Previous"))
+                .clicked()
+            {
+                state.exam_go(exam, pos - 1);
+            }
+            let flag = if response.flagged {
+                "Remove flag"
+            } else {
+                "Flag for review"
+            };
+            if ui.button(flag).clicked() {
+                state.exam_flag(exam);
+            }
+            if pos + 1 < total {
+                if ui.button("Next (Enter)").clicked() {
+                    state.exam_go(exam, pos + 1);
+                }
+            } else if ui.button("Go to review (Enter)").clicked() {
+                *reviewing = true;
+            }
+        });
+        ui.label(
+            RichText::new("Keys: 1–9 choose, Enter moves to the next question.")
+                .color(theme::muted(ui.visuals())),
+        );
+    });
+}
+
+/// The page before submitting: what is unanswered and flagged, and the submit button.
+fn review_page(
+    ui: &mut Ui,
+    state: &mut AppState,
+    exam: &mut ActiveExam,
+    reviewing: &mut bool,
+) -> Option<View> {
+    let unanswered = exam.session.unanswered();
+    let flagged = exam.session.flagged();
+    ui.label(
+        RichText::new("Review before submitting")
+            .strong()
+            .size(18.0),
+    );
+    ui.add_space(theme::GAP / 2.0);
+    let mut jump = None;
+    let mut list = |ui: &mut Ui, title: &str, items: &[usize], empty: &str| {
+        ui.label(RichText::new(format!("{title}: {}", items.len())).strong());
+        if items.is_empty() {
+            ui.label(RichText::new(empty).color(theme::muted(ui.visuals())));
+        } else {
+            ui.horizontal_wrapped(|ui| {
+                for &i in items {
+                    if ui
+                        .button(format!("Question {}", i + 1))
+                        .on_hover_text(format!("{title}: go to question {}", i + 1))
+                        .clicked()
+                    {
+                        jump = Some(i);
+                    }
+                }
+            });
+        }
+        ui.add_space(theme::GAP / 2.0);
+    };
+    list(
+        ui,
+        "Unanswered",
+        &unanswered,
+        "Every question has an answer.",
+    );
+    list(ui, "Flagged", &flagged, "No flags.");
+    if let Some(i) = jump {
+        state.exam_go(exam, i);
+        *reviewing = false;
+        return None;
+    }
+    if !unanswered.is_empty() {
+        ui.label(
+            RichText::new("Unanswered questions count as wrong, as on the real exam.")
+                .color(theme::warning(ui.visuals())),
+        );
+    }
+    ui.add_space(theme::GAP);
+    let mut next = None;
+    ui.horizontal(|ui| {
+        if ui.button("Back to the exam").clicked() {
+            *reviewing = false;
+        }
+        if ui.button("Submit exam").clicked() {
+            state.exam_submit(exam);
+            next = Some(report_view(state, exam));
+        }
+    });
+    next
+}

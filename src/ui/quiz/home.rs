@@ -1,0 +1,299 @@
+//! The Quiz home page: set up a practice session or a mock exam, resume an unfinished exam,
+//! and reopen past attempts.
+
+use std::collections::BTreeSet;
+
+use egui::{RichText, Ui};
+
+use super::View;
+use super::question::clock;
+use crate::app::AppState;
+use crate::quiz::{ExamConfig, PracticeConfig};
+use crate::store::{AttemptMode, AttemptSummary};
+use crate::ui::theme;
+
+/// The settings on the home page, kept while the screen lives.
+#[derive(Clone, Debug, Default)]
+pub struct HomeForm {
+    /// Topics chosen for practice; empty means all.
+    pub topics: BTreeSet<String>,
+    pub practice: PracticeConfig,
+    pub exam: ExamConfig,
+}
+
+pub(super) fn ui(
+    ui: &mut Ui,
+    state: &mut AppState,
+    form: &mut HomeForm,
+    attempts: &[AttemptSummary],
+) -> Option<View> {
+    let mut next = None;
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        ui.add_space(theme::GAP);
+        ui.label(theme::heading("Quiz"));
+        ui.add_space(theme::GAP / 2.0);
+
+        if let Some(open) = attempts
+            .iter()
+            .find(|a| a.mode == AttemptMode::Exam && a.finished_ms.is_none())
+        {
+            let tone = theme::due(ui.visuals());
+            egui::Frame::new()
+                .fill(theme::banner_fill(ui.visuals(), tone))
+                .inner_margin(theme::GAP)
+                .show(ui, |ui| {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(
+                            RichText::new(format!(
+                                "A mock exam is in progress: {} of {} answered, {} used.",
+                                open.answered,
+                                open.total,
+                                clock(open.elapsed_ms)
+                            ))
+                            .color(tone),
+                        );
+                        if ui.button("Resume exam").clicked()
+                            && let Some(exam) = state.resume_exam(open.id)
+                        {
+                            next = Some(View::Exam {
+                                exam: Box::new(exam),
+                                reviewing: false,
+                            });
+                        }
+                    });
+                });
+            ui.add_space(theme::GAP);
+        }
+
+        ui.horizontal_top(|ui| {
+            panel(ui, "Practice", 520.0, |ui| {
+                if let Some(v) = practice_form(ui, state, form) {
+                    next = Some(v);
+                }
+            });
+            panel(ui, "Mock exam", 420.0, |ui| {
+                if let Some(v) = exam_form(ui, state, &mut form.exam) {
+                    next = Some(v);
+                }
+            });
+        });
+
+        ui.add_space(theme::GAP);
+        ui.label(RichText::new("Past attempts").strong());
+        if attempts.is_empty() {
+            ui.label(RichText::new("None yet.").color(theme::muted(ui.visuals())));
+        } else if let Some(v) = attempt_list(ui, state, attempts) {
+            next = Some(v);
+        }
+    });
+    next
+}
+
+/// A framed block with its title on top, whatever the parent's layout.
+fn panel(ui: &mut Ui, title: &str, width: f32, add: impl FnOnce(&mut Ui)) {
+    egui::Frame::group(ui.style())
+        .inner_margin(theme::GAP)
+        .show(ui, |ui| {
+            ui.vertical(|ui| {
+                ui.set_width(width);
+                ui.label(RichText::new(title).strong().size(17.0));
+                ui.add_space(4.0);
+                add(ui);
+            });
+        });
+}
+
+fn practice_form(ui: &mut Ui, state: &mut AppState, form: &mut HomeForm) -> Option<View> {
+    let muted = theme::muted(ui.visuals());
+    ui.label(
+        RichText::new("One question at a time; each answer is revealed at once.").color(muted),
+    );
+    ui.add_space(theme::GAP / 2.0);
+    ui.horizontal(|ui| {
+        ui.label("Topics:");
+        let chosen = if form.topics.is_empty() {
+            "all (tick some to narrow)".to_owned()
+        } else {
+            format!("{} chosen", form.topics.len())
+        };
+        ui.label(RichText::new(chosen).strong());
+        if ui.small_button("All topics").clicked() {
+            form.topics.clear();
+        }
+    });
+    egui::ScrollArea::vertical()
+        .id_salt("practice-topics")
+        .max_height(180.0)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            for topic in &state.pack.topics {
+                let mut on = form.topics.contains(&topic.id);
+                let accuracy = topic_hint(topic);
+                if ui
+                    .checkbox(&mut on, &topic.title)
+                    .on_hover_text(accuracy)
+                    .changed()
+                {
+                    if on {
+                        form.topics.insert(topic.id.clone());
+                    } else {
+                        form.topics.remove(&topic.id);
+                    }
+                }
+            }
+        });
+    ui.add_space(theme::GAP / 2.0);
+    let p = &mut form.practice;
+    ui.horizontal(|ui| {
+        ui.label("Questions:");
+        ui.add(egui::DragValue::new(&mut p.count).range(1..=200));
+    });
+    ui.checkbox(&mut p.weakest_first, "Weakest topics first");
+    ui.checkbox(
+        &mut p.retake,
+        "Retake: only questions I got wrong, flagged or never answered",
+    );
+    ui.checkbox(
+        &mut p.include_generated,
+        "Include generated questions (fresh numbers each time)",
+    );
+    ui.add_space(theme::GAP / 2.0);
+    if ui.button("Start practice").clicked() {
+        let mut config = p.clone();
+        config.topics = form.topics.iter().cloned().collect();
+        return state
+            .start_practice(config)
+            .map(|p| View::Practice(Box::new(p)));
+    }
+    None
+}
+
+fn topic_hint(topic: &crate::content::Topic) -> String {
+    format!("Exam weight {}", topic.weight)
+}
+
+fn exam_form(ui: &mut Ui, state: &mut AppState, c: &mut ExamConfig) -> Option<View> {
+    let muted = theme::muted(ui.visuals());
+    ui.label(
+        RichText::new(
+            "Shaped like DVA-C02: questions sampled by topic weight, nothing revealed until you \
+             submit.",
+        )
+        .color(muted),
+    );
+    ui.add_space(theme::GAP / 2.0);
+    egui::Grid::new("exam-settings")
+        .num_columns(2)
+        .spacing([theme::GAP, 6.0])
+        .show(ui, |ui| {
+            ui.label("Questions");
+            ui.add(egui::DragValue::new(&mut c.count).range(1..=200));
+            ui.end_row();
+            ui.label("Minutes");
+            ui.add(egui::DragValue::new(&mut c.minutes).range(1..=600));
+            ui.end_row();
+            ui.label("Pass mark");
+            ui.add(
+                egui::DragValue::new(&mut c.pass_mark_pct)
+                    .range(1..=100)
+                    .suffix(" %"),
+            );
+            ui.end_row();
+        });
+    if ui
+        .small_button("Reset to DVA-C02 (65, 130 min, 72 %)")
+        .clicked()
+    {
+        *c = ExamConfig {
+            include_generated: c.include_generated,
+            ..ExamConfig::default()
+        };
+    }
+    ui.checkbox(&mut c.include_generated, "Include generated questions");
+    let have = state.pack.questions.len();
+    if have < c.count {
+        ui.label(
+            RichText::new(format!(
+                "This pack has {have} questions: the exam will use all of them."
+            ))
+            .color(muted),
+        );
+    }
+    ui.label(
+        RichText::new(
+            "The clock runs only while the exam is on screen: leave or close the app and it \
+             waits for you.",
+        )
+        .color(muted),
+    );
+    ui.add_space(theme::GAP / 2.0);
+    if ui.button("Start mock exam").clicked() {
+        return state.start_exam(c.clone()).map(|exam| View::Exam {
+            exam: Box::new(exam),
+            reviewing: false,
+        });
+    }
+    None
+}
+
+fn attempt_list(ui: &mut Ui, state: &mut AppState, attempts: &[AttemptSummary]) -> Option<View> {
+    let mut next = None;
+    egui::Grid::new("attempts")
+        .num_columns(5)
+        .striped(true)
+        .spacing([theme::GAP * 2.0, 6.0])
+        .show(ui, |ui| {
+            for a in attempts.iter().take(50) {
+                let when = jiff::Timestamp::from_millisecond(a.started_ms)
+                    .map(|t| {
+                        t.to_zoned_datetime(jiff::tz::TimeZone::system())
+                            .strftime("%Y-%m-%d %H:%M")
+                            .to_string()
+                    })
+                    .unwrap_or_default();
+                ui.label(when);
+                ui.label(match a.mode {
+                    AttemptMode::Practice => "Practice",
+                    AttemptMode::Exam => "Mock exam",
+                });
+                // Practice scores what was answered; an exam scores every question.
+                let out_of = match a.mode {
+                    AttemptMode::Practice => a.answered,
+                    AttemptMode::Exam => a.total,
+                };
+                match (a.correct, a.finished_ms) {
+                    (Some(c), Some(_)) => {
+                        let pct = if out_of == 0 {
+                            0.0
+                        } else {
+                            100.0 * f64::from(c) / f64::from(out_of)
+                        };
+                        ui.label(format!("{c} of {out_of} ({pct:.0} %)"))
+                    }
+                    _ => ui.label(format!(
+                        "in progress, {} of {} answered",
+                        a.answered, a.total
+                    )),
+                };
+                ui.label(clock(a.elapsed_ms));
+                let open_exam = a.mode == AttemptMode::Exam && a.finished_ms.is_none();
+                let label = if open_exam { "Resume" } else { "Open report" };
+                if ui
+                    .button(label)
+                    .on_hover_text(format!("Attempt {}", a.id))
+                    .clicked()
+                {
+                    next = if open_exam {
+                        state.resume_exam(a.id).map(|exam| View::Exam {
+                            exam: Box::new(exam),
+                            reviewing: false,
+                        })
+                    } else {
+                        state.open_attempt(a.id).map(|r| View::Report(Box::new(r)))
+                    };
+                }
+                ui.end_row();
+            }
+        });
+    next
+}

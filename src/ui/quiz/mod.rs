@@ -1,0 +1,97 @@
+//! The Quiz screen: a home page to set up practice or a mock exam and list past attempts, and
+//! the views that take them and show their reports.
+
+mod exam;
+mod home;
+mod practice;
+mod question;
+mod report;
+
+use egui_commonmark::CommonMarkCache;
+
+use crate::app::AppState;
+use crate::app::quiz::{ActiveExam, ActivePractice, PastAttempt};
+use crate::store::AttemptSummary;
+
+use super::Command;
+
+pub use home::HomeForm;
+
+/// What the Quiz screen shows.
+#[derive(Default)]
+pub enum View {
+    #[default]
+    Home,
+    Practice(Box<ActivePractice>),
+    Exam {
+        exam: Box<ActiveExam>,
+        /// The review page before submitting.
+        reviewing: bool,
+    },
+    Report(Box<PastAttempt>),
+}
+
+#[derive(Default)]
+pub struct QuizScreen {
+    pub view: View,
+    pub form: HomeForm,
+    cache: CommonMarkCache,
+    /// Past attempts, read when the home page is shown (not every frame).
+    attempts: Option<Vec<AttemptSummary>>,
+}
+
+impl QuizScreen {
+    pub fn ui(&mut self, ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
+        let next = match &mut self.view {
+            View::Home => {
+                let attempts = self.attempts.get_or_insert_with(|| state.quiz_attempts());
+                home::ui(ui, state, &mut self.form, attempts)
+            }
+            View::Practice(p) => practice::ui(ui, state, p, &mut self.cache, cmds),
+            View::Exam { exam, reviewing } => exam::ui(ui, state, exam, reviewing, &mut self.cache),
+            View::Report(r) => report::ui(ui, state, r, &mut self.cache, cmds),
+        };
+        if let Some(next) = next {
+            self.go(next);
+        }
+    }
+
+    fn go(&mut self, next: View) {
+        if matches!(next, View::Home) {
+            self.attempts = None;
+        }
+        self.view = next;
+    }
+
+    /// The learner is leaving the Quiz screen (or closing the app): stop the exam clock and
+    /// save it, since it runs only while the exam is on screen.
+    pub fn leave(&mut self, state: &mut AppState) {
+        if let View::Exam { exam, .. } = &mut self.view {
+            state.exam_pause(exam);
+        }
+    }
+
+    /// The exam being taken, if any.
+    pub fn exam(&self) -> Option<&ActiveExam> {
+        match &self.view {
+            View::Exam { exam, .. } => Some(exam),
+            _ => None,
+        }
+    }
+
+    /// The practice session being taken, if any.
+    pub fn practice(&self) -> Option<&ActivePractice> {
+        match &self.view {
+            View::Practice(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The report on screen, if any.
+    pub fn report(&self) -> Option<&PastAttempt> {
+        match &self.view {
+            View::Report(r) => Some(r),
+            _ => None,
+        }
+    }
+}

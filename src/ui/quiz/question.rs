@@ -1,0 +1,212 @@
+//! Pieces shared by the practice, exam and report views: the question text, choice buttons,
+//! revealed choices with their whys, keys, and time formatting.
+
+use egui::text::LayoutJob;
+use egui::{FontId, RichText, TextFormat, Ui};
+use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
+
+use crate::content::SectionRef;
+use crate::quiz::{Item, Response};
+use crate::ui::{Command, theme};
+
+/// The keys 1–9, which toggle the choice shown in that place.
+const NUM_KEYS: [egui::Key; 9] = [
+    egui::Key::Num1,
+    egui::Key::Num2,
+    egui::Key::Num3,
+    egui::Key::Num4,
+    egui::Key::Num5,
+    egui::Key::Num6,
+    egui::Key::Num7,
+    egui::Key::Num8,
+    egui::Key::Num9,
+];
+
+/// The place (0-based) whose number key was pressed this frame, if any. Letters stay free for
+/// moving between screens.
+pub fn pressed_choice(ui: &mut Ui, choices: usize) -> Option<usize> {
+    if ui.ctx().egui_wants_keyboard_input() {
+        return None;
+    }
+    NUM_KEYS
+        .iter()
+        .take(choices)
+        .position(|k| ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, *k)))
+}
+
+/// Whether Enter was pressed this frame (outside text fields).
+pub fn pressed_enter(ui: &mut Ui) -> bool {
+    !ui.ctx().egui_wants_keyboard_input()
+        && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter))
+}
+
+/// Inline Markdown (`code` and **bold**) as a layout job, for choices and whys, which are one
+/// short paragraph each.
+pub fn inline_job(ui: &Ui, prefix: &str, text: &str, color: egui::Color32) -> LayoutJob {
+    let mut job = LayoutJob::default();
+    let body = FontId::proportional(15.0);
+    let mono = FontId::monospace(14.0);
+    let plain = TextFormat::simple(body.clone(), color);
+    if !prefix.is_empty() {
+        job.append(prefix, 0.0, plain.clone());
+    }
+    let code_bg = ui.visuals().code_bg_color;
+    let mut code = false;
+    let mut bold = false;
+    let mut buf = String::new();
+    let flush = |job: &mut LayoutJob, buf: &mut String, code: bool, bold: bool| {
+        if buf.is_empty() {
+            return;
+        }
+        let fmt = if code {
+            TextFormat {
+                font_id: mono.clone(),
+                color,
+                background: code_bg,
+                ..Default::default()
+            }
+        } else if bold {
+            TextFormat {
+                font_id: body.clone(),
+                color: ui.visuals().strong_text_color(),
+                ..Default::default()
+            }
+        } else {
+            plain.clone()
+        };
+        job.append(buf, 0.0, fmt);
+        buf.clear();
+    };
+    let mut chars = text.trim().chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '`' {
+            flush(&mut job, &mut buf, code, bold);
+            code = !code;
+        } else if !code && c == '*' && chars.peek() == Some(&'*') {
+            chars.next();
+            flush(&mut job, &mut buf, code, bold);
+            bold = !bold;
+        } else if c == '\n' {
+            buf.push(' ');
+        } else {
+            buf.push(c);
+        }
+    }
+    flush(&mut job, &mut buf, code, bold);
+    job
+}
+
+/// The stem, with "Choose TWO." under it for a multiple-response question.
+pub fn stem(ui: &mut Ui, cache: &mut CommonMarkCache, item: &Item) {
+    CommonMarkViewer::new().show(ui, cache, &item.question.stem);
+    if let Some(prompt) = item.choose_prompt() {
+        ui.label(RichText::new(prompt).strong());
+    }
+}
+
+/// The choices as toggle buttons, numbered 1–9; returns the place clicked.
+pub fn choice_buttons(
+    ui: &mut Ui,
+    item: &Item,
+    response: &Response,
+    enabled: bool,
+) -> Option<usize> {
+    let mut clicked = None;
+    let color = ui.visuals().text_color();
+    for (place, (authored, choice)) in item.shown_choices().enumerate() {
+        let selected = response.chosen.contains(&authored);
+        let job = inline_job(ui, &format!("{}.  ", place + 1), &choice.text, color);
+        let button = egui::Button::selectable(selected, job)
+            .wrap()
+            .min_size(egui::vec2(ui.available_width(), 32.0));
+        if ui.add_enabled(enabled, button).clicked() {
+            clicked = Some(place);
+        }
+    }
+    clicked
+}
+
+/// The choices after the answer is known: which were right, which the learner chose, and why.
+pub fn revealed_choices(ui: &mut Ui, item: &Item, response: &Response) {
+    for (place, (authored, choice)) in item.shown_choices().enumerate() {
+        let chosen = response.chosen.contains(&authored);
+        let (tone, tag) = match (choice.correct, chosen) {
+            (true, true) => (theme::correct(ui.visuals()), "✓ Right, your choice"),
+            (true, false) => (theme::correct(ui.visuals()), "✓ Right answer"),
+            (false, true) => (theme::wrong(ui.visuals()), "✗ Your choice, wrong"),
+            (false, false) => (theme::muted(ui.visuals()), ""),
+        };
+        egui::Frame::group(ui.style())
+            .stroke(egui::Stroke::new(
+                if tag.is_empty() { 1.0 } else { 2.0 },
+                tone,
+            ))
+            .inner_margin(8.0)
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                let text_color = ui.visuals().text_color();
+                ui.label(inline_job(
+                    ui,
+                    &format!("{}.  ", place + 1),
+                    &choice.text,
+                    text_color,
+                ));
+                if !tag.is_empty() {
+                    ui.label(RichText::new(tag).color(tone).strong());
+                }
+                let muted = theme::muted(ui.visuals());
+                ui.label(inline_job(ui, "", &choice.why, muted));
+            });
+    }
+}
+
+/// The explanation and a link to the note section it comes from.
+pub fn explanation(
+    ui: &mut Ui,
+    cache: &mut CommonMarkCache,
+    item: &Item,
+    pack: &crate::content::Pack,
+    cmds: &mut Vec<Command>,
+) {
+    ui.add_space(theme::GAP / 2.0);
+    ui.label(RichText::new("Explanation").strong());
+    CommonMarkViewer::new().show(ui, cache, &item.question.explanation);
+    source_link(ui, &item.question.source, pack, cmds);
+}
+
+/// "Read in the notes: <section>", which opens the note at that section.
+pub fn source_link(
+    ui: &mut Ui,
+    source: &SectionRef,
+    pack: &crate::content::Pack,
+    cmds: &mut Vec<Command>,
+) {
+    let title = pack.section(source).map_or_else(
+        || source.to_string(),
+        |(note, section)| format!("{} › {}", note.title, section.title),
+    );
+    if ui.link(format!("Read in the notes: {title}")).clicked() {
+        cmds.push(Command::OpenSection(source.clone()));
+    }
+}
+
+/// "1:05:09" or "4:07".
+pub fn clock(ms: u64) -> String {
+    let s = ms / 1000;
+    let (h, m, s) = (s / 3600, (s / 60) % 60, s % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+/// "45 s", "2 min 5 s".
+pub fn short_duration(ms: u64) -> String {
+    let s = (ms + 500) / 1000;
+    if s < 60 {
+        format!("{s} s")
+    } else {
+        format!("{} min {} s", s / 60, s % 60)
+    }
+}

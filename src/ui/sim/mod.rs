@@ -1,0 +1,307 @@
+//! Pieces shared by the simulator views: the playback clock and its controls, the event log,
+//! links to the notes, and a painted grid of coloured boxes that screen readers can read.
+//!
+//! Every view computes its model once per configuration change and then only draws the part of
+//! the timeline that has "happened" by the playback clock.
+
+pub mod concurrency;
+pub mod esm;
+pub mod retry;
+pub mod traffic;
+
+use egui::{Color32, RichText, Ui};
+
+use crate::content::SectionRef;
+
+use super::{Command, theme};
+
+/// Playback speeds offered, in simulated seconds per real second.
+const SPEEDS: [f64; 6] = [1.0, 10.0, 60.0, 300.0, 1800.0, 3600.0];
+
+/// The view's own clock over simulated time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Playback {
+    /// Simulated seconds shown now.
+    pub t: f64,
+    /// Whether the clock is running.
+    pub playing: bool,
+    /// Simulated seconds per real second.
+    pub speed: f64,
+    /// End of the scrub bar.
+    pub end: f64,
+}
+
+impl Default for Playback {
+    fn default() -> Self {
+        Self {
+            t: 0.0,
+            playing: false,
+            speed: 10.0,
+            end: 60.0,
+        }
+    }
+}
+
+impl Playback {
+    /// Adopts a new timeline length, keeping the current time when it still fits, and picks a
+    /// speed that plays the whole run in about half a minute.
+    pub fn set_end(&mut self, end: f64) {
+        let end = end.max(1.0);
+        if (end - self.end).abs() > f64::EPSILON {
+            self.speed = SPEEDS
+                .iter()
+                .copied()
+                .find(|s| end / s <= 30.0)
+                .unwrap_or(SPEEDS[SPEEDS.len() - 1]);
+        }
+        self.end = end;
+        self.t = self.t.min(end);
+    }
+
+    /// Play from where it is (from the start once at the end), or pause.
+    pub fn toggle(&mut self) {
+        if !self.playing && self.t >= self.end {
+            self.t = 0.0;
+        }
+        self.playing = !self.playing;
+    }
+
+    /// Advances the clock by the frame's time while playing; asks for the next frame only then.
+    pub fn tick(&mut self, ui: &Ui) {
+        if !self.playing {
+            return;
+        }
+        let dt = f64::from(ui.input(|i| i.stable_dt)).min(0.1);
+        self.t = (self.t + dt * self.speed).min(self.end);
+        if self.t >= self.end {
+            self.playing = false;
+        } else {
+            ui.ctx().request_repaint();
+        }
+    }
+}
+
+/// Play / pause / step / restart / end buttons, a speed menu and the scrub bar.
+/// `times` are the event times, so Step can jump to the next thing that happens.
+pub fn playback_bar(ui: &mut Ui, pb: &mut Playback, times: &[f64]) {
+    ui.horizontal(|ui| {
+        let label = if pb.playing { "Pause" } else { "Play" };
+        if ui
+            .button(label)
+            .on_hover_text("Play or pause (Space)")
+            .clicked()
+        {
+            pb.toggle();
+        }
+        if ui
+            .button("Step")
+            .on_hover_text("Jump to the next event")
+            .clicked()
+        {
+            pb.playing = false;
+            pb.t = times
+                .iter()
+                .copied()
+                .find(|x| *x > pb.t + 1e-9)
+                .unwrap_or(pb.end);
+        }
+        if ui.button("Restart").clicked() {
+            pb.t = 0.0;
+        }
+        if ui.button("End").on_hover_text("Jump to the end").clicked() {
+            pb.playing = false;
+            pb.t = pb.end;
+        }
+        let speed_label = ui.label("Speed");
+        egui::ComboBox::from_id_salt("speed")
+            .width(70.0)
+            .selected_text(format!("{}×", pb.speed))
+            .show_ui(ui, |ui| {
+                for s in SPEEDS {
+                    ui.selectable_value(&mut pb.speed, s, format!("{s}×"));
+                }
+            })
+            .response
+            .labelled_by(speed_label.id)
+            .on_hover_text("Simulated seconds per real second");
+        ui.label(RichText::new(crate::sim::clock(pb.t)).monospace().strong());
+        ui.spacing_mut().slider_width = (ui.available_width() - 90.0).max(120.0);
+        let end = pb.end;
+        let r = ui.add(
+            egui::Slider::new(&mut pb.t, 0.0..=end)
+                .show_value(false)
+                .text(crate::sim::clock(end)),
+        );
+        if r.dragged() {
+            pb.playing = false;
+        }
+    });
+}
+
+/// The event log up to time `t`, newest at the bottom, in plain words.
+pub fn event_log(ui: &mut Ui, lines: &[(f64, String)], t: f64, height: f32) {
+    // Use the room left under the picture, but never less than asked for.
+    let height = height.max(ui.available_height() - 80.0);
+    let shown = lines.partition_point(|(at, _)| *at <= t + 1e-9);
+    ui.label(RichText::new("Event log").strong());
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        egui::ScrollArea::vertical()
+            .id_salt("event_log")
+            .max_height(height)
+            .min_scrolled_height(height)
+            .stick_to_bottom(true)
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                // Columns lay out justified, which would stretch wrapped log lines.
+                ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
+                    if shown == 0 {
+                        ui.label(
+                            RichText::new("Nothing has happened yet: press Play or Step.")
+                                .color(theme::muted(ui.visuals())),
+                        );
+                    }
+                    let first = shown.saturating_sub(400);
+                    for (at, line) in &lines[first..shown] {
+                        ui.label(
+                            RichText::new(format!("{} {line}", crate::sim::clock(*at))).monospace(),
+                        );
+                    }
+                });
+            });
+    });
+}
+
+/// "Read more" links to note sections.
+pub fn note_links(ui: &mut Ui, cmds: &mut Vec<Command>, links: &[(&str, &str, &str)]) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("In the notes:").color(theme::muted(ui.visuals())));
+        for (label, topic, anchor) in links {
+            if ui.link(*label).clicked() {
+                cmds.push(Command::OpenSection(SectionRef {
+                    topic: (*topic).to_owned(),
+                    anchor: (*anchor).to_owned(),
+                }));
+            }
+        }
+    });
+}
+
+/// A legend entry: a coloured square and a word.
+pub fn legend(ui: &mut Ui, items: &[(Color32, &str)]) {
+    ui.horizontal_wrapped(|ui| {
+        for (c, text) in items {
+            let (r, p) = ui.allocate_painter(egui::vec2(12.0, 12.0), egui::Sense::hover());
+            p.rect_filled(r.rect, 2.0, *c);
+            ui.label(*text);
+            ui.add_space(6.0);
+        }
+    });
+}
+
+/// One box of a [`box_grid`]: fill, text, and whether to outline it (a poisoned item).
+pub type Cell = (Color32, Option<String>, bool);
+
+/// Rows of coloured boxes (queue messages, shard records) with a caption per row. The whole
+/// grid publishes `summary` as its accessible label.
+pub fn box_grid(ui: &mut Ui, rows: &[(String, Vec<Cell>)], summary: &str) {
+    let cell = 34.0;
+    let caption_w = 90.0;
+    let max_cols = rows.iter().map(|r| r.1.len()).max().unwrap_or(0);
+    let per_row = (((ui.available_width() - caption_w) / cell).floor() as usize).max(1);
+    let lines: usize = rows
+        .iter()
+        .map(|r| r.1.len().div_ceil(per_row).max(1))
+        .sum();
+    let size = egui::vec2(
+        caption_w + cell * max_cols.min(per_row) as f32,
+        cell * lines as f32,
+    );
+    let (resp, painter) = ui.allocate_painter(size, egui::Sense::hover());
+    let summary = format!("Picture. {summary}");
+    resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, &summary));
+    let text = ui.visuals().text_color();
+    let font = egui::FontId::proportional(12.0);
+    let mut y = resp.rect.top();
+    for (caption, cells) in rows {
+        painter.text(
+            egui::pos2(resp.rect.left(), y + cell / 2.0),
+            egui::Align2::LEFT_CENTER,
+            caption,
+            egui::FontId::proportional(13.0),
+            text,
+        );
+        for (i, (c, label, outline)) in cells.iter().enumerate() {
+            let col = i % per_row;
+            let line = i / per_row;
+            let min = egui::pos2(
+                resp.rect.left() + caption_w + col as f32 * cell,
+                y + line as f32 * cell,
+            );
+            let r = egui::Rect::from_min_size(min, egui::vec2(cell - 3.0, cell - 3.0));
+            painter.rect_filled(r, 3.0, *c);
+            if *outline {
+                painter.rect_stroke(
+                    r.shrink(1.0),
+                    3.0,
+                    egui::Stroke::new(2.5, ui.visuals().strong_text_color()),
+                    egui::StrokeKind::Inside,
+                );
+            }
+            if let Some(l) = label {
+                painter.text(
+                    r.center(),
+                    egui::Align2::CENTER_CENTER,
+                    l,
+                    font.clone(),
+                    contrast(*c),
+                );
+            }
+        }
+        y += cell * cells.len().div_ceil(per_row).max(1) as f32;
+    }
+}
+
+/// Black or white, whichever reads better on `bg`.
+pub fn contrast(bg: Color32) -> Color32 {
+    let l = 0.299 * f32::from(bg.r()) + 0.587 * f32::from(bg.g()) + 0.114 * f32::from(bg.b());
+    if l > 140.0 {
+        Color32::BLACK
+    } else {
+        Color32::WHITE
+    }
+}
+
+/// The standard layout of a simulator view: controls on the left; on the right the picture,
+/// the playback bar, then the event log beside a side panel (record, notes).
+pub fn layout(
+    ui: &mut Ui,
+    id: &str,
+    controls: impl FnOnce(&mut Ui),
+    picture: impl FnOnce(&mut Ui),
+    bar: impl FnOnce(&mut Ui),
+    below: impl FnOnce(&mut Ui),
+) {
+    egui::Panel::left(("sim_controls", id))
+        .exact_size(300.0)
+        .resizable(false)
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("controls")
+                .auto_shrink([false, false])
+                .show(ui, controls);
+        });
+    ui.add_space(4.0);
+    picture(ui);
+    ui.add_space(4.0);
+    bar(ui);
+    ui.separator();
+    below(ui);
+}
+
+/// A labelled row in the controls column; the label names the widget for screen readers.
+pub fn row(ui: &mut Ui, label: &str, add: impl FnOnce(&mut Ui) -> egui::Response) {
+    ui.horizontal(|ui| {
+        let l = ui.label(label);
+        add(ui).labelled_by(l.id);
+    });
+}

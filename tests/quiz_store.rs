@@ -1,0 +1,142 @@
+//! The quiz service on an in-memory store: what is written, when, and what comes back.
+
+use std::sync::Arc;
+
+use coldstart::app::AppState;
+use coldstart::clock::FixedClock;
+use coldstart::quiz::{ExamConfig, Origin, PracticeConfig};
+use coldstart::store::{AttemptMode, Store};
+use jiff::SignedDuration;
+
+fn state() -> (AppState, Arc<FixedClock>) {
+    let pack = Arc::new(coldstart::content::embedded().expect("embedded pack"));
+    let clock = Arc::new(FixedClock::new(
+        "2026-11-26T10:00:00Z".parse().expect("timestamp"),
+    ));
+    (
+        AppState::in_memory(pack, clock.clone()).expect("state"),
+        clock,
+    )
+}
+
+#[test]
+fn the_quiz_migration_applies() {
+    let store = Store::open_in_memory().expect("store");
+    assert!(store.schema_version().expect("version") >= 3);
+    assert!(store.quiz_attempts("any").expect("empty list").is_empty());
+}
+
+#[test]
+fn generated_answers_keep_generator_and_seed_and_rebuild_exactly() {
+    let (mut state, clock) = state();
+    let mut p = state
+        .start_practice(PracticeConfig {
+            topics: vec!["codedeploy".to_owned()],
+            count: 8,
+            include_generated: true,
+            ..Default::default()
+        })
+        .expect("starts");
+    let mut generated = Vec::new();
+    while !p.session.is_finished() {
+        let (item, _) = p.session.current().expect("question");
+        if let Origin::Generated { .. } = item.origin {
+            generated.push((p.session.position(), item.question.stem.clone()));
+        }
+        p.session.toggle(0);
+        clock.advance(SignedDuration::from_secs(3));
+        state.practice_submit(&mut p);
+        state.practice_next(&mut p);
+    }
+    assert_eq!(generated.len(), 2, "about one in four is generated");
+    let past = state.open_attempt(p.attempt).expect("reopens");
+    assert_eq!(past.summary.mode, AttemptMode::Practice);
+    assert!(past.summary.finished_ms.is_some());
+    for (pos, stem) in generated {
+        assert_eq!(
+            past.items[pos].question.stem, stem,
+            "rebuilt from generator and seed"
+        );
+    }
+    assert_eq!(past.report.total, 8);
+    assert_eq!(past.report.time_used_ms, 8 * 3000);
+    // Generated questions do not count towards the per-question history.
+    let history = state.quiz_history();
+    assert_eq!(history.last_answer.len(), 6);
+}
+
+#[test]
+fn weakest_topics_first_uses_past_answers() {
+    let (mut state, _clock) = state();
+    // Answer two limits questions right and two concurrency questions wrong.
+    for (topic, right) in [("limits", true), ("concurrency", false)] {
+        let mut p = state
+            .start_practice(PracticeConfig {
+                topics: vec![topic.to_owned()],
+                count: 2,
+                ..Default::default()
+            })
+            .expect("starts");
+        while !p.session.is_finished() {
+            let (item, _) = p.session.current().expect("question");
+            let places: Vec<usize> = item
+                .shown_choices()
+                .enumerate()
+                .filter(|(_, (_, c))| c.correct == right)
+                .map(|(p, _)| p)
+                .take(if right { usize::MAX } else { 1 })
+                .collect();
+            for place in places {
+                p.session.toggle(place);
+            }
+            state.practice_submit(&mut p);
+            state.practice_next(&mut p);
+        }
+    }
+    let history = state.quiz_history();
+    assert_eq!(history.topic_accuracy("limits"), Some(1.0));
+    assert_eq!(history.topic_accuracy("concurrency"), Some(0.0));
+    let p = state
+        .start_practice(PracticeConfig {
+            topics: vec!["limits".to_owned(), "concurrency".to_owned()],
+            count: 4,
+            weakest_first: true,
+            ..Default::default()
+        })
+        .expect("starts");
+    assert!(
+        p.session
+            .items
+            .iter()
+            .all(|i| i.question.topic == "concurrency")
+    );
+}
+
+#[test]
+fn every_exam_change_is_written_with_the_clock() {
+    let (mut state, clock) = state();
+    let mut e = state
+        .start_exam(ExamConfig {
+            count: 5,
+            minutes: 20,
+            ..Default::default()
+        })
+        .expect("starts");
+    assert_eq!(e.session.len(), 5);
+    clock.advance(SignedDuration::from_secs(40));
+    state.exam_toggle(&mut e, 0);
+    let id = state.unfinished_exam().expect("in progress");
+    assert_eq!(id, e.attempt);
+    let stored = state.store.quiz_attempt(id).expect("read").expect("exists");
+    assert_eq!(stored.summary.elapsed_ms, 40_000);
+    assert_eq!(stored.answers.len(), 1);
+    assert_eq!(stored.answers[0].time_ms, 40_000);
+    // Idle ticks save the clock every 15 s.
+    clock.advance(SignedDuration::from_secs(20));
+    assert!(!state.exam_tick(&mut e));
+    let stored = state.store.quiz_attempt(id).expect("read").expect("exists");
+    assert_eq!(stored.summary.elapsed_ms, 60_000);
+    let report = state.exam_submit(&mut e);
+    assert_eq!(report.total, 5);
+    assert_eq!(state.unfinished_exam(), None);
+}

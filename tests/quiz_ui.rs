@@ -1,0 +1,373 @@
+//! The Quiz screen end to end, headless: a practice session, a short mock exam (answer, flag,
+//! go back, change an answer, review page, submit), and an interrupted exam resumed.
+
+use std::sync::Arc;
+
+use coldstart::app::AppState;
+use coldstart::clock::FixedClock;
+use coldstart::content::Pack;
+use coldstart::quiz::{ExamConfig, Item, PracticeConfig};
+use coldstart::store::{AttemptMode, Store};
+use coldstart::ui::{ColdstartApp, Screen};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use jiff::SignedDuration;
+
+fn pack() -> Arc<Pack> {
+    Arc::new(coldstart::content::embedded().expect("the embedded pack loads"))
+}
+
+fn clock() -> Arc<FixedClock> {
+    Arc::new(FixedClock::new(
+        "2026-11-26T10:00:00Z".parse().expect("timestamp"),
+    ))
+}
+
+fn harness(app: ColdstartApp) -> Harness<'static, ColdstartApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(|ui, app: &mut ColdstartApp| app.show(ui), app)
+}
+
+fn open_quiz(h: &mut Harness<'static, ColdstartApp>) {
+    h.key_press(egui::Key::Q);
+    h.run_steps(3);
+    assert_eq!(h.state().screen, Screen::Quiz);
+}
+
+/// Shown places (0-based) of the right choices.
+fn right_places(item: &Item) -> Vec<usize> {
+    item.shown_choices()
+        .enumerate()
+        .filter(|(_, (_, c))| c.correct)
+        .map(|(p, _)| p)
+        .collect()
+}
+
+fn wrong_place(item: &Item) -> usize {
+    item.shown_choices()
+        .position(|(_, c)| !c.correct)
+        .expect("a wrong choice")
+}
+
+const NUM: [egui::Key; 9] = [
+    egui::Key::Num1,
+    egui::Key::Num2,
+    egui::Key::Num3,
+    egui::Key::Num4,
+    egui::Key::Num5,
+    egui::Key::Num6,
+    egui::Key::Num7,
+    egui::Key::Num8,
+    egui::Key::Num9,
+];
+
+fn press(h: &mut Harness<'static, ColdstartApp>, key: egui::Key) {
+    h.key_press(key);
+    h.run_steps(2);
+}
+
+/// The label of the choice button in `place`, as the screen writes it.
+fn choice_label(item: &Item, place: usize) -> String {
+    let (_, c) = item.shown_choices().nth(place).expect("place exists");
+    // Inline Markdown is drawn without its markers.
+    format!(
+        "{}.  {}",
+        place + 1,
+        c.text
+            .trim()
+            .replace(['`'], "")
+            .replace("**", "")
+            .replace('\n', " ")
+    )
+}
+
+fn current_practice_item(h: &Harness<'static, ColdstartApp>) -> Item {
+    let p = h.state().quiz.practice().expect("practising");
+    p.session.current().expect("a question").0.clone()
+}
+
+fn current_exam_item(h: &Harness<'static, ColdstartApp>) -> Item {
+    let e = h.state().quiz.exam().expect("in an exam");
+    e.session.current().expect("a question").0.clone()
+}
+
+#[test]
+fn a_practice_session_reveals_each_answer_and_keeps_every_answer() {
+    let clock = clock();
+    let state = AppState::in_memory(pack(), clock.clone()).expect("state");
+    let mut h = harness(ColdstartApp::new(state));
+    open_quiz(&mut h);
+    h.state_mut().quiz.form.practice = PracticeConfig {
+        count: 3,
+        ..Default::default()
+    };
+    h.state_mut().quiz.form.topics = ["concurrency".to_owned()].into();
+    h.get_by_label("Start practice").click();
+    h.run_steps(3);
+    assert!(h.query_by_label_contains("Question 1 of 3").is_some());
+
+    // 1: the right answer by keyboard; Enter submits and reveals at once.
+    let item = current_practice_item(&h);
+    if let Some(prompt) = item.choose_prompt() {
+        assert!(h.query_by_label(&prompt).is_some(), "multi says how many");
+    }
+    for p in right_places(&item) {
+        press(&mut h, NUM[p]);
+    }
+    clock.advance(SignedDuration::from_secs(12));
+    press(&mut h, egui::Key::Enter);
+    assert!(h.query_by_label("Correct").is_some());
+    assert!(h.query_by_label_contains("Read in the notes").is_some());
+    let attempt = h.state().quiz.practice().expect("practising").attempt;
+    let stored = h
+        .state()
+        .state
+        .store
+        .quiz_attempt(attempt)
+        .expect("read")
+        .expect("exists");
+    assert_eq!(
+        stored.answers.len(),
+        1,
+        "the answer is stored before moving on"
+    );
+    assert_eq!(stored.answers[0].time_ms, 12_000);
+
+    // 2: a wrong answer by clicking, then flagged.
+    press(&mut h, egui::Key::Enter);
+    assert!(h.query_by_label_contains("Question 2 of 3").is_some());
+    let item2 = current_practice_item(&h);
+    h.get_by_label(&choice_label(&item2, wrong_place(&item2)))
+        .click();
+    h.run_steps(2);
+    h.get_by_label("Submit (Enter)").click();
+    h.run_steps(2);
+    assert!(h.query_by_label("Incorrect").is_some());
+    assert!(
+        h.query_all_by_label("✓ Right answer").count() > 0,
+        "the right choice is shown"
+    );
+    h.get_by_label("Flag for later").click();
+    h.run_steps(2);
+
+    // 3: right again, then the report.
+    press(&mut h, egui::Key::Enter);
+    let item3 = current_practice_item(&h);
+    for p in right_places(&item3) {
+        press(&mut h, NUM[p]);
+    }
+    press(&mut h, egui::Key::Enter);
+    press(&mut h, egui::Key::Enter);
+    assert!(h.query_by_label("Practice result").is_some());
+    assert!(h.query_by_label("2 of 3 right").is_some());
+
+    let store = &h.state().state.store;
+    let attempts = store.quiz_attempts("aws-lambda").expect("list");
+    assert_eq!(attempts.len(), 1);
+    assert_eq!(attempts[0].mode, AttemptMode::Practice);
+    assert_eq!(attempts[0].correct, Some(2));
+    let history = store.quiz_history("aws-lambda").expect("history");
+    let last = history.last_answer[&item2.question.id];
+    assert!(!last.correct && last.flagged);
+
+    // The report links to the notes.
+    h.query_all_by_label_contains("Read in the notes")
+        .next()
+        .expect("a link")
+        .click();
+    h.run_steps(3);
+    assert_eq!(h.state().screen, Screen::Notes);
+}
+
+#[test]
+fn a_short_mock_exam_reveals_nothing_until_submit_and_reports_by_topic() {
+    let clock = clock();
+    let state = AppState::in_memory(pack(), clock.clone()).expect("state");
+    let mut h = harness(ColdstartApp::new(state));
+    open_quiz(&mut h);
+    h.state_mut().quiz.form.exam = ExamConfig {
+        count: 4,
+        minutes: 10,
+        ..ExamConfig::default()
+    };
+    h.get_by_label("Start mock exam").click();
+    h.run_steps(3);
+    assert!(h.query_by_label("Time left 10:00").is_some());
+
+    // 1: right, by keyboard; nothing is revealed.
+    let item1 = current_exam_item(&h);
+    for p in right_places(&item1) {
+        press(&mut h, NUM[p]);
+    }
+    assert!(h.query_by_label("Correct").is_none());
+    assert_eq!(h.query_all_by_label("✓ Right answer").count(), 0);
+    clock.advance(SignedDuration::from_secs(30));
+    press(&mut h, egui::Key::Enter);
+
+    // 2: wrong, and flagged.
+    let item2 = current_exam_item(&h);
+    let wrong = wrong_place(&item2);
+    h.get_by_label(&choice_label(&item2, wrong)).click();
+    h.run_steps(2);
+    h.get_by_label("Flag for review").click();
+    h.run_steps(2);
+    assert!(h.query_by_label("Flagged for review").is_some());
+    clock.advance(SignedDuration::from_secs(20));
+    press(&mut h, egui::Key::Enter);
+
+    // 3: left unanswered; go back to 2 and change the answer to the right one.
+    h.get_by_label("Previous").click();
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("Question 2 of 4").is_some());
+    press(&mut h, NUM[wrong]); // unselect the wrong choice (a no-op swap target on singles)
+    for p in right_places(&item2) {
+        if !h.state().quiz.exam().expect("exam").session.responses[1]
+            .chosen
+            .contains(&item2.order[p])
+        {
+            press(&mut h, NUM[p]);
+        }
+    }
+    // 4: by the navigator, right.
+    h.get_by_label("4").click();
+    h.run_steps(2);
+    let item4 = current_exam_item(&h);
+    for p in right_places(&item4) {
+        press(&mut h, NUM[p]);
+    }
+
+    h.get_by_label("Review and submit…").click();
+    h.run_steps(2);
+    assert!(h.query_by_label("Unanswered: 1").is_some());
+    assert!(h.query_by_label("Flagged: 1").is_some());
+    let attempt = h.state().quiz.exam().expect("exam").attempt;
+    let stored = h
+        .state()
+        .state
+        .store
+        .quiz_attempt(attempt)
+        .expect("read")
+        .expect("exists");
+    let changed = stored
+        .answers
+        .iter()
+        .find(|a| a.position == 1)
+        .expect("answer 2 stored");
+    assert!(changed.flagged);
+    let right2: Vec<usize> = right_places(&item2)
+        .iter()
+        .map(|&p| item2.order[p])
+        .collect();
+    let mut right2 = right2;
+    right2.sort_unstable();
+    assert_eq!(
+        changed.chosen, right2,
+        "the changed answer is what the store holds"
+    );
+
+    h.get_by_label("Submit exam").click();
+    h.run_steps(3);
+    assert!(h.query_by_label("Mock exam result").is_some());
+    assert!(h.query_by_label("3 of 4 right").is_some());
+    assert!(h.query_by_label("Passed (pass mark 72 %)").is_some());
+    let report = &h.state().quiz.report().expect("report").report;
+    assert_eq!(report.topics.iter().map(|t| t.total).sum::<usize>(), 4);
+    assert_eq!(report.time_used_ms, 50_000);
+    assert_eq!(h.query_all_by_label("✗ unanswered").count(), 1);
+    let summary = &h
+        .state()
+        .state
+        .store
+        .quiz_attempts("aws-lambda")
+        .expect("list")[0];
+    assert_eq!((summary.correct, summary.total), (Some(3), 4));
+    assert!(summary.finished_ms.is_some());
+
+    // The attempt can be reopened from the list, exactly as it was.
+    h.query_all_by_label("Back to quizzes")
+        .next()
+        .expect("button")
+        .click();
+    h.run_steps(3);
+    h.get_by_label("Open report").click();
+    h.run_steps(3);
+    let reopened = h.state().quiz.report().expect("report");
+    assert_eq!(reopened.items[1].order, item2.order);
+    assert_eq!(reopened.report.correct, 3);
+}
+
+#[test]
+fn an_interrupted_exam_resumes_with_answers_flags_and_time() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("progress.sqlite");
+    let clock = clock();
+    let (store, _) = Store::open(&path).expect("store");
+    let state = AppState::new(pack(), store, clock.clone()).expect("state");
+    let mut h = harness(ColdstartApp::new(state));
+    open_quiz(&mut h);
+    h.state_mut().quiz.form.exam = ExamConfig {
+        count: 3,
+        minutes: 10,
+        ..ExamConfig::default()
+    };
+    h.get_by_label("Start mock exam").click();
+    h.run_steps(3);
+    let item1 = current_exam_item(&h);
+    for p in right_places(&item1) {
+        press(&mut h, NUM[p]);
+    }
+    clock.advance(SignedDuration::from_secs(45));
+    press(&mut h, egui::Key::Enter);
+    h.get_by_label("Flag for review").click();
+    h.run_steps(2);
+    clock.advance(SignedDuration::from_secs(15));
+    // Quit: eframe calls on_exit, which stops the clock.
+    {
+        let app = h.state_mut();
+        app.quiz.leave(&mut app.state);
+    }
+    drop(h);
+
+    // An hour later the app opens again on the same file.
+    clock.advance(SignedDuration::from_secs(3600));
+    let (store, _) = Store::open(&path).expect("reopen store");
+    let state = AppState::new(pack(), store, clock.clone()).expect("state");
+    let mut h = harness(ColdstartApp::new(state));
+    open_quiz(&mut h);
+    assert!(
+        h.query_by_label_contains("A mock exam is in progress: 1 of 3 answered")
+            .is_some()
+    );
+    h.get_by_label("Resume exam").click();
+    h.run_steps(3);
+    let exam = h.state().quiz.exam().expect("resumed");
+    assert_eq!(exam.session.position(), 1, "back on question 2");
+    assert!(exam.session.status(0).answered);
+    assert!(exam.session.status(1).flagged);
+    assert_eq!(exam.session.items[0].order, item1.order);
+    assert!(
+        h.query_by_label("Time left 9:00").is_some(),
+        "closed time does not count"
+    );
+
+    // Leaving for another screen stops the clock too.
+    h.key_press(egui::Key::D);
+    h.run_steps(2);
+    clock.advance(SignedDuration::from_secs(600));
+    open_quiz(&mut h);
+    assert!(h.query_by_label("Time left 9:00").is_some());
+
+    // Time runs out while the exam is open: it submits itself.
+    clock.advance(SignedDuration::from_secs(9 * 60));
+    h.run_steps(3);
+    assert!(h.query_by_label("Mock exam result").is_some());
+    let summary = &h
+        .state()
+        .state
+        .store
+        .quiz_attempts("aws-lambda")
+        .expect("list")[0];
+    assert!(summary.finished_ms.is_some());
+    assert_eq!(summary.elapsed_ms, 600_000);
+}

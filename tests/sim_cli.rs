@@ -1,0 +1,231 @@
+//! `coldstart sim` as an instructor uses it: JSON shape, keys, defaults, exit codes.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+fn sim(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_coldstart"))
+        .arg("sim")
+        .args(args)
+        .output()
+        .expect("run coldstart");
+    (
+        out.status.code().expect("exit code"),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json(args: &[&str]) -> Value {
+    let mut a = args.to_vec();
+    a.push("--json");
+    let (code, out, err) = sim(&a);
+    assert_eq!(code, 0, "stderr: {err}");
+    serde_json::from_str(&out).expect("valid JSON")
+}
+
+fn events_of_kind<'a>(doc: &'a Value, kind: &str) -> Vec<&'a Value> {
+    doc["events"]
+        .as_array()
+        .expect("events array")
+        .iter()
+        .filter(|e| e["kind"] == kind)
+        .collect()
+}
+
+#[test]
+fn retry_default_runs_three_attempts_and_drops_the_event() {
+    let doc = json(&["retry"]);
+    assert_eq!(doc["sim"], "retry");
+    assert_eq!(doc["config"]["max_retry_attempts"], 2);
+    let attempts = events_of_kind(&doc, "attempt");
+    let times: Vec<f64> = attempts
+        .iter()
+        .map(|e| e["at_s"].as_f64().expect("at_s"))
+        .collect();
+    assert_eq!(times, vec![0.0, 60.0, 180.0]);
+    assert_eq!(attempts[2]["attempt"], 3);
+    assert_eq!(attempts[2]["outcome"], "error");
+    let disp = events_of_kind(&doc, "disposition");
+    assert_eq!(disp.len(), 1);
+    assert_eq!(disp[0]["to"], "dropped");
+}
+
+#[test]
+fn retry_keys_change_the_outcome() {
+    let doc = json(&[
+        "retry",
+        "--set",
+        "max_retry_attempts=0",
+        "--set",
+        "on_failure=true",
+    ]);
+    assert_eq!(events_of_kind(&doc, "attempt").len(), 1);
+    let disp = events_of_kind(&doc, "disposition");
+    assert_eq!(disp[0]["to"], "on_failure");
+    assert_eq!(
+        disp[0]["record"]["requestContext"]["condition"],
+        "RetriesExhausted"
+    );
+
+    let ok = json(&[
+        "retry",
+        "--set",
+        "failure=never",
+        "--set",
+        "on_success=true",
+    ]);
+    let attempts = events_of_kind(&ok, "attempt");
+    assert_eq!(attempts.len(), 1);
+    assert_eq!(attempts[0]["outcome"], "success");
+    assert_eq!(events_of_kind(&ok, "disposition")[0]["to"], "on_success");
+
+    let throttled = json(&[
+        "retry",
+        "--set",
+        "failure=throttle",
+        "--set",
+        "max_event_age_s=60",
+    ]);
+    assert!(
+        events_of_kind(&throttled, "attempt")
+            .iter()
+            .all(|e| e["outcome"] == "throttled" && e["at_s"].as_f64().expect("t") <= 60.0)
+    );
+}
+
+#[test]
+fn traffic_accepts_names_with_or_without_prefix_and_rolls_back_on_alarm() {
+    for name in [
+        "LambdaLinear10PercentEvery1Minute",
+        "CodeDeployDefault.LambdaLinear10PercentEvery1Minute",
+    ] {
+        let doc = json(&["traffic", "--set", &format!("config={name}")]);
+        let shifts: Vec<f64> = events_of_kind(&doc, "shift")
+            .iter()
+            .map(|e| e["new_version_percent"].as_f64().expect("percent"))
+            .collect();
+        assert_eq!(
+            shifts,
+            vec![10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0, 100.0]
+        );
+    }
+    let doc = json(&[
+        "traffic",
+        "--set",
+        "config=LambdaCanary10Percent5Minutes",
+        "--set",
+        "alarm_at_s=100",
+    ]);
+    let shifts: Vec<(f64, f64)> = events_of_kind(&doc, "shift")
+        .iter()
+        .map(|e| {
+            (
+                e["at_s"].as_f64().expect("t"),
+                e["new_version_percent"].as_f64().expect("p"),
+            )
+        })
+        .collect();
+    assert_eq!(shifts, vec![(0.0, 10.0), (100.0, 0.0)]);
+}
+
+#[test]
+fn every_simulator_prints_json_with_timestamped_events() {
+    for name in ["retry", "traffic", "concurrency", "sqs", "kinesis"] {
+        let doc = json(&[name]);
+        assert_eq!(doc["sim"], name);
+        assert!(doc["config"].is_object());
+        let events = doc["events"].as_array().expect("events");
+        assert!(!events.is_empty(), "{name} has events");
+        let mut last = 0.0;
+        for e in events {
+            let t = e["at_s"].as_f64().expect("at_s");
+            assert!(t >= last, "{name}: events in time order");
+            last = t;
+            assert!(e["kind"].is_string());
+        }
+    }
+}
+
+#[test]
+fn help_lists_keys_and_defaults() {
+    let (code, out, _) = sim(&["retry", "--help"]);
+    assert_eq!(code, 0);
+    for key in [
+        "max_retry_attempts",
+        "max_event_age_s",
+        "failure",
+        "on_success",
+        "on_failure",
+        "dlq",
+    ] {
+        assert!(out.contains(key), "help mentions {key}");
+    }
+    assert!(out.contains("default 2"));
+    let (code, out, _) = sim(&["traffic", "--help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("alarm_at_s"));
+}
+
+#[test]
+fn bad_input_exits_2_naming_the_key_and_what_it_accepts() {
+    let (code, _, err) = sim(&["retry", "--set", "max_retry_attempts=5"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("max_retry_attempts") && err.contains("0–2"),
+        "{err}"
+    );
+
+    let (code, _, err) = sim(&["retry", "--set", "colour=red"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("colour") && err.contains("max_event_age_s"),
+        "{err}"
+    );
+
+    let (code, _, err) = sim(&["traffic", "--set", "config=Canary50Percent1Minute"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("config") && err.contains("LambdaAllAtOnce"),
+        "{err}"
+    );
+
+    let (code, _, err) = sim(&["lambda"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("retry, traffic"), "{err}");
+}
+
+#[test]
+fn same_seed_same_output() {
+    let a = json(&[
+        "retry",
+        "--set",
+        "failure=probability=0.5",
+        "--set",
+        "burst=8",
+        "--seed",
+        "9",
+    ]);
+    let b = json(&[
+        "retry",
+        "--set",
+        "failure=probability=0.5",
+        "--set",
+        "burst=8",
+        "--seed",
+        "9",
+    ]);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn plain_output_is_an_event_log() {
+    let (code, out, _) = sim(&["retry"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.lines()
+            .any(|l| l == "00:01:00 event 1: attempt 2 failed: function error"),
+        "{out}"
+    );
+}

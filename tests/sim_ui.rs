@@ -1,0 +1,185 @@
+//! The Simulators screen in a 1280×800 window: each view reacts to a setting the way a learner
+//! would see it, notes and questions can open a simulator by name, and every "In the notes"
+//! link points at a section that exists in the built-in pack.
+
+use std::sync::Arc;
+
+use coldstart::app::AppState;
+use coldstart::clock::FixedClock;
+use coldstart::ui::simulators::{Tab, note_links};
+use coldstart::ui::{ColdstartApp, Command, Screen};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+fn app() -> ColdstartApp {
+    let pack = coldstart::content::embedded().expect("built-in pack");
+    let clock = Arc::new(FixedClock::new("2026-11-26T10:00:00Z".parse().expect("ts")));
+    ColdstartApp::new(AppState::in_memory(Arc::new(pack), clock).expect("state"))
+}
+
+fn harness_on(sim: &str) -> Harness<'static, ColdstartApp> {
+    let mut app = app();
+    app.apply(Command::OpenSimulator(sim.to_string()));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(|ui, app: &mut ColdstartApp| app.show(ui), app);
+    h.run_steps(3);
+    h
+}
+
+fn click(h: &mut Harness<'static, ColdstartApp>, label: &str) {
+    h.get_by_label(label).click();
+    h.run_steps(3);
+}
+
+#[test]
+fn retry_view_shows_fewer_attempts_with_zero_retries() {
+    let mut h = harness_on("retry");
+    assert_eq!(h.state().screen, Screen::Simulators);
+    assert_eq!(h.state().simulators.tab, Tab::Retry);
+    click(&mut h, "End");
+    assert!(
+        h.query_by_label_contains("event 1: 3 attempts, lost")
+            .is_some(),
+        "default: three attempts, then lost"
+    );
+    click(&mut h, "0 retries");
+    click(&mut h, "End");
+    assert!(
+        h.query_by_label_contains("event 1: 1 attempt, lost")
+            .is_some()
+    );
+    // the log says it in words
+    assert!(
+        h.query_by_label_contains("00:00:00 event 1: attempt 1 failed: function error")
+            .is_some()
+    );
+    assert!(h.query_by_label_contains("attempt 2").is_none());
+
+    click(&mut h, "On-failure destination");
+    click(&mut h, "End");
+    assert!(
+        h.query_by_label_contains("RetriesExhausted").is_some(),
+        "record shown"
+    );
+}
+
+#[test]
+fn traffic_view_rolls_back_when_the_alarm_fires() {
+    let mut h = harness_on("traffic");
+    assert_eq!(h.state().simulators.tab, Tab::Traffic);
+    assert!(h.query_by_label("In progress").is_some());
+    // Canary10Percent5Minutes: the canary share moves as soon as shifting starts
+    assert!(h.query_by_label("version 2 (new) 10%").is_some());
+    click(&mut h, "Step");
+    assert!(h.query_by_label("version 2 (new) 100%").is_some());
+    assert!(
+        h.query_by_label("Succeeded: all traffic on version 2")
+            .is_some()
+    );
+
+    click(&mut h, "Restart");
+    click(&mut h, "Fire alarm now");
+    assert!(
+        h.query_by_label_contains("Rolled back (CloudWatch alarm)")
+            .is_some()
+    );
+    assert!(h.query_by_label("version 2 (new) 0%").is_some());
+    click(&mut h, "End");
+    assert!(
+        h.query_by_label("version 2 (new) 0%").is_some(),
+        "no shift after a rollback"
+    );
+}
+
+#[test]
+fn concurrency_view_caps_in_use_at_the_reservation() {
+    let mut h = harness_on("concurrency");
+    click(&mut h, "End");
+    assert!(h.query_by_label_contains("(limit 1000)").is_some());
+    click(&mut h, "Reserve concurrency for this function");
+    click(&mut h, "End");
+    assert!(
+        h.query_by_label("Peak concurrency 100 (limit 100)")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("callers got 429 TooManyRequestsException")
+            .is_some()
+    );
+}
+
+#[test]
+fn sqs_view_partial_batch_response_keeps_good_messages_out_of_the_dlq() {
+    let mut h = harness_on("sqs");
+    click(&mut h, "End");
+    assert!(
+        h.query_by_label("Queue: 0 waiting, 0 in flight, 10 deleted, 10 in the DLQ")
+            .is_some()
+    );
+    click(&mut h, "Partial batch response (ReportBatchItemFailures)");
+    click(&mut h, "End");
+    assert!(
+        h.query_by_label("Queue: 0 waiting, 0 in flight, 19 deleted, 1 in the DLQ")
+            .is_some()
+    );
+}
+
+#[test]
+fn kinesis_view_bisect_unblocks_the_shard() {
+    let mut h = harness_on("kinesis");
+    click(&mut h, "End");
+    assert!(
+        h.query_by_label(
+            "Stream: shard 0: 4 processed, 0 discarded; shard 1: 12 processed, 0 discarded"
+        )
+        .is_some(),
+        "shard 0 blocked behind record 6, shard 1 done"
+    );
+    click(&mut h, "BisectBatchOnFunctionError");
+    click(&mut h, "Limit MaximumRetryAttempts");
+    click(&mut h, "End");
+    assert!(
+        h.query_by_label(
+            "Stream: shard 0: 11 processed, 1 discarded; shard 1: 12 processed, 0 discarded"
+        )
+        .is_some()
+    );
+}
+
+#[test]
+fn note_links_point_at_existing_sections() {
+    let pack = coldstart::content::embedded().expect("built-in pack");
+    for link in note_links() {
+        let note = pack
+            .notes
+            .iter()
+            .find(|n| n.topic == link.topic)
+            .unwrap_or_else(|| panic!("no note for topic {}", link.topic));
+        assert!(
+            note.sections.iter().any(|s| s.anchor == link.anchor),
+            "{link} is not a section"
+        );
+    }
+}
+
+#[test]
+fn a_note_link_opens_the_note() {
+    let mut h = harness_on("retry");
+    click(&mut h, "Retries after function errors");
+    assert_eq!(h.state().screen, Screen::Notes);
+    assert_eq!(h.state().notes.open_topic(), Some("async-invocation"));
+}
+
+#[test]
+fn space_plays_and_the_clock_advances_in_simulated_time() {
+    let mut h = harness_on("traffic");
+    assert!(h.query_by_label("00:00:00").is_some());
+    h.key_press(egui::Key::Space);
+    h.run_steps(10);
+    assert!(h.query_by_label("Pause").is_some(), "playing");
+    assert!(h.query_by_label("00:00:00").is_none(), "time moved on");
+    h.key_press(egui::Key::Space);
+    h.run_steps(2);
+    assert!(h.query_by_label("Play").is_some(), "paused again");
+}
