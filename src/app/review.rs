@@ -158,8 +158,11 @@ impl Reviews {
     /// New cards allowed today in total: the setting, or the exam pace.
     pub fn new_cards_today_target(&self, today: Date) -> usize {
         match &self.settings.exam {
-            Some(e) => exam::new_cards_pace(e, today, self.unseen(), self.new_today),
-            None => self.settings.new_per_day as usize,
+            // Once the exam is over, plain FSRS with the learner's own daily limit again.
+            Some(e) if e.date >= today => {
+                exam::new_cards_pace(e, today, self.unseen(), self.new_today)
+            }
+            _ => self.settings.new_per_day as usize,
         }
     }
 
