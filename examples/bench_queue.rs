@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use coldstart::app::AppState;
 use coldstart::clock::FixedClock;
 use coldstart::content::{Card, Pack, SectionRef};
-use coldstart::srs::{CardState, LogEntry, Rating, Scheduler, SchedulerConfig, State, StudyDay};
+use coldstart::srs::{CardState, LogEntry, Rating, Scheduler, SchedulerConfig, StudyDay};
 use coldstart::store::Store;
 use jiff::{SignedDuration, Timestamp};
 
