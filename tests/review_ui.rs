@@ -154,6 +154,11 @@ fn review_by_keyboard_answers_every_rating_and_undoes() {
         1
     );
     assert_eq!(store.review_log_len("mini").expect("len"), 3);
+
+    // The card links to the note section it came from.
+    h.get_by_label_contains("Source: ").click();
+    h.run_steps(3);
+    assert_eq!(h.state().screen, Screen::Notes);
 }
 
 #[test]
