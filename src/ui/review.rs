@@ -252,9 +252,16 @@ fn source_title(state: &AppState, source: &crate::content::SectionRef) -> String
 /// "Done for today", when the next card is due, and what else to do.
 fn done_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
     let now = state.clock.now();
-    let next = state.review_queue().next_due();
+    let queue = state.review_queue();
+    let next = queue.next_due();
+    // Learning cards still coming back today mean the day is not over yet.
+    let title = if queue.learning.is_empty() {
+        "Done for today"
+    } else {
+        "Done for now"
+    };
     ui.label(
-        RichText::new("Done for today")
+        RichText::new(title)
             .size(20.0)
             .strong()
             .color(theme::correct(ui.visuals())),
