@@ -228,15 +228,14 @@ impl NotesScreen {
                         }
                     }
                     for link in &open.links {
-                        if self.cache.get_link_hook(link) == Some(true) {
-                            if let LinkTarget::Note { topic, anchor } =
+                        if self.cache.get_link_hook(link) == Some(true)
+                            && let LinkTarget::Note { topic, anchor } =
                                 content::resolve_link(link, &open.topic)
-                            {
-                                cmds.push(Command::OpenSection(SectionRef {
-                                    topic,
-                                    anchor: anchor.unwrap_or_default(),
-                                }));
-                            }
+                        {
+                            cmds.push(Command::OpenSection(SectionRef {
+                                topic,
+                                anchor: anchor.unwrap_or_default(),
+                            }));
                         }
                     }
                 }

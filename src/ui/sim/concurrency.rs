@@ -82,7 +82,7 @@ impl ConcurrencyView {
             .events
             .iter()
             .filter(|e| match e.event {
-                ConcurrencyEvent::Second { .. } => (e.at_s as u64) % 10 == 0,
+                ConcurrencyEvent::Second { .. } => (e.at_s as u64).is_multiple_of(10),
                 _ => true,
             })
             .map(|e| (e.at_s, e.event.describe()))
