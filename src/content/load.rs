@@ -426,6 +426,21 @@ pub fn load_files(files: Vec<PackFile>) -> Report {
         }
     }
 
+    // Pack order follows the topics' reading order in pack.toml, then file and item order.
+    let topic_rank: HashMap<&str, usize> = pack
+        .topics
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
+    let rank = |topic: &str| topic_rank.get(topic).copied().unwrap_or(usize::MAX);
+    let mut cards = std::mem::take(&mut pack.cards);
+    cards.sort_by_key(|c| rank(&c.topic));
+    let mut questions = std::mem::take(&mut pack.questions);
+    questions.sort_by_key(|q| rank(&q.topic));
+    pack.cards = cards;
+    pack.questions = questions;
+
     // Links between notes.
     for (path, offset, dest) in &links {
         let text = &texts

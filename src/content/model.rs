@@ -12,9 +12,10 @@ pub struct Pack {
     pub topics: Vec<Topic>,
     /// One note per topic, in topic order.
     pub notes: Vec<Note>,
-    /// Cards in pack order (file name order, then order within a file): new cards are introduced
-    /// in this order.
+    /// Cards in pack order (topic order of `pack.toml`, then file name, then order within a
+    /// file): new cards are introduced in this order.
     pub cards: Vec<Card>,
+    /// Questions in the same order as cards.
     pub questions: Vec<Question>,
 }
 
