@@ -265,8 +265,17 @@ fn practice_reveals_each_answer_and_records_it() {
         .expect("flagging an answered question rewrites it");
     assert!(flagged.flagged);
     s.next(t0());
-    s.toggle(0);
-    s.submit(t0());
+    let needed = s.current().expect("third question").0.needed();
+    for p in 0..needed - 1 {
+        s.toggle(p);
+    }
+    if needed > 1 {
+        assert!(!s.can_submit(), "a partial multiple-response pick waits");
+        assert!(s.submit(t0()).is_none());
+        assert_eq!(s.still_to_pick(), 1);
+    }
+    s.toggle(needed - 1);
+    assert!(s.submit(t0()).is_some());
     s.next(t0());
     assert!(s.is_finished());
     let report = s.report(&pack);

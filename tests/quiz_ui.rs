@@ -138,9 +138,13 @@ fn a_practice_session_reveals_each_answer_and_keeps_every_answer() {
     press(&mut h, egui::Key::Enter);
     assert!(h.query_by_label_contains("Question 2 of 3").is_some());
     let item2 = current_practice_item(&h);
-    h.get_by_label(&choice_label(&item2, wrong_place(&item2)))
-        .click();
-    h.run_steps(2);
+    // A wrong pick of the full size the question asks for ("Choose TWO." needs two).
+    let wrong = wrong_place(&item2);
+    let others = (0..item2.order.len()).filter(|&p| p != wrong);
+    for p in std::iter::once(wrong).chain(others.take(item2.needed() - 1)) {
+        h.get_by_label(&choice_label(&item2, p)).click();
+        h.run_steps(2);
+    }
     h.get_by_label("Submit (Enter)").click();
     h.run_steps(2);
     assert!(h.query_by_label("Incorrect").is_some());

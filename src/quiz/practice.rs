@@ -180,10 +180,18 @@ impl PracticeSession {
         }
     }
 
-    /// Whether the answer on screen can be submitted: something chosen, not yet revealed.
+    /// Whether the answer on screen can be submitted: as many choices picked as the question
+    /// asks for ("Choose TWO." means two), not yet revealed. Practice is for learning, so a
+    /// half-finished pick is not marked wrong by a stray Enter.
     pub fn can_submit(&self) -> bool {
         self.current()
-            .is_some_and(|(_, r)| !r.submitted && !r.chosen.is_empty())
+            .is_some_and(|(item, r)| !r.submitted && r.chosen.len() == item.needed())
+    }
+
+    /// How many more choices the learner must pick before submitting.
+    pub fn still_to_pick(&self) -> usize {
+        self.current()
+            .map_or(0, |(item, r)| item.needed().saturating_sub(r.chosen.len()))
     }
 
     /// Submits and reveals the answer on screen; returns what the store must keep.

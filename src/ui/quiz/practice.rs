@@ -112,6 +112,16 @@ pub(super) fn ui(
                 {
                     state.practice_submit(p);
                 }
+                let left = p.session.still_to_pick();
+                if left > 0 {
+                    ui.label(
+                        RichText::new(format!(
+                            "Pick {left} more {}",
+                            if left == 1 { "choice" } else { "choices" }
+                        ))
+                        .color(theme::muted(ui.visuals())),
+                    );
+                }
             }
             let flagged = p.session.current().is_some_and(|(_, r)| r.flagged);
             let flag_label = if flagged { "Unflag" } else { "Flag for later" };
