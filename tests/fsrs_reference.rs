@@ -2,8 +2,9 @@
 //! stability and difficulty (relative 1e-4), retrievability before answering (absolute 1e-5),
 //! state and step, the due interval exactly, and all four button previews.
 //!
-//! Reads the file named by `COLDSTART_FSRS_REFERENCE`, or the shared vectors by default; the
-//! format is documented at the top of `generate_reference.py` beside them.
+//! Reads the file named by `COLDSTART_FSRS_REFERENCE`, or by default the vectors kept in
+//! `tests/fixtures/fsrs/` (a copy of the project's shared reference file, so a fresh clone tests
+//! itself); the format is documented at the top of `generate_reference.py` beside them.
 
 use std::path::PathBuf;
 
@@ -17,7 +18,9 @@ const R_ABS: f64 = 1e-5;
 fn reference_path() -> PathBuf {
     match std::env::var_os("COLDSTART_FSRS_REFERENCE") {
         Some(p) => PathBuf::from(p),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fsrs/reference.jsonl"),
+        None => {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fsrs/reference.jsonl")
+        }
     }
 }
 
