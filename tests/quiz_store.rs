@@ -38,16 +38,20 @@ fn generated_answers_keep_generator_and_seed_and_rebuild_exactly() {
         })
         .expect("starts");
     let mut generated = Vec::new();
-    while !p.session.is_finished() {
+    // Bounded, so a submit that is refused fails the test instead of hanging it.
+    for _ in 0..p.session.len() {
         let (item, _) = p.session.current().expect("question");
         if let Origin::Generated { .. } = item.origin {
             generated.push((p.session.position(), item.question.stem.clone()));
         }
-        p.session.toggle(0);
+        for place in 0..item.needed() {
+            p.session.toggle(place);
+        }
         clock.advance(SignedDuration::from_secs(3));
         state.practice_submit(&mut p);
         state.practice_next(&mut p);
     }
+    assert!(p.session.is_finished(), "every question was answered");
     assert_eq!(generated.len(), 2, "about one in four is generated");
     let past = state.open_attempt(p.attempt).expect("reopens");
     assert_eq!(past.summary.mode, AttemptMode::Practice);
@@ -77,21 +81,28 @@ fn weakest_topics_first_uses_past_answers() {
                 ..Default::default()
             })
             .expect("starts");
-        while !p.session.is_finished() {
+        for _ in 0..p.session.len() {
             let (item, _) = p.session.current().expect("question");
-            let places: Vec<usize> = item
+            // Right: exactly the correct choices. Wrong: a wrong choice first, then any others
+            // until as many are picked as the question asks for.
+            let mut places: Vec<usize> = item
                 .shown_choices()
                 .enumerate()
                 .filter(|(_, (_, c))| c.correct == right)
                 .map(|(p, _)| p)
-                .take(if right { usize::MAX } else { 1 })
                 .collect();
-            for place in places {
+            if !right {
+                places.truncate(1);
+                let first = places.first().copied();
+                places.extend((0..item.question.choices.len()).filter(|&p| Some(p) != first));
+            }
+            for &place in places.iter().take(item.needed()) {
                 p.session.toggle(place);
             }
             state.practice_submit(&mut p);
             state.practice_next(&mut p);
         }
+        assert!(p.session.is_finished(), "every question was answered");
     }
     let history = state.quiz_history();
     assert_eq!(history.topic_accuracy("limits"), Some(1.0));
