@@ -300,6 +300,7 @@ fn retake_keeps_wrong_flagged_and_unseen_questions() {
         quiz::PastAnswer {
             correct: true,
             flagged: false,
+            answered: true,
         },
     );
     history.last_answer.insert(
@@ -307,6 +308,7 @@ fn retake_keeps_wrong_flagged_and_unseen_questions() {
         quiz::PastAnswer {
             correct: false,
             flagged: false,
+            answered: true,
         },
     );
     history.last_answer.insert(
@@ -314,6 +316,7 @@ fn retake_keeps_wrong_flagged_and_unseen_questions() {
         quiz::PastAnswer {
             correct: true,
             flagged: true,
+            answered: true,
         },
     );
     let items = practice::build_items(

@@ -2,6 +2,7 @@
 //! clock, and the operations a screen may ask for. Each operation writes the store before it
 //! returns, so whatever the learner did is on disk before the next frame.
 
+pub mod progress;
 pub mod quiz;
 pub mod review;
 pub mod watch;
@@ -36,6 +37,7 @@ pub struct AppState {
     notes_read: HashSet<String>,
     /// Spaced-repetition state (see `app::review`).
     pub reviews: review::Reviews,
+    standing_cache: Option<progress::StandingCache>,
 }
 
 impl AppState {
@@ -50,6 +52,7 @@ impl AppState {
             clock,
             notices: Vec::new(),
             notes_read,
+            standing_cache: None,
         })
     }
 

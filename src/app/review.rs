@@ -127,6 +127,11 @@ impl Reviews {
         Ok(())
     }
 
+    /// Bumped on every change to card states, settings or the pack's cards.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     pub fn settings(&self) -> &SrsSettings {
         &self.settings
     }
@@ -227,7 +232,7 @@ pub struct DueCard {
 }
 
 impl AppState {
-    fn reviews_day(&mut self) -> Option<Date> {
+    pub(super) fn reviews_day(&mut self) -> Option<Date> {
         let now = self.clock.now();
         let pack_id = self.pack.meta.id.clone();
         match self.reviews.roll_day(&self.store, &pack_id, now) {

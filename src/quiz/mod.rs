@@ -73,6 +73,8 @@ pub struct History {
 pub struct PastAnswer {
     pub correct: bool,
     pub flagged: bool,
+    /// False when the question was left without a choice (an exam submitted with it blank).
+    pub answered: bool,
 }
 
 impl History {

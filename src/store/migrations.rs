@@ -25,6 +25,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "quiz",
         sql: include_str!("sql/003_quiz.sql"),
     },
+    Migration {
+        version: 4,
+        name: "activity",
+        sql: include_str!("sql/004_activity.sql"),
+    },
 ];
 
 /// The schema version this build writes.

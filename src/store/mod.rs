@@ -3,6 +3,7 @@
 //!
 //! The only module that speaks SQL.
 
+mod activity;
 mod migrations;
 mod notes;
 mod quiz;
@@ -186,6 +187,12 @@ impl Store {
     /// Where the database lives, or `None` in memory.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
+    }
+
+    /// Rows this connection has written since it opened: bumps on every write, so a cache of
+    /// something read from the store knows when it is stale.
+    pub fn change_count(&self) -> u64 {
+        self.conn.total_changes()
     }
 
     pub(crate) fn conn(&self) -> &Connection {

@@ -335,9 +335,14 @@ impl Store {
                 s.0 += u32::from(correct);
                 s.1 += 1;
             }
-            history
-                .last_answer
-                .insert(question, PastAnswer { correct, flagged });
+            history.last_answer.insert(
+                question,
+                PastAnswer {
+                    correct,
+                    flagged,
+                    answered,
+                },
+            );
         }
         history.topic_stats = stats;
         Ok(history)

@@ -3,6 +3,7 @@
 use egui::RichText;
 
 use crate::app::AppState;
+use crate::app::progress::{STREAK_LOOKBACK_DAYS, STREAK_WINDOW_DAYS};
 
 use super::{Command, Screen, theme, widgets};
 
@@ -47,6 +48,7 @@ impl DashboardScreen {
                         None => {}
                     }
                 });
+                standing_tile(ui, state, cmds);
                 let pack = &state.pack;
                 widgets::tile(ui, "In this pack", |ui| {
                     ui.label(theme::big_number(pack.topics.len().to_string()));
@@ -62,4 +64,48 @@ impl DashboardScreen {
             });
         });
     }
+}
+
+/// The study streak and the topic to work on next.
+fn standing_tile(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
+    let Some(standing) = state.standing() else {
+        return;
+    };
+    let streak = standing.streak;
+    widgets::tile(ui, "Study streak", |ui| {
+        ui.vertical(|ui| {
+            ui.set_max_width(300.0);
+            let days = match streak.current {
+                1 => "1 day".to_owned(),
+                n if n >= STREAK_LOOKBACK_DAYS => format!("{STREAK_LOOKBACK_DAYS}+ days"),
+                n => format!("{n} days"),
+            };
+            ui.label(theme::big_number(days));
+            let today = if streak.studied_today {
+                RichText::new("Studied today.").color(theme::correct(ui.visuals()))
+            } else if streak.current > 0 {
+                RichText::new("Answer a card or a question today to keep it.")
+                    .color(theme::warning(ui.visuals()))
+            } else {
+                RichText::new("Answer a card or a question to start one.")
+                    .color(theme::muted(ui.visuals()))
+            };
+            ui.label(today);
+            ui.label(format!(
+                "Studied on {} of the last {STREAK_WINDOW_DAYS} days",
+                streak.days_in_window
+            ));
+            if let Some(weak) = standing.weakest() {
+                ui.add_space(theme::GAP / 2.0);
+                ui.label(format!(
+                    "Weakest topic: {} ({:.0}% recalled today)",
+                    weak.title,
+                    weak.recall * 100.0
+                ));
+                if ui.button("See every topic (P)").clicked() {
+                    cmds.push(Command::Go(Screen::Progress));
+                }
+            }
+        });
+    });
 }

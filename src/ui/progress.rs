@@ -1,12 +1,14 @@
 //! The Progress screen: review statistics (the due forecast for the next 30 days, answers per
-//! day, true retention) drawn with egui_plot, and the spaced-repetition settings, exam date
-//! included.
+//! day, true retention) drawn with egui_plot, mastery per topic, and the spaced-repetition
+//! settings, exam date included.
 
 use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
 use crate::app::AppState;
+use crate::app::progress::TopicMastery;
 use crate::app::review::{ReviewStats, STATS_DAYS};
+use crate::content::SectionRef;
 use crate::srs::settings::{
     DEFAULT_EXAM_BUFFER_DAYS, ExamSettings, RETENTION_RANGE, SrsSettings, format_steps, parse_steps,
 };
@@ -67,7 +69,7 @@ pub struct ProgressScreen {
 }
 
 impl ProgressScreen {
-    pub fn ui(&mut self, ui: &mut Ui, state: &mut AppState, _cmds: &mut Vec<Command>) {
+    pub fn ui(&mut self, ui: &mut Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
@@ -78,6 +80,10 @@ impl ProgressScreen {
                     summary(ui, &stats, state.reviews.settings().desired_retention);
                     ui.add_space(theme::GAP);
                     charts(ui, &stats);
+                }
+                if let Some(standing) = state.standing() {
+                    ui.add_space(theme::GAP);
+                    topics(ui, &standing.topics, cmds);
                 }
                 ui.add_space(theme::GAP);
                 self.settings_ui(ui, state);
@@ -274,6 +280,57 @@ fn charts(ui: &mut Ui, stats: &ReviewStats) {
                 });
         });
     });
+}
+
+/// Per topic: recall today, cards seen, and the latest quiz answers. A topic's name opens its
+/// note.
+fn topics(ui: &mut Ui, topics: &[TopicMastery], cmds: &mut Vec<Command>) {
+    ui.label(RichText::new("Topics").strong());
+    ui.label(
+        RichText::new(
+            "Recalled today: the chance of remembering each of the topic's cards now, \
+             averaged over all of them (a card not yet seen counts as forgotten). \
+             Quiz: how the latest answer to each question went.",
+        )
+        .color(theme::muted(ui.visuals())),
+    );
+    ui.add_space(theme::GAP / 2.0);
+    egui::Grid::new("progress-topics")
+        .num_columns(4)
+        .striped(true)
+        .spacing([theme::GAP * 1.5, 6.0])
+        .show(ui, |ui| {
+            for h in ["Topic", "Recalled today", "Cards seen", "Quiz"] {
+                ui.label(RichText::new(h).color(theme::muted(ui.visuals())));
+            }
+            ui.end_row();
+            for t in topics {
+                if ui.link(&t.title).on_hover_text("Open the note").clicked() {
+                    cmds.push(Command::OpenSection(SectionRef {
+                        topic: t.topic.clone(),
+                        anchor: String::new(),
+                    }));
+                }
+                ui.add(
+                    egui::ProgressBar::new(t.recall as f32)
+                        .desired_width(160.0)
+                        .text(format!("{:.0}%", t.recall * 100.0)),
+                );
+                ui.label(format!("{} of {}", t.cards_seen, t.cards));
+                if t.questions_answered > 0 {
+                    ui.label(format!(
+                        "{} of {} right · {} of {} tried",
+                        t.questions_right, t.questions_answered, t.questions_answered, t.questions
+                    ));
+                } else {
+                    ui.label(
+                        RichText::new(format!("none of {} tried", t.questions))
+                            .color(theme::muted(ui.visuals())),
+                    );
+                }
+                ui.end_row();
+            }
+        });
 }
 
 /// The forecast in words, for hover and screen readers.

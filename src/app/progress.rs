@@ -1,0 +1,151 @@
+//! The learner's standing at a glance: the study streak and, per topic, how much of it they
+//! would recall today and how their latest quiz answers went. Read from the store and the
+//! in-memory card states, cached until the store changes or the study day turns.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+
+use crate::srs::stats::{self, Streak};
+
+use super::AppState;
+
+/// Days the streak tile looks back over ("studied on 12 of the last 30 days").
+pub const STREAK_WINDOW_DAYS: u32 = 30;
+
+/// How far back the streak is read, one study day at a time; a run this long shows as "365+".
+pub const STREAK_LOOKBACK_DAYS: u32 = 365;
+
+/// One topic's mastery.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TopicMastery {
+    pub topic: String,
+    pub title: String,
+    pub cards: usize,
+    /// Cards answered at least once.
+    pub cards_seen: usize,
+    /// Mean probability of recalling the topic's cards today, unseen cards counting as 0.
+    pub recall: f64,
+    pub questions: usize,
+    /// Authored questions answered at least once.
+    pub questions_answered: usize,
+    /// Of those, how many the latest answer got right.
+    pub questions_right: usize,
+}
+
+/// What the dashboard and the Progress screen show of the learner's standing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Standing {
+    pub streak: Streak,
+    /// Topics in the pack's reading order.
+    pub topics: Vec<TopicMastery>,
+}
+
+impl Standing {
+    /// The started topic (some card seen or question answered) with the lowest recall, the one
+    /// to work on next.
+    pub fn weakest(&self) -> Option<&TopicMastery> {
+        self.topics
+            .iter()
+            .filter(|t| t.cards_seen > 0 || t.questions_answered > 0)
+            .min_by(|a, b| a.recall.total_cmp(&b.recall))
+    }
+}
+
+/// A computed [`Standing`] and what it was computed from.
+pub(super) struct StandingCache {
+    store_changes: u64,
+    generation: u64,
+    day: Date,
+    value: Standing,
+}
+
+impl AppState {
+    /// Streak and per-topic mastery. Cached: recomputed only after a write to the store, a
+    /// change of pack or settings, or at the turn of the study day.
+    pub fn standing(&mut self) -> Option<Standing> {
+        let today = self.reviews_day()?;
+        let store_changes = self.store.change_count();
+        let generation = self.reviews.generation();
+        if let Some(c) = &self.standing_cache
+            && c.store_changes == store_changes
+            && c.generation == generation
+            && c.day == today
+        {
+            return Some(c.value.clone());
+        }
+        let value = Standing {
+            streak: self.streak(today)?,
+            topics: self.topic_mastery()?,
+        };
+        self.standing_cache = Some(StandingCache {
+            store_changes,
+            generation,
+            day: today,
+            value: value.clone(),
+        });
+        Some(value)
+    }
+
+    fn streak(&mut self, today: Date) -> Option<Streak> {
+        let day = self.reviews.study_day();
+        let (store, pack) = (&self.store, &self.pack.meta.id);
+        let result = stats::streak(today, STREAK_WINDOW_DAYS, STREAK_LOOKBACK_DAYS, |d| {
+            store.studied_between(pack, day.start_of(d), day.end_of(d))
+        });
+        match result {
+            Ok(streak) => Some(streak),
+            Err(e) => {
+                self.report("read when you studied", &e);
+                None
+            }
+        }
+    }
+
+    fn topic_mastery(&mut self) -> Option<Vec<TopicMastery>> {
+        let history = match self.store.quiz_history(&self.pack.meta.id) {
+            Ok(h) => h,
+            Err(e) => {
+                self.report("read your past answers", &e);
+                return None;
+            }
+        };
+        let now = self.clock.now();
+        let pack = &self.pack;
+        let states = self.reviews.card_states();
+        let mut cards_by_topic: HashMap<&str, Vec<&Option<crate::srs::CardState>>> = HashMap::new();
+        for (card, state) in pack.cards.iter().zip(states) {
+            cards_by_topic.entry(&card.topic).or_default().push(state);
+        }
+        let topics = pack
+            .topics
+            .iter()
+            .map(|t| {
+                let cards = cards_by_topic.remove(t.id.as_str()).unwrap_or_default();
+                let questions: Vec<_> = pack.questions.iter().filter(|q| q.topic == t.id).collect();
+                let latest: Vec<bool> = questions
+                    .iter()
+                    .filter_map(|q| history.last_answer.get(&q.id))
+                    .filter(|a| a.answered)
+                    .map(|a| a.correct)
+                    .collect();
+                TopicMastery {
+                    topic: t.id.clone(),
+                    title: t.title.clone(),
+                    cards: cards.len(),
+                    cards_seen: cards.iter().filter(|c| c.is_some()).count(),
+                    recall: stats::mean_recall(
+                        self.reviews.scheduler(),
+                        cards.iter().copied(),
+                        now,
+                    )
+                    .unwrap_or(0.0),
+                    questions: questions.len(),
+                    questions_answered: latest.len(),
+                    questions_right: latest.iter().filter(|&&c| c).count(),
+                }
+            })
+            .collect();
+        Some(topics)
+    }
+}

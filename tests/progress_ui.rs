@@ -1,0 +1,138 @@
+//! The learner's standing: the study streak on the dashboard and mastery per topic on the
+//! Progress screen, driven through the real screens and the store.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use coldstart::app::AppState;
+use coldstart::clock::FixedClock;
+use coldstart::quiz::PracticeConfig;
+use coldstart::ui::{ColdstartApp, Screen};
+use egui::Key;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use jiff::SignedDuration;
+
+fn state(clock: Arc<FixedClock>) -> AppState {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini");
+    let pack = coldstart::content::load_dir(&dir)
+        .expect("read fixture")
+        .into_valid()
+        .expect("fixture is valid");
+    let mut state = AppState::in_memory(Arc::new(pack), clock).expect("state");
+    state.set_review_time_zone(jiff::tz::TimeZone::UTC);
+    state
+}
+
+fn harness(app: ColdstartApp) -> Harness<'static, ColdstartApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(|ui, app: &mut ColdstartApp| app.show(ui), app)
+}
+
+fn press(h: &mut Harness<'static, ColdstartApp>, key: Key) {
+    h.key_press(key);
+    h.run_steps(3);
+}
+
+#[test]
+fn a_review_starts_a_streak_that_lasts_until_a_day_is_missed() {
+    let clock = Arc::new(FixedClock::new("2026-11-26T10:00:00Z".parse().expect("ts")));
+    let mut h = harness(ColdstartApp::new(state(clock.clone())));
+    h.run_steps(2);
+    assert!(h.query_by_label("0 days").is_some(), "no streak yet");
+    assert!(h.query_by_label_contains("to start one").is_some());
+    assert!(h.query_by_label_contains("Weakest topic").is_none());
+
+    // Learn the first card (Limits): reveal, Good.
+    press(&mut h, Key::R);
+    press(&mut h, Key::Space);
+    press(&mut h, Key::Num3);
+    press(&mut h, Key::D);
+    assert_eq!(h.state().screen, Screen::Dashboard);
+    assert!(h.query_by_label("1 day").is_some(), "streak of one");
+    assert!(h.query_by_label("Studied today.").is_some());
+    assert!(
+        h.query_by_label_contains("Studied on 1 of the last 30 days")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("Weakest topic: Limits").is_some(),
+        "the only topic started"
+    );
+
+    // The next day, before studying: the streak still stands, with a nudge.
+    clock.advance(SignedDuration::from_hours(24));
+    h.run_steps(2);
+    assert!(h.query_by_label("1 day").is_some());
+    assert!(h.query_by_label_contains("today to keep it").is_some());
+
+    // A whole day missed: it is gone, but the 30-day count remembers.
+    clock.advance(SignedDuration::from_hours(24));
+    h.run_steps(2);
+    assert!(h.query_by_label("0 days").is_some(), "streak broken");
+    assert!(
+        h.query_by_label_contains("Studied on 1 of the last 30 days")
+            .is_some()
+    );
+
+    // Progress lists every topic; the one studied shows its card seen, and opens its note.
+    press(&mut h, Key::P);
+    assert!(h.query_by_label("Topics").is_some());
+    assert!(
+        h.query_by_label("1 of 2").is_some(),
+        "Limits: one of two cards seen"
+    );
+    assert_eq!(
+        h.query_all_by_label_contains("none of").count(),
+        3,
+        "no quiz answers in any topic"
+    );
+    h.get_by_label("Asynchronous invocation").click();
+    h.run_steps(3);
+    assert_eq!(h.state().screen, Screen::Notes);
+}
+
+#[test]
+fn quiz_answers_count_as_study_and_show_per_topic() {
+    let clock = Arc::new(FixedClock::new("2026-11-26T10:00:00Z".parse().expect("ts")));
+    let mut state = state(clock.clone());
+    assert!(!state.standing().expect("standing").streak.studied_today);
+
+    // One practice question on async, answered with every correct choice.
+    let mut p = state
+        .start_practice(PracticeConfig {
+            topics: vec!["async".to_owned()],
+            count: 1,
+            ..Default::default()
+        })
+        .expect("starts");
+    let (item, _) = p.session.current().expect("question");
+    let right: Vec<usize> = item
+        .shown_choices()
+        .enumerate()
+        .filter(|(_, (_, c))| c.correct)
+        .map(|(place, _)| place)
+        .collect();
+    for place in right {
+        p.session.toggle(place);
+    }
+    state.practice_submit(&mut p);
+
+    let standing = state.standing().expect("standing");
+    assert!(standing.streak.studied_today, "a quiz answer is study");
+    assert_eq!(standing.streak.current, 1);
+    let async_topic = standing
+        .topics
+        .iter()
+        .find(|t| t.topic == "async")
+        .expect("async topic");
+    assert_eq!(
+        (async_topic.questions_answered, async_topic.questions_right),
+        (1, 1)
+    );
+    assert_eq!(async_topic.cards_seen, 0);
+    assert_eq!(async_topic.recall, 0.0, "no card learned yet");
+    let weakest = standing.weakest().expect("a topic started");
+    assert_eq!(weakest.topic, "async");
+}
