@@ -151,3 +151,45 @@ fn every_exam_change_is_written_with_the_clock() {
     assert_eq!(report.total, 5);
     assert_eq!(state.unfinished_exam(), None);
 }
+
+#[test]
+fn a_flag_set_before_answering_is_on_disk_and_is_not_an_answer() {
+    let (mut state, _clock) = state();
+    let mut p = state
+        .start_practice(PracticeConfig {
+            topics: vec!["limits".to_owned()],
+            count: 2,
+            ..Default::default()
+        })
+        .expect("starts");
+    p.session.toggle(0); // a pick in progress, not submitted
+    state.practice_flag(&mut p);
+    let question = p.session.current().expect("question").0.question.id.clone();
+
+    // Quitting now keeps the flag, without the pick.
+    let stored = state
+        .store
+        .quiz_attempt(p.attempt)
+        .expect("read")
+        .expect("exists");
+    assert_eq!(stored.answers.len(), 1);
+    assert!(stored.answers[0].flagged);
+    assert!(
+        stored.answers[0].chosen.is_empty(),
+        "the pick is not an answer"
+    );
+    let history = state.quiz_history();
+    let past = history.last_answer.get(&question).expect("flag recorded");
+    assert!(past.flagged && !past.answered);
+    assert!(history.needs_retake(&question));
+    assert_eq!(
+        history.topic_accuracy("limits"),
+        None,
+        "nothing answered yet"
+    );
+
+    // Reopened, the question is flagged and still waiting for its answer.
+    let past = state.open_attempt(p.attempt).expect("reopens");
+    assert!(past.responses[0].flagged);
+    assert!(!past.responses[0].submitted);
+}

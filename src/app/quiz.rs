@@ -129,7 +129,7 @@ impl AppState {
         }
     }
 
-    /// Flags or unflags the practice question on screen.
+    /// Flags or unflags the practice question on screen, answered or not, and writes it.
     pub fn practice_flag(&mut self, p: &mut ActivePractice) {
         if let Some(rec) = p.session.toggle_flag() {
             let now = self.now_ms();
@@ -279,7 +279,8 @@ impl AppState {
                     chosen: a.chosen.iter().copied().collect(),
                     flagged: a.flagged,
                     time_ms: a.time_ms,
-                    submitted: true,
+                    // A practice row without choices is a flag set before answering.
+                    submitted: !a.chosen.is_empty(),
                 };
             }
         }

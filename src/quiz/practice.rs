@@ -205,12 +205,19 @@ impl PracticeSession {
         Some(self.record(self.current))
     }
 
-    /// Flags or unflags the question on screen. Once it has been answered the stored answer
-    /// must change too, so the record comes back.
+    /// Flags or unflags the question on screen and returns what the store must keep, so a flag
+    /// survives quitting before the answer. Until the answer is submitted the record carries
+    /// no choices: picks in progress are not an answer.
     pub fn toggle_flag(&mut self) -> Option<AnswerRecord> {
         let r = self.responses.get_mut(self.current)?;
         r.flagged = !r.flagged;
-        r.submitted.then(|| self.record(self.current))
+        let mut rec = self.record(self.current);
+        if !self.responses[self.current].submitted {
+            rec.chosen.clear();
+            rec.correct = false;
+            rec.time_ms = 0;
+        }
+        Some(rec)
     }
 
     /// Moves on after a revealed answer.

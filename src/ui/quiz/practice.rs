@@ -126,7 +126,6 @@ pub(super) fn ui(
             let flagged = p.session.current().is_some_and(|(_, r)| r.flagged);
             let flag_label = if flagged { "Unflag" } else { "Flag for later" };
             if ui.button(flag_label).clicked() {
-                // A flag on an unanswered question is kept with the answer when it is submitted.
                 state.practice_flag(p);
             }
         });
