@@ -68,18 +68,20 @@ pub(super) fn ui(
 
         ui.add_space(theme::GAP);
         ui.label(RichText::new("By topic").strong());
+        // Topics are judged against the exam's own pass mark (DVA-C02's 72 % in practice).
+        let mark = f64::from(report.pass_mark_pct.unwrap_or(72)) / 100.0;
         egui::Grid::new("by-topic")
             .num_columns(3)
             .spacing([theme::GAP, 6.0])
             .show(ui, |ui| {
                 for t in &report.topics {
                     ui.label(&t.title);
-                    let tone = if t.fraction() >= 0.72 {
+                    let tone = if t.fraction() >= mark {
                         theme::correct(ui.visuals())
                     } else {
                         theme::wrong(ui.visuals())
                     };
-                    bar(ui, t.fraction() as f32, tone);
+                    bar(ui, t.fraction() as f32, mark as f32, tone);
                     ui.label(format!("{} of {}", t.correct, t.total));
                     ui.end_row();
                 }
@@ -127,14 +129,28 @@ pub(super) fn ui(
     next
 }
 
-/// A flat score bar: a track and a fill as long as the share right (an empty fill for 0).
-fn bar(ui: &mut Ui, fraction: f32, tone: egui::Color32) {
+/// A flat score bar: an outlined track, a fill as long as the share right, and a tick at the
+/// pass mark, so a topic at 0 % still shows how far it had to go.
+fn bar(ui: &mut Ui, fraction: f32, mark: f32, tone: egui::Color32) {
     let (rect, _) = ui.allocate_exact_size(egui::vec2(260.0, 12.0), egui::Sense::hover());
     let painter = ui.painter();
-    painter.rect_filled(rect, 3.0, ui.visuals().extreme_bg_color);
+    let v = ui.visuals();
+    painter.rect_filled(rect, 3.0, v.extreme_bg_color);
     let mut fill = rect;
     fill.set_width(rect.width() * fraction.clamp(0.0, 1.0));
     if fill.width() > 0.0 {
         painter.rect_filled(fill, 3.0, tone);
     }
+    painter.rect_stroke(
+        rect,
+        3.0,
+        v.widgets.noninteractive.bg_stroke,
+        egui::StrokeKind::Inside,
+    );
+    let x = rect.left() + rect.width() * mark.clamp(0.0, 1.0);
+    painter.vline(
+        x,
+        rect.y_range().expand(2.0),
+        egui::Stroke::new(1.5, theme::muted(v)),
+    );
 }
