@@ -384,7 +384,13 @@ fn exam_hides_nothing_until_submit_and_scores_against_the_mark() {
         .expect("wrong");
     s.toggle(wrong, at(31));
     s.go_to(3, at(40));
-    assert_eq!(s.unanswered(), vec![1, 3]);
+    // A multiple-response question with one pick is still incomplete.
+    let expected = if s.items[2].question.kind == QuestionKind::Single {
+        vec![1, 3]
+    } else {
+        vec![1, 2, 3]
+    };
+    assert_eq!(s.unanswered(), expected);
     s.go_to(2, at(50));
     if s.items[2].question.kind == QuestionKind::Single {
         for p in right_places(&s.items[2]) {
@@ -477,4 +483,28 @@ fn every_generated_question_cites_a_real_section_of_the_embedded_pack() {
             );
         }
     }
+}
+
+#[test]
+fn a_multiple_response_question_with_too_few_picks_is_incomplete() {
+    let pack = pack();
+    let config = ExamConfig {
+        count: pack.questions.len(),
+        ..Default::default()
+    };
+    let items = exam::build_items(&pack, &config, 3).expect("builds");
+    let mut s = ExamSession::new(config, 3, items, t0());
+    let multi = (0..s.len())
+        .find(|&i| s.items[i].question.kind == QuestionKind::Multi)
+        .expect("the fixture has a multiple-response question");
+    s.go_to(multi, t0());
+    let right = right_places(&s.items[multi]);
+    s.toggle(right[0], t0());
+    let status = s.status(multi);
+    assert!(status.incomplete && !status.answered, "one of two picked");
+    assert!(s.unanswered().contains(&multi));
+    s.toggle(right[1], t0());
+    let status = s.status(multi);
+    assert!(status.answered && !status.incomplete);
+    assert!(!s.unanswered().contains(&multi));
 }

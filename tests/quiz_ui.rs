@@ -243,7 +243,7 @@ fn a_short_mock_exam_reveals_nothing_until_submit_and_reports_by_topic() {
 
     h.get_by_label("Review and submit…").click();
     h.run_steps(2);
-    assert!(h.query_by_label("Unanswered: 1").is_some());
+    assert!(h.query_by_label("Unanswered or incomplete: 1").is_some());
     assert!(h.query_by_label("Flagged: 1").is_some());
     let attempt = h.state().quiz.exam().expect("exam").attempt;
     let stored = h

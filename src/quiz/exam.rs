@@ -96,9 +96,12 @@ pub fn build_items(pack: &Pack, config: &ExamConfig, seed: u64) -> Result<Vec<It
 }
 
 /// Whether a navigator cell is answered, and flagged.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CellStatus {
+    /// As many choices picked as the question asks for.
     pub answered: bool,
+    /// Some choices picked, but fewer than asked for: it will score wrong as it stands.
+    pub incomplete: bool,
     pub flagged: bool,
 }
 
@@ -276,18 +279,17 @@ impl ExamSession {
     }
 
     pub fn status(&self, position: usize) -> CellStatus {
-        self.responses.get(position).map_or(
-            CellStatus {
-                answered: false,
-                flagged: false,
-            },
-            |r| CellStatus {
-                answered: !r.chosen.is_empty(),
+        match (self.items.get(position), self.responses.get(position)) {
+            (Some(item), Some(r)) => CellStatus {
+                answered: r.chosen.len() >= item.needed(),
+                incomplete: !r.chosen.is_empty() && r.chosen.len() < item.needed(),
                 flagged: r.flagged,
             },
-        )
+            _ => CellStatus::default(),
+        }
     }
 
+    /// Questions without a complete answer: nothing picked, or fewer choices than asked for.
     pub fn unanswered(&self) -> Vec<usize> {
         (0..self.len())
             .filter(|&i| !self.status(i).answered)

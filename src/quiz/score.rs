@@ -97,7 +97,11 @@ impl Report {
         Self {
             correct: results.iter().filter(|&&ok| ok).count(),
             total: items.len(),
-            answered: responses.iter().filter(|r| !r.chosen.is_empty()).count(),
+            answered: items
+                .iter()
+                .zip(responses)
+                .filter(|(item, r)| r.chosen.len() >= item.needed())
+                .count(),
             pass_mark_pct,
             topics,
             time_used_ms,

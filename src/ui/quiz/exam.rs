@@ -148,11 +148,17 @@ fn navigator(ui: &mut Ui, exam: &ActiveExam) -> Option<usize> {
                         if current {
                             b = b.stroke(egui::Stroke::new(2.0, theme::accent(ui.visuals())));
                         }
-                        let status = match (s.answered, s.flagged) {
-                            (true, true) => "answered, flagged",
-                            (true, false) => "answered",
-                            (false, true) => "unanswered, flagged",
-                            (false, false) => "unanswered",
+                        let answer = if s.answered {
+                            "answered"
+                        } else if s.incomplete {
+                            "incomplete: pick more choices"
+                        } else {
+                            "unanswered"
+                        };
+                        let status = if s.flagged {
+                            format!("{answer}, flagged")
+                        } else {
+                            answer.to_owned()
                         };
                         let r = ui
                             .add(b)
@@ -266,9 +272,9 @@ fn review_page(
     };
     list(
         ui,
-        "Unanswered",
+        "Unanswered or incomplete",
         &unanswered,
-        "Every question has an answer.",
+        "Every question has a complete answer.",
     );
     list(ui, "Flagged", &flagged, "No flags.");
     if let Some(i) = jump {
@@ -278,8 +284,11 @@ fn review_page(
     }
     if !unanswered.is_empty() {
         ui.label(
-            RichText::new("Unanswered questions count as wrong, as on the real exam.")
-                .color(theme::warning(ui.visuals())),
+            RichText::new(
+                "Unanswered questions, and those with fewer choices than they ask for, \
+                 count as wrong, as on the real exam.",
+            )
+            .color(theme::warning(ui.visuals())),
         );
     }
     ui.add_space(theme::GAP);
