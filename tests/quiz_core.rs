@@ -335,6 +335,45 @@ fn retake_keeps_wrong_flagged_and_unseen_questions() {
     assert_eq!(ids.len(), 39);
     assert!(!ids.contains("small-0"));
     assert!(ids.contains("small-1") && ids.contains("small-2"));
+
+    // A short retake is about the mistakes: the wrong and flagged ones come before the unseen.
+    for seed in 0..20 {
+        let items = practice::build_items(
+            &pack,
+            &PracticeConfig {
+                topics: vec!["small".to_owned()],
+                count: 2,
+                retake: true,
+                ..Default::default()
+            },
+            &history,
+            seed,
+        )
+        .expect("builds");
+        let ids: BTreeSet<&str> = items.iter().map(|i| i.question.id.as_str()).collect();
+        assert_eq!(ids, BTreeSet::from(["small-1", "small-2"]), "seed {seed}");
+    }
+}
+
+#[test]
+fn a_session_never_asks_the_same_generated_question_twice() {
+    let pack = coldstart::content::embedded().expect("embedded pack");
+    for seed in 0..10 {
+        let items = practice::build_items(
+            &pack,
+            &PracticeConfig {
+                topics: vec!["async-invocation".to_owned()],
+                count: 40,
+                include_generated: true,
+                ..Default::default()
+            },
+            &History::default(),
+            seed,
+        )
+        .expect("builds");
+        let stems: BTreeSet<&str> = items.iter().map(|i| i.question.stem.as_str()).collect();
+        assert_eq!(stems.len(), items.len(), "seed {seed}: a stem repeats");
+    }
 }
 
 #[test]

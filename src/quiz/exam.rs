@@ -10,7 +10,7 @@ use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
-use super::practice::{new_seed, record};
+use super::practice::record;
 use super::{
     AnswerRecord, Item, Origin, QuizError, Report, Response, generate, ms_between, sample,
 };
@@ -68,9 +68,13 @@ pub fn build_items(pack: &Pack, config: &ExamConfig, seed: u64) -> Result<Vec<It
     if config.include_generated {
         for g in generate::all().iter().filter(|g| config.wants(g.topic())) {
             for _ in 0..GENERATED_PER_GENERATOR {
-                let s = new_seed(&mut rng);
+                let (s, question) = generate::fresh(
+                    *g,
+                    |stem| pool.iter().any(|(q, _)| q.stem == stem),
+                    &mut rng,
+                );
                 pool.push((
-                    g.generate(s),
+                    question,
                     Origin::Generated {
                         generator: g.id().to_owned(),
                         seed: s,

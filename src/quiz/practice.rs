@@ -60,13 +60,21 @@ pub fn build_items(
         .filter(|q| !config.retake || history.needs_retake(&q.id))
         .collect();
     pool.shuffle(&mut rng);
-    if config.weakest_first {
-        // Stable sort keeps the shuffle inside each topic.
-        pool.sort_by(|a, b| {
-            let acc = |t: &str| history.topic_accuracy(t).unwrap_or(-1.0);
-            acc(&a.topic).total_cmp(&acc(&b.topic))
-        });
-    }
+    // Stable sorts keep the shuffle within equals. A retake puts the questions got wrong or
+    // flagged before the ones never seen, so a short retake is about the learner's mistakes.
+    let unseen = |id: &str| config.retake && !history.last_answer.contains_key(id);
+    let accuracy = |t: &str| {
+        if config.weakest_first {
+            history.topic_accuracy(t).unwrap_or(-1.0)
+        } else {
+            0.0
+        }
+    };
+    pool.sort_by(|a, b| {
+        unseen(&a.id)
+            .cmp(&unseen(&b.id))
+            .then(accuracy(&a.topic).total_cmp(&accuracy(&b.topic)))
+    });
     let generators: Vec<_> = generate::all()
         .iter()
         .filter(|g| config.wants(g.topic()))
@@ -88,9 +96,13 @@ pub fn build_items(
         .collect();
     for k in 0..generated {
         let g = generators[k % generators.len()];
-        let gen_seed = new_seed(&mut rng);
+        let (gen_seed, question) = generate::fresh(
+            *g,
+            |stem| items.iter().any(|i| i.question.stem == stem),
+            &mut rng,
+        );
         let item = Item::shuffled(
-            g.generate(gen_seed),
+            question,
             Origin::Generated {
                 generator: g.id().to_owned(),
                 seed: gen_seed,

@@ -40,6 +40,31 @@ pub fn by_id(id: &str) -> Option<&'static dyn Generator> {
     ALL.iter().copied().find(|g| g.id() == id)
 }
 
+/// Draws per generated question before a repeat is accepted.
+const FRESH_DRAWS: usize = 8;
+
+/// A question from `g` and its seed, whose stem `taken` does not already hold. A generator has
+/// a finite set of scenarios, so it draws fresh seeds from `rng` a few times before accepting a
+/// repeat rather than loop forever.
+pub fn fresh(
+    g: &dyn Generator,
+    taken: impl Fn(&str) -> bool,
+    rng: &mut impl rand::Rng,
+) -> (u64, Question) {
+    let mut draw = || {
+        let seed = super::practice::new_seed(rng);
+        (seed, g.generate(seed))
+    };
+    let mut pick = draw();
+    for _ in 1..FRESH_DRAWS {
+        if !taken(&pick.1.stem) {
+            break;
+        }
+        pick = draw();
+    }
+    pick
+}
+
 /// The seeded RNG every generator draws from: a named algorithm, so numbers do not change when
 /// the rand crate changes what `StdRng` means.
 pub(crate) fn rng(seed: u64) -> Xoshiro256PlusPlus {
