@@ -329,7 +329,7 @@ fn an_interrupted_exam_resumes_with_answers_flags_and_time() {
     // Quit: eframe calls on_exit, which stops the clock.
     {
         let app = h.state_mut();
-        app.quiz.leave(&mut app.state);
+        app.quiz.close(&mut app.state);
     }
     drop(h);
 
@@ -355,16 +355,26 @@ fn an_interrupted_exam_resumes_with_answers_flags_and_time() {
         "closed time does not count"
     );
 
-    // Leaving for another screen stops the clock too.
+    // On another screen the clock keeps running, as on the real exam, and the bar shows it.
     h.key_press(egui::Key::D);
     h.run_steps(2);
-    clock.advance(SignedDuration::from_secs(600));
-    open_quiz(&mut h);
-    assert!(h.query_by_label("Time left 9:00").is_some());
+    clock.advance(SignedDuration::from_secs(60));
+    h.run_steps(2);
+    assert!(h.query_by_label("Mock exam: 8:00 left").is_some());
+    h.get_by_label("Mock exam: 8:00 left").click();
+    h.run_steps(2);
+    assert!(h.query_by_label("Time left 8:00").is_some());
 
-    // Time runs out while the exam is open: it submits itself.
-    clock.advance(SignedDuration::from_secs(9 * 60));
+    // Time runs out while the learner reads a note: it submits itself and says so.
+    h.key_press(egui::Key::N);
+    h.run_steps(2);
+    clock.advance(SignedDuration::from_secs(8 * 60));
     h.run_steps(3);
+    assert!(
+        h.query_by_label_contains("Time ran out on your mock exam")
+            .is_some()
+    );
+    open_quiz(&mut h);
     assert!(h.query_by_label("Mock exam result").is_some());
     let summary = &h
         .state()

@@ -383,7 +383,7 @@ impl AppState {
         false
     }
 
-    /// Stops the exam clock (the learner left the exam) and saves it.
+    /// Stops the exam clock (the app is closing) and saves it.
     pub fn exam_pause(&mut self, e: &mut ActiveExam) {
         let rec = e.session.pause(self.clock.now());
         self.save_exam_answer(e, rec);

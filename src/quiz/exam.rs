@@ -1,5 +1,6 @@
 //! Mock exam mode: a timed, topic-weighted set of questions where nothing is revealed until
-//! submit, with flags, free navigation, and a clock that runs only while the exam is open.
+//! submit, with flags, free navigation, and a clock that runs only while the exam is open (the
+//! app keeps it open while coldstart runs, on every screen).
 //!
 //! The real exam's clock never stops. Here a learner who closes the app by accident expects to
 //! resume, so the clock counts only time spent with the exam open: the session banks elapsed

@@ -59,6 +59,16 @@ impl ColdstartApp {
         theme::install_fonts(ui.ctx());
         self.poll_reload();
         let mut cmds = Vec::new();
+        let exam_left = if self.screen == Screen::Quiz {
+            None
+        } else {
+            self.quiz.tick_in_background(&mut self.state)
+        };
+        if exam_left.is_some() {
+            // The countdown in the bar changes once a second.
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs(1));
+        }
 
         if !ui.ctx().egui_wants_keyboard_input() {
             for screen in Screen::ALL {
@@ -83,6 +93,16 @@ impl ColdstartApp {
                     }
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if let Some(left) = exam_left {
+                        let text = format!("Mock exam: {} left", super::quiz::clock(left));
+                        let r = ui
+                            .button(RichText::new(text).color(theme::warning(ui.visuals())))
+                            .on_hover_text("The exam clock is running. Back to the exam (Q)");
+                        if r.clicked() {
+                            cmds.push(Command::Go(Screen::Quiz));
+                        }
+                        ui.separator();
+                    }
                     let meta = &self.state.pack.meta;
                     ui.label(
                         RichText::new(format!("{} {}", meta.title, meta.version))
@@ -115,9 +135,6 @@ impl ColdstartApp {
 
     /// Applies a screen's request. Kept apart from drawing so it can be tested without a frame.
     pub fn apply(&mut self, cmd: Command) {
-        if self.screen == Screen::Quiz && cmd != Command::Go(Screen::Quiz) {
-            self.quiz.leave(&mut self.state);
-        }
         match cmd {
             Command::Go(screen) => self.screen = screen,
             Command::OpenSection(section) => {
@@ -207,7 +224,7 @@ impl eframe::App for ColdstartApp {
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
-        // Stops and saves a mock exam's clock: it runs only while the exam is open.
-        self.quiz.leave(&mut self.state);
+        // Stops and saves a mock exam's clock: it runs only while the app is open.
+        self.quiz.close(&mut self.state);
     }
 }

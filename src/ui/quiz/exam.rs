@@ -22,7 +22,7 @@ pub(super) fn ui(
     if exam.session.is_submitted() {
         return Some(report_view(state, exam));
     }
-    // Back on screen after a pause: the clock starts again.
+    // Reopened after the app was closed: the clock starts again.
     if !exam.session.is_open() {
         state.exam_reopen(exam);
     }
@@ -67,7 +67,7 @@ pub(super) fn ui(
                 .strong()
                 .size(18.0),
         )
-        .on_hover_text("The clock runs only while the exam is on screen.");
+        .on_hover_text("The clock runs while coldstart is open, on every screen.");
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if !*reviewing && ui.button("Review and submit…").clicked() {
                 *reviewing = true;
@@ -76,8 +76,8 @@ pub(super) fn ui(
     });
     ui.label(
         RichText::new(
-            "Answers and flags are saved as you go. The clock runs only while the exam is on \
-             screen.",
+            "Answers and flags are saved as you go. The clock keeps running on other screens, as \
+             on the real exam; closing coldstart stops it until you come back.",
         )
         .color(theme::muted(ui.visuals())),
     );
@@ -105,7 +105,7 @@ pub(super) fn ui(
     next
 }
 
-fn report_view(state: &mut AppState, exam: &ActiveExam) -> View {
+pub(super) fn report_view(state: &mut AppState, exam: &ActiveExam) -> View {
     match state.open_attempt(exam.attempt) {
         Some(r) => View::Report(Box::new(r)),
         None => View::Home,

@@ -221,8 +221,8 @@ fn exam_form(ui: &mut Ui, state: &mut AppState, c: &mut ExamConfig) -> Option<Vi
     }
     ui.label(
         RichText::new(
-            "The clock runs only while the exam is on screen: leave or close the app and it \
-             waits for you.",
+            "The clock runs while coldstart is open, even on other screens, as on the real \
+             exam; close the app and it waits for you.",
         )
         .color(muted),
     );

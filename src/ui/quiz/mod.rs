@@ -16,6 +16,7 @@ use crate::store::AttemptSummary;
 use super::Command;
 
 pub use home::HomeForm;
+pub use question::clock;
 
 /// What the Quiz screen shows.
 #[derive(Default)]
@@ -63,12 +64,33 @@ impl QuizScreen {
         self.view = next;
     }
 
-    /// The learner is leaving the Quiz screen (or closing the app): stop the exam clock and
-    /// save it, since it runs only while the exam is on screen.
-    pub fn leave(&mut self, state: &mut AppState) {
+    /// The app is closing: stop the exam clock and save it. The clock runs while the app is
+    /// open, whatever screen is showing, as the real exam's does; a closed app waits.
+    pub fn close(&mut self, state: &mut AppState) {
         if let View::Exam { exam, .. } = &mut self.view {
             state.exam_pause(exam);
         }
+    }
+
+    /// Keeps a running exam's clock saved, and submits it when time runs out, while another
+    /// screen is showing. Returns the time left, for the navigation bar.
+    pub fn tick_in_background(&mut self, state: &mut AppState) -> Option<u64> {
+        let View::Exam { exam, .. } = &mut self.view else {
+            return None;
+        };
+        if exam.session.is_submitted() {
+            return None;
+        }
+        if state.exam_tick(exam) {
+            state.notify(
+                crate::app::NoticeLevel::Warning,
+                "Time ran out on your mock exam: it was submitted. The report is on the Quiz screen.",
+            );
+            let view = exam::report_view(state, exam);
+            self.go(view);
+            return None;
+        }
+        Some(exam.session.remaining_ms(state.clock.now()))
     }
 
     /// The exam being taken, if any.
