@@ -185,6 +185,51 @@ fn a_practice_session_reveals_each_answer_and_keeps_every_answer() {
 }
 
 #[test]
+fn practice_ended_early_reports_only_what_was_answered_and_keeps_a_flag() {
+    let clock = clock();
+    let state = AppState::in_memory(pack(), clock.clone()).expect("state");
+    let mut h = harness(ColdstartApp::new(state));
+    open_quiz(&mut h);
+    h.state_mut().quiz.form.practice = PracticeConfig {
+        count: 3,
+        ..Default::default()
+    };
+    h.get_by_label("Start practice").click();
+    h.run_steps(3);
+    let item = current_practice_item(&h);
+    for p in right_places(&item) {
+        press(&mut h, NUM[p]);
+    }
+    press(&mut h, egui::Key::Enter);
+    press(&mut h, egui::Key::Enter);
+    // Question 2: flagged before answering, then the learner stops.
+    let item2 = current_practice_item(&h);
+    h.get_by_label("Flag for later").click();
+    h.run_steps(2);
+    h.get_by_label("End practice").click();
+    h.run_steps(3);
+    assert!(h.query_by_label("Practice result").is_some());
+    assert!(h.query_by_label("1 of 1 right").is_some());
+    assert!(
+        h.query_by_label_contains("2 question(s) not reached")
+            .is_some()
+    );
+    assert!(h.query_by_label("Question 1").is_some());
+    assert!(h.query_by_label("Question 2").is_none(), "not revealed");
+    let history = h
+        .state()
+        .state
+        .store
+        .quiz_history("aws-lambda")
+        .expect("history");
+    let flag = history.last_answer[&item2.question.id];
+    assert!(
+        flag.flagged && !flag.answered,
+        "the flag is kept for a retake"
+    );
+}
+
+#[test]
 fn a_short_mock_exam_reveals_nothing_until_submit_and_reports_by_topic() {
     let clock = clock();
     let state = AppState::in_memory(pack(), clock.clone()).expect("state");

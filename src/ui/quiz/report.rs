@@ -90,7 +90,26 @@ pub(super) fn ui(
         ui.add_space(theme::GAP);
         ui.separator();
         ui.label(RichText::new("Questions").strong());
+        // A practice session ended early scores only what was answered; the questions never
+        // reached stay unrevealed for another session.
+        let practice = r.summary.mode == AttemptMode::Practice;
+        let not_reached = r
+            .responses
+            .iter()
+            .filter(|x| practice && !x.submitted)
+            .count();
+        if not_reached > 0 {
+            ui.label(
+                RichText::new(format!(
+                    "{not_reached} question(s) not reached: not scored and not shown here."
+                ))
+                .color(theme::muted(ui.visuals())),
+            );
+        }
         for (i, (item, response)) in r.items.iter().zip(&r.responses).enumerate() {
+            if practice && !response.submitted {
+                continue;
+            }
             let ok = item.is_correct(&response.chosen);
             let unanswered = response.chosen.is_empty();
             let (tone, verdict) = match (ok, unanswered) {
