@@ -422,4 +422,60 @@ mod tests {
             }
         }
     }
+
+    /// The numbers the stem puts in bold, in order ("**1,000**", "**200 ms**").
+    fn bold_numbers(stem: &str) -> Vec<u32> {
+        stem.split("**")
+            .skip(1)
+            .step_by(2)
+            .filter_map(|b| {
+                let digits: String = b.chars().filter(char::is_ascii_digit).collect();
+                digits.parse().ok()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn generated_answer_matches_independent_arithmetic() {
+        let mut kinds = [0; 4];
+        for seed in 0..400 {
+            let q = ConcurrencyGenerator.generate(seed);
+            let v = bold_numbers(&q.stem);
+            let right = &q
+                .choices
+                .iter()
+                .find(|c| c.correct)
+                .expect("one right")
+                .text;
+            let number = || -> u32 { right.replace(',', "").parse().expect("a number") };
+            if q.stem.contains("how much concurrency") {
+                let (rps, ms) = (v[0], v[1]);
+                assert_eq!(number(), (rps * ms).div_ceil(1000), "seed {seed}");
+                kinds[0] += 1;
+            } else if q.stem.contains("most reserved concurrency") {
+                let (quota, a, b) = (v[0], v[1], v[2]);
+                assert_eq!(number(), quota - 100 - a - b, "seed {seed}");
+                kinds[1] += 1;
+            } else if q.stem.contains("without a reservation share") {
+                let (quota, r) = (v[0], &v[1..4]);
+                assert_eq!(number(), quota - r.iter().sum::<u32>(), "seed {seed}");
+                kinds[2] += 1;
+            } else {
+                let (reserved, ms) = (v[0], v[1]);
+                let served = reserved * 1000 / ms;
+                let expected = format!("About {} ", n(served));
+                assert!(right.starts_with(&expected), "seed {seed}: {right}");
+                let sync = q.stem.contains("call it synchronously");
+                assert_eq!(right.contains("429"), sync, "seed {seed}: {right}");
+                kinds[3] += 1;
+            }
+            for c in q.choices.iter().filter(|c| !c.correct) {
+                assert_ne!(
+                    &c.text, right,
+                    "seed {seed}: a distractor equals the answer"
+                );
+            }
+        }
+        assert!(kinds.iter().all(|&k| k > 50), "every kind drawn: {kinds:?}");
+    }
 }
