@@ -430,3 +430,57 @@ fn an_interrupted_exam_resumes_with_answers_flags_and_time() {
     assert!(summary.finished_ms.is_some());
     assert_eq!(summary.elapsed_ms, 600_000);
 }
+
+#[test]
+fn an_unfinished_exam_can_be_discarded_after_confirming() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("progress.sqlite");
+    let clock = clock();
+    let (store, _) = Store::open(&path).expect("store");
+    let state = AppState::new(pack(), store, clock.clone()).expect("state");
+    let mut h = harness(ColdstartApp::new(state));
+    open_quiz(&mut h);
+    h.get_by_label("Start mock exam").click();
+    h.run_steps(3);
+    press(&mut h, NUM[0]);
+    {
+        let app = h.state_mut();
+        app.quiz.close(&mut app.state);
+    }
+    drop(h);
+
+    let (store, _) = Store::open(&path).expect("reopen store");
+    let state = AppState::new(pack(), store, clock.clone()).expect("state");
+    let mut h = harness(ColdstartApp::new(state));
+    open_quiz(&mut h);
+    assert!(
+        h.query_by_label_contains("A mock exam is in progress")
+            .is_some()
+    );
+    h.get_by_label("Discard…").click();
+    h.run_steps(2);
+    h.get_by_label("Keep it").click();
+    h.run_steps(2);
+    assert_eq!(
+        h.state()
+            .state
+            .store
+            .quiz_attempts("aws-lambda")
+            .expect("list")
+            .len(),
+        1,
+        "kept"
+    );
+    h.get_by_label("Discard…").click();
+    h.run_steps(2);
+    h.get_by_label("Yes, discard").click();
+    h.run_steps(3);
+    assert!(
+        h.query_by_label_contains("A mock exam is in progress")
+            .is_none()
+    );
+    assert!(h.query_by_label("None yet.").is_some());
+    let store = &h.state().state.store;
+    assert!(store.quiz_attempts("aws-lambda").expect("list").is_empty());
+    assert_eq!(store.unfinished_exam("aws-lambda").expect("query"), None);
+}

@@ -221,6 +221,13 @@ impl AppState {
 
     /// Reopens an unfinished exam where it was, with its clock running again from now: time
     /// spent away does not count.
+    /// Discards an unfinished mock exam and everything answered in it.
+    pub fn discard_exam(&mut self, id: i64) {
+        if let Err(e) = self.store.delete_quiz_attempt(id) {
+            self.report("discard the exam", &e);
+        }
+    }
+
     pub fn resume_exam(&mut self, id: i64) -> Option<ActiveExam> {
         let stored = self.load_attempt(id)?;
         let (items, responses) = self.rebuild(&stored)?;

@@ -199,7 +199,6 @@ impl Store {
         &self.conn
     }
 
-    #[allow(dead_code)] // for feature stores that need transactions
     pub(crate) fn conn_mut(&mut self) -> &mut Connection {
         &mut self.conn
     }

@@ -211,7 +211,18 @@ impl Store {
         Ok(())
     }
 
-    /// The most recent mock exam of this pack that was neither submitted nor abandoned.
+    /// Deletes an attempt with its items and answers, in one transaction: the learner chose to
+    /// discard an exam that cannot or should not be finished.
+    pub fn delete_quiz_attempt(&mut self, attempt: i64) -> Result<(), StoreError> {
+        let tx = self.conn_mut().transaction()?;
+        tx.execute("DELETE FROM quiz_answers WHERE attempt_id = ?1", [attempt])?;
+        tx.execute("DELETE FROM quiz_items WHERE attempt_id = ?1", [attempt])?;
+        tx.execute("DELETE FROM quiz_attempts WHERE id = ?1", [attempt])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The most recent mock exam of this pack that was neither submitted nor discarded.
     pub fn unfinished_exam(&self, pack_id: &str) -> Result<Option<i64>, StoreError> {
         Ok(self
             .conn()

@@ -8,7 +8,7 @@ use egui::{RichText, Ui};
 use super::View;
 use super::question::clock;
 use crate::app::AppState;
-use crate::quiz::{ExamConfig, PracticeConfig};
+use crate::quiz::{ExamConfig, PracticeConfig, generate};
 use crate::store::{AttemptMode, AttemptSummary};
 use crate::ui::theme;
 
@@ -19,7 +19,14 @@ pub struct HomeForm {
     pub topics: BTreeSet<String>,
     pub practice: PracticeConfig,
     pub exam: ExamConfig,
+    /// The unfinished exam the learner asked to discard, awaiting confirmation.
+    confirm_discard: Option<i64>,
+    /// Every past attempt, not only the most recent.
+    show_all_attempts: bool,
 }
+
+/// Past attempts listed before "Show all".
+const RECENT_ATTEMPTS: usize = 50;
 
 pub(super) fn ui(
     ui: &mut Ui,
@@ -60,6 +67,23 @@ pub(super) fn ui(
                                 reviewing: false,
                             });
                         }
+                        if form.confirm_discard == Some(open.id) {
+                            ui.label(RichText::new("Discard it and its answers?").color(tone));
+                            if ui.button("Yes, discard").clicked() {
+                                state.discard_exam(open.id);
+                                form.confirm_discard = None;
+                                next = Some(View::Home); // re-reads the list
+                            }
+                            if ui.button("Keep it").clicked() {
+                                form.confirm_discard = None;
+                            }
+                        } else if ui
+                            .button("Discard…")
+                            .on_hover_text("Delete this unfinished exam and its answers")
+                            .clicked()
+                        {
+                            form.confirm_discard = Some(open.id);
+                        }
                     });
                 });
             ui.add_space(theme::GAP);
@@ -82,8 +106,22 @@ pub(super) fn ui(
         ui.label(RichText::new("Past attempts").strong());
         if attempts.is_empty() {
             ui.label(RichText::new("None yet.").color(theme::muted(ui.visuals())));
-        } else if let Some(v) = attempt_list(ui, state, attempts) {
-            next = Some(v);
+        } else {
+            let shown = if form.show_all_attempts {
+                attempts
+            } else {
+                &attempts[..attempts.len().min(RECENT_ATTEMPTS)]
+            };
+            if let Some(v) = attempt_list(ui, state, shown) {
+                next = Some(v);
+            }
+            if shown.len() < attempts.len()
+                && ui
+                    .button(format!("Show all {} attempts", attempts.len()))
+                    .clicked()
+            {
+                form.show_all_attempts = true;
+            }
         }
     });
     next
@@ -157,6 +195,20 @@ fn practice_form(ui: &mut Ui, state: &mut AppState, form: &mut HomeForm) -> Opti
         &mut p.include_generated,
         "Include generated questions (fresh numbers each time)",
     );
+    let covered = |t: &str| form.topics.is_empty() || form.topics.contains(t);
+    if p.include_generated && !generate::all().iter().any(|g| covered(g.topic())) {
+        let titles: Vec<&str> = generate::all()
+            .iter()
+            .filter_map(|g| state.pack.topic(g.topic()).map(|t| t.title.as_str()))
+            .collect();
+        ui.label(
+            RichText::new(format!(
+                "None of the chosen topics has generated questions; they come with: {}.",
+                titles.join(", ")
+            ))
+            .color(theme::warning(ui.visuals())),
+        );
+    }
     ui.add_space(theme::GAP / 2.0);
     if ui.button("Start practice").clicked() {
         let mut config = p.clone();
@@ -243,7 +295,7 @@ fn attempt_list(ui: &mut Ui, state: &mut AppState, attempts: &[AttemptSummary]) 
         .striped(true)
         .spacing([theme::GAP * 2.0, 6.0])
         .show(ui, |ui| {
-            for a in attempts.iter().take(50) {
+            for a in attempts {
                 let when = jiff::Timestamp::from_millisecond(a.started_ms)
                     .map(|t| {
                         t.to_zoned_datetime(jiff::tz::TimeZone::system())

@@ -5,7 +5,7 @@ use egui::text::LayoutJob;
 use egui::{FontId, RichText, TextFormat, Ui};
 use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
 
-use crate::content::SectionRef;
+use crate::content::{QuestionKind, SectionRef};
 use crate::quiz::{Item, Response};
 use crate::ui::{Command, theme};
 
@@ -122,6 +122,14 @@ pub fn choice_buttons(
         if ui.add_enabled(enabled, button).clicked() {
             clicked = Some(place);
         }
+    }
+    // A full multiple-response pick refuses another choice, as the exam's screen does; say why.
+    let full = item.question.kind == QuestionKind::Multi && response.chosen.len() >= item.needed();
+    if enabled && full {
+        ui.label(
+            RichText::new("All picked: deselect one to change your choice.")
+                .color(theme::muted(ui.visuals())),
+        );
     }
     clicked
 }
