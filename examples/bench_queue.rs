@@ -153,6 +153,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             coldstart::srs::DayLimits {
                 new_left: 20,
                 reviews_left: 200,
+                reviews_due_by: None,
             },
         );
         queue_only.push(start.elapsed());

@@ -70,6 +70,11 @@ fn daily_new_limit_resets_with_the_study_day() {
     }
     assert_eq!(state.due_counts().new, 0, "limit reached");
     assert!(state.next_due_card().is_none());
+    assert_eq!(
+        state.review_queue().next_due(),
+        Some("2026-11-27T04:00:00Z".parse().expect("ts")),
+        "the next new cards come at the start of tomorrow's study day"
+    );
     // 4 am the next morning is a new study day.
     clock.set("2026-11-27T04:30:00Z".parse().expect("ts"));
     assert_eq!(state.due_counts().new, 2);
@@ -165,4 +170,43 @@ fn undo_restores_the_card_and_removes_the_log_row() {
     );
     let stored = state.store.card_states("mini").expect("states");
     assert_eq!(Some(&stored[id]), before.as_ref());
+}
+
+#[test]
+fn setting_an_exam_date_brings_back_cards_scheduled_after_it() {
+    let clock = clock();
+    let mut state = state_on(Store::open_in_memory().expect("store"), clock.clone());
+    let card = state.next_due_card().expect("card");
+    let outcome = state
+        .answer_card(card.index, Rating::Easy, SignedDuration::from_secs(3))
+        .expect("answer");
+    let due = outcome.card.due;
+    assert!(
+        due > "2026-12-03T00:00:00Z".parse().expect("ts"),
+        "scheduled after the exam: {due}"
+    );
+
+    let mut s = state.reviews.settings().clone();
+    s.new_per_day = 0;
+    s.exam = Some(ExamSettings {
+        date: jiff::civil::date(2026, 12, 2),
+        buffer_days: 0,
+    });
+    state.set_srs_settings(s).expect("settings");
+    // Due by the day before the exam (1 Dec, from 4 am), not after it.
+    assert_eq!(state.due_counts().review, 0);
+    clock.advance(SignedDuration::from_hours(24 * 4)); // 30 Nov
+    assert_eq!(state.due_counts().review, 0);
+    clock.advance(SignedDuration::from_hours(24)); // 1 Dec
+    assert_eq!(state.due_counts().review, 1, "back before the exam");
+    let again = state.next_due_card().expect("the card");
+    assert_eq!(again.index, card.index);
+    state
+        .answer_card(again.index, Rating::Good, SignedDuration::from_secs(3))
+        .expect("answer");
+    assert_eq!(
+        state.due_counts().review,
+        0,
+        "reviewed once, not pulled back again"
+    );
 }

@@ -187,3 +187,30 @@ fn done_for_today_says_when_the_next_card_is_due() {
     assert_eq!(h.state().screen, Screen::Progress);
     assert!(h.query_by_label("Desired retention").is_some());
 }
+
+#[test]
+fn a_settings_change_reaches_the_card_on_screen() {
+    let clock = Arc::new(FixedClock::new("2026-11-26T10:00:00Z".parse().expect("ts")));
+    let mut h = harness(app(clock));
+    h.run_steps(2);
+    press(&mut h, Key::R);
+    press(&mut h, Key::Space);
+    assert!(
+        h.query_by_label("Again · 1m").is_some(),
+        "default first step"
+    );
+
+    // Longer learning steps: the buttons of the card on screen follow at once.
+    let mut s = h.state().state.reviews.settings().clone();
+    s.learning_steps = vec![300, 1800];
+    h.state_mut().state.set_srs_settings(s).expect("settings");
+    h.run_steps(2);
+    assert!(h.query_by_label("Again · 5m").is_some(), "new first step");
+
+    // No new cards today: the new card on screen leaves.
+    let mut s = h.state().state.reviews.settings().clone();
+    s.new_per_day = 0;
+    h.state_mut().state.set_srs_settings(s).expect("settings");
+    h.run_steps(2);
+    assert!(h.query_by_label("Done for today").is_some());
+}

@@ -178,6 +178,12 @@ impl Reviews {
                 .saturating_sub(self.new_today),
             reviews_left: (self.settings.max_reviews_per_day as usize)
                 .saturating_sub(self.reviews_today),
+            reviews_due_by: self
+                .settings
+                .exam
+                .as_ref()
+                .and_then(|e| exam::review_deadline(e, today))
+                .map(|d| self.day.start_of(d)),
         }
     }
 
@@ -210,13 +216,23 @@ impl Reviews {
     /// Today's queue at `now`.
     pub fn queue(&self, now: Timestamp) -> DayQueue {
         let today = self.day.day_of(now);
-        DayQueue::build(
+        let mut queue = DayQueue::build(
             &self.scheduler,
             &self.cards,
             now,
             &self.day,
             self.limits(today),
-        )
+        );
+        // Unseen cards beyond today's limit start coming tomorrow: that is "the next card" too.
+        let tomorrow = self.day.end_of(today);
+        let new_tomorrow = match &self.settings.exam {
+            Some(e) if e.date > today => true,
+            _ => self.settings.new_per_day > 0,
+        };
+        if new_tomorrow && self.unseen() > queue.new.len() {
+            queue.next_due_later = Some(queue.next_due_later.map_or(tomorrow, |t| t.min(tomorrow)));
+        }
+        queue
     }
 }
 

@@ -54,6 +54,25 @@ pub fn interval_cap(exam: &ExamSettings, today: Date) -> Option<u32> {
     }
 }
 
+/// The study day by which every card must have had its last review before the exam: the day
+/// before it. `None` on the exam day and after (plain FSRS again).
+pub fn review_deadline(exam: &ExamSettings, today: Date) -> Option<Date> {
+    (exam.date > today)
+        .then(|| exam.date.yesterday().ok())
+        .flatten()
+}
+
+/// When `card` is due, given the exam-mode deadline (`None` without one): a review card
+/// scheduled past the deadline and not yet reviewed since it began is due at the deadline.
+pub fn due_by_deadline(card: &CardState, deadline: Option<Timestamp>) -> Timestamp {
+    match deadline {
+        Some(by) if card.state == State::Review && card.last_review.is_none_or(|l| l < by) => {
+            card.due.min(by)
+        }
+        _ => card.due,
+    }
+}
+
 /// Predicted share of the pack recalled on exam day.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Readiness {
@@ -138,8 +157,11 @@ fn simulate_good(
     day: &StudyDay,
     exam: &ExamSettings,
 ) -> CardState {
+    // As in the day's queue: a review scheduled past the deadline comes back by it.
+    let deadline = review_deadline(exam, day.day_of(now)).map(|d| day.start_of(d));
     for _ in 0..MAX_SIMULATED_REVIEWS {
-        let at = card.due.max(now);
+        let due = due_by_deadline(&card, deadline);
+        let at = due.max(now);
         if at >= exam_at {
             break;
         }
@@ -179,6 +201,23 @@ mod tests {
         assert_eq!(interval_cap(&exam, date(2024, 6, 20)), Some(9));
         assert_eq!(interval_cap(&exam, date(2024, 6, 28)), Some(1));
         assert_eq!(interval_cap(&exam, date(2024, 6, 29)), None);
+    }
+
+    #[test]
+    fn every_card_is_due_by_the_day_before_the_exam() {
+        let exam = ExamSettings {
+            date: date(2024, 6, 30),
+            buffer_days: 3,
+        };
+        assert_eq!(
+            review_deadline(&exam, date(2024, 6, 1)),
+            Some(date(2024, 6, 29))
+        );
+        assert_eq!(
+            review_deadline(&exam, date(2024, 6, 29)),
+            Some(date(2024, 6, 29))
+        );
+        assert_eq!(review_deadline(&exam, date(2024, 6, 30)), None);
     }
 
     #[test]

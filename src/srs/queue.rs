@@ -14,11 +14,15 @@ use super::scheduler::{CardState, Scheduler, State};
 /// How far ahead a learning card may be shown when nothing else is due (Anki's default).
 pub const LEARN_AHEAD: SignedDuration = SignedDuration::from_mins(20);
 
-/// How many more new and review cards today's limits allow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How many more new and review cards today's limits allow, and by when reviews are due.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DayLimits {
     pub new_left: usize,
     pub reviews_left: usize,
+    /// Exam mode: a review card scheduled later than this, and not reviewed since, is due at
+    /// this moment instead, so every card comes back before the exam however it was scheduled
+    /// before the date was set.
+    pub reviews_due_by: Option<Timestamp>,
 }
 
 /// The three counts shown as New + Learning + Review.
@@ -78,11 +82,12 @@ impl DayQueue {
                     }
                 }
                 Some(c) => {
-                    if c.due >= end {
-                        next_due_later = Some(next_due_later.map_or(c.due, |t| t.min(c.due)));
+                    let due = super::exam::due_by_deadline(c, limits.reviews_due_by);
+                    if due >= end {
+                        next_due_later = Some(next_due_later.map_or(due, |t| t.min(due)));
                     } else if c.state == State::Review {
                         let relative = scheduler.retrievability(c, now) / retention;
-                        review.push((i, relative, c.due));
+                        review.push((i, relative, due));
                     } else {
                         learning.push((i, c.due));
                     }
@@ -184,6 +189,7 @@ mod tests {
         let limits = DayLimits {
             new_left: 2,
             reviews_left: 10,
+            ..DayLimits::default()
         };
         let q = DayQueue::build(&s, &cards, now, &StudyDay::utc(), limits);
         assert_eq!(q.next(now), Some(3));
@@ -208,10 +214,50 @@ mod tests {
             DayLimits {
                 new_left: 0,
                 reviews_left: 1,
+                ..DayLimits::default()
             },
         );
         assert_eq!(limited.review, vec![2]);
         assert!(limited.new.is_empty());
+
+        // Exam mode: the card scheduled for June is due by the exam deadline instead.
+        let exam = DayQueue::build(
+            &s,
+            &cards,
+            now,
+            &StudyDay::utc(),
+            DayLimits {
+                reviews_due_by: Some(ts("2024-05-10T04:00:00Z")),
+                ..limits
+            },
+        );
+        assert_eq!(exam.review.len(), 3);
+        assert!(exam.review.contains(&5));
+        // Once reviewed on the last day, it is not pulled back again that day.
+        let mut reviewed = cards.clone();
+        reviewed[5] = review_card("2024-06-10T10:00:00Z", "2024-05-10T05:00:00Z", 40.0);
+        let again = DayQueue::build(
+            &s,
+            &reviewed,
+            now,
+            &StudyDay::utc(),
+            DayLimits {
+                reviews_due_by: Some(ts("2024-05-10T04:00:00Z")),
+                ..limits
+            },
+        );
+        assert!(!again.review.contains(&5));
+        let later = DayQueue::build(
+            &s,
+            &cards,
+            now,
+            &StudyDay::utc(),
+            DayLimits {
+                reviews_due_by: Some(ts("2024-05-20T04:00:00Z")),
+                ..limits
+            },
+        );
+        assert_eq!(later.next_due_later, Some(ts("2024-05-20T04:00:00Z")));
     }
 
     #[test]
@@ -231,6 +277,7 @@ mod tests {
         let limits = DayLimits {
             new_left: 5,
             reviews_left: 5,
+            ..DayLimits::default()
         };
         let q = DayQueue::build(&s, &cards, now, &StudyDay::utc(), limits);
         assert_eq!(q.next(now), Some(0), "learn ahead when nothing else is due");

@@ -166,7 +166,7 @@ impl ProgressScreen {
                         Ok(s) => match state.set_srs_settings(s) {
                             Ok(()) => (
                                 true,
-                                "Saved. The next card uses the new settings.".to_owned(),
+                                "Saved. It applies at once, to the card on screen too.".to_owned(),
                             ),
                             Err(e) => (false, format!("Not saved: {e}")),
                         },

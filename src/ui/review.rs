@@ -18,6 +18,8 @@ struct Shown {
     card_id: String,
     shown_at: Timestamp,
     revealed: bool,
+    /// The review state's generation when the previews were computed.
+    generation: u64,
 }
 
 #[derive(Default)]
@@ -33,6 +35,24 @@ impl ReviewScreen {
             && state.pack.cards.get(s.card.index).map(|c| &c.id) != Some(&s.card_id)
         {
             self.shown = None;
+        }
+        // Settings changed since the card was shown (or an answer elsewhere): its buttons must
+        // show what answering would now do, and it leaves if today's queue no longer holds it.
+        if let Some(s) = &mut self.shown
+            && s.generation != state.reviews.generation()
+        {
+            let i = s.card.index;
+            let q = state.review_queue();
+            let listed = q.new.contains(&i)
+                || q.review.contains(&i)
+                || q.learning.iter().any(|&(j, _)| j == i);
+            match state.due_card(i).filter(|_| listed) {
+                Some(card) => {
+                    s.card = card;
+                    s.generation = state.reviews.generation();
+                }
+                None => self.shown = None,
+            }
         }
         if self.shown.is_none() {
             self.shown = state.next_due_card().map(|card| self.show(state, card));
@@ -66,6 +86,7 @@ impl ReviewScreen {
             card_id,
             shown_at: state.clock.now(),
             revealed: false,
+            generation: state.reviews.generation(),
         }
     }
 
@@ -273,6 +294,10 @@ fn done_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
         None => "No card is scheduled yet.".to_owned(),
     };
     ui.label(when);
+    // Wake up when the next card comes due, so it shows without a touch.
+    if let Some(wait) = next.and_then(|t| t.duration_since(now).try_into().ok()) {
+        ui.ctx().request_repaint_after(wait);
+    }
     ui.add_space(theme::GAP);
     ui.label("Meanwhile:");
     ui.horizontal_wrapped(|ui| {
@@ -353,8 +378,13 @@ pub fn dashboard_tile(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Co
                     "Predicted share recalled on exam day: {:.0}% if you stop now",
                     today_pace.if_stopped * 100.0
                 ));
+                let pace = if introduced == 0 {
+                    "if you add no new cards".to_owned()
+                } else {
+                    format!("at today's pace ({introduced} new cards a day)")
+                };
                 ui.label(format!(
-                    "{:.0}% at today's pace ({introduced} new cards a day) with reviews done when due",
+                    "{:.0}% {pace}, if every review is done when due and recalled",
                     today_pace.at_pace * 100.0
                 ));
                 ui.label(
