@@ -1,8 +1,11 @@
-//! Opening the progress database: fresh, upgraded, corrupt, too new, locked.
+//! Opening the progress database: fresh, upgraded, corrupt, too new, locked by another SQLite
+//! connection, and already open in another store (a second coldstart).
 
 use std::time::{Duration, Instant};
 
-use coldstart::store::{FILE_NAME, MIGRATIONS, OpenNotice, Store, StoreError, latest_schema};
+use coldstart::store::{
+    BUSY_TIMEOUT, FILE_NAME, LOCK_SUFFIX, MIGRATIONS, OpenNotice, Store, StoreError, latest_schema,
+};
 
 #[test]
 fn a_fresh_data_dir_gets_its_folders_and_the_latest_schema() {
@@ -127,4 +130,57 @@ fn a_locked_database_gives_a_clear_error_quickly() {
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
     assert!(!names.iter().any(|n| n.contains("corrupt")), "{names:?}");
+}
+
+#[test]
+fn a_second_store_on_the_same_file_is_refused_until_the_first_closes() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let path = tmp.path().join(FILE_NAME);
+    let (first, _) = Store::open_in_dir(tmp.path()).expect("first");
+    first.set_setting("k", "from the first").expect("set");
+
+    let started = Instant::now();
+    for second in [Store::open_in_dir(tmp.path()), Store::open(&path)] {
+        match second {
+            Err(e @ StoreError::Locked { .. }) => {
+                let StoreError::Locked { path: reported } = &e else {
+                    unreachable!()
+                };
+                assert_eq!(reported, &path, "names the database, not the lock file");
+                assert!(e.to_string().contains("is coldstart already open?"), "{e}");
+            }
+            Err(other) => panic!("expected Locked, got {other}"),
+            Ok(_) => panic!("expected Locked, got a second store on the same file"),
+        }
+    }
+    assert!(
+        started.elapsed() < BUSY_TIMEOUT,
+        "refused at once, without waiting for SQLite"
+    );
+    // The refused opens changed nothing: the first store still writes, and nothing was set aside.
+    first
+        .set_setting("k2", "still the first")
+        .expect("first still writes");
+    let mut names: Vec<_> = std::fs::read_dir(tmp.path())
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(!names.iter().any(|n| n.contains("corrupt")), "{names:?}");
+    assert!(
+        names.contains(&format!("{FILE_NAME}{LOCK_SUFFIX}")),
+        "{names:?}"
+    );
+
+    drop(first);
+    let (again, notice) = Store::open_in_dir(tmp.path()).expect("opens once the first closed");
+    assert_eq!(notice, None);
+    assert_eq!(
+        again.get_setting("k").expect("get").as_deref(),
+        Some("from the first")
+    );
+    assert_eq!(
+        again.get_setting("k2").expect("get").as_deref(),
+        Some("still the first")
+    );
 }
