@@ -12,7 +12,6 @@ use coldstart::app::watch::PackWatcher;
 use coldstart::app::{AppState, NoticeLevel};
 use coldstart::clock::SystemClock;
 use coldstart::content::{self, Severity};
-use coldstart::store::{OpenNotice, Store};
 use coldstart::ui::ColdstartApp;
 
 /// Learn AWS Lambda for the AWS certification exams: notes, flashcards, quizzes, simulators.
@@ -103,21 +102,24 @@ fn run_gui(pack_dir: Option<PathBuf>, data: Option<PathBuf>) -> anyhow::Result<(
         }
     };
     let data = data_dir(data)?;
-    let (store, notice) = Store::open_in_dir(&data)?;
-    let mut state = AppState::new(Arc::new(pack), store, Arc::new(SystemClock))?;
-    if let Some(OpenNotice::Recovered { moved_to, reason }) = notice {
-        state.notify(
-            NoticeLevel::Warning,
-            format!(
-                "Your progress database could not be read ({reason}). It was kept as {} and a new one was started.",
-                moved_to.display()
-            ),
-        );
-    }
+    // A progress file that cannot be used still opens the window, on an in-memory store with a
+    // banner saying so; it is also said here for whoever started coldstart from a terminal.
+    let state = AppState::open_in_dir(Arc::new(pack), &data, Arc::new(SystemClock))
+        .context("cannot keep progress even in memory")?;
+    let title = match &state.not_saving {
+        None => "coldstart",
+        Some(not_saving) => {
+            eprintln!(
+                "coldstart: progress is NOT being saved.\n  {}\n  {}",
+                not_saving.reason, not_saving.remedy
+            );
+            "coldstart (progress not saved)"
+        }
+    };
 
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
-            .with_title("coldstart")
+            .with_title(title)
             .with_inner_size([1280.0, 800.0])
             .with_min_inner_size([800.0, 560.0]),
         ..Default::default()

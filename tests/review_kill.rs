@@ -1,5 +1,6 @@
 //! Durability: a child process answers cards, is killed with SIGKILL mid-session, and every
 //! answer it acknowledged is found in the store afterwards, with card states matching the log.
+//! While it runs, its folder is locked against a second store; once killed, the lock is gone.
 //!
 //! The child is this same test binary, re-run on the `child_answers_from_stdin` test with an
 //! environment variable set, so no extra binary or CLI command is needed.
@@ -12,7 +13,7 @@ use std::sync::Arc;
 use coldstart::app::AppState;
 use coldstart::clock::FixedClock;
 use coldstart::srs::Rating;
-use coldstart::store::Store;
+use coldstart::store::{Store, StoreError};
 use jiff::SignedDuration;
 
 const CHILD_ENV: &str = "COLDSTART_REVIEW_CHILD_DIR";
@@ -103,6 +104,13 @@ fn sigkill_loses_no_answered_card() {
             }
         }
     }
+    // While the child runs, a second store on its folder (a second coldstart) is refused.
+    match Store::open_in_dir(dir.path()) {
+        Err(StoreError::Locked { .. }) => {}
+        Err(other) => panic!("expected Locked while the child runs, got {other}"),
+        Ok(_) => panic!("a second store opened the file the child is writing"),
+    }
+
     // One more answer in flight, then SIGKILL without waiting for it.
     writeln!(stdin, "3").expect("write to child");
     stdin.flush().expect("flush");
@@ -110,6 +118,7 @@ fn sigkill_loses_no_answered_card() {
     child.wait().expect("reap child");
     assert!(acked.len() >= 8, "the child answered cards: {acked:?}");
 
+    // The killed child left no stale lock behind.
     let (store, notice) = Store::open_in_dir(dir.path()).expect("reopen store");
     assert!(notice.is_none(), "the database was not damaged: {notice:?}");
     let log = store

@@ -1,14 +1,22 @@
-//! The walking skeleton's UI flow: navigate to Notes by keyboard and by click, open a topic,
-//! see its heading, and find it marked read in the store.
+//! The walking skeleton's UI flow: the app on the built-in pack with a temporary data folder;
+//! navigate to Notes by keyboard and by click, open a topic, see its heading, and find it marked
+//! read in the store — and still read after the app is closed and the file opened again.
+//! The search and link tests use the mini fixture pack on an in-memory store.
 
 use std::path::Path;
 use std::sync::Arc;
 
 use coldstart::app::AppState;
 use coldstart::clock::FixedClock;
+use coldstart::store::Store;
 use coldstart::ui::{ColdstartApp, Screen};
+use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+
+fn clock() -> Arc<FixedClock> {
+    Arc::new(FixedClock::new("2026-11-26T10:00:00Z".parse().expect("ts")))
+}
 
 fn app() -> ColdstartApp {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini");
@@ -16,8 +24,7 @@ fn app() -> ColdstartApp {
         .expect("read fixture")
         .into_valid()
         .expect("fixture is valid");
-    let clock = Arc::new(FixedClock::new("2026-11-26T10:00:00Z".parse().expect("ts")));
-    ColdstartApp::new(AppState::in_memory(Arc::new(pack), clock).expect("state"))
+    ColdstartApp::new(AppState::in_memory(Arc::new(pack), clock()).expect("state"))
 }
 
 fn harness(app: ColdstartApp) -> Harness<'static, ColdstartApp> {
@@ -26,30 +33,66 @@ fn harness(app: ColdstartApp) -> Harness<'static, ColdstartApp> {
         .build_ui_state(|ui, app: &mut ColdstartApp| app.show(ui), app)
 }
 
+/// The note's heading is on screen: a text label, apart from the topic's entry in the side list.
+fn heading_shown(h: &Harness<'_, ColdstartApp>, title: &str) -> bool {
+    h.query_by_role_and_label(Role::Label, title).is_some()
+}
+
 #[test]
 fn notes_open_by_keyboard_and_by_click_and_are_marked_read() {
-    let mut h = harness(app());
+    let pack = Arc::new(coldstart::content::embedded().expect("built-in pack"));
+    let pack_id = pack.meta.id.clone();
+    let first = pack.notes.first().expect("a first note").clone();
+    let async_title = pack
+        .topic("async-invocation")
+        .expect("the async invocation topic")
+        .title
+        .clone();
+    let total = pack.notes.len();
+    let data = tempfile::tempdir().expect("temp data dir");
+    let (store, notice) = Store::open_in_dir(data.path()).expect("store");
+    assert_eq!(notice, None);
+    let state = AppState::new(pack, store, clock()).expect("state");
+    let mut h = harness(ColdstartApp::new(state));
     h.run();
-    h.get_by_label("0 of 3").hover(); // dashboard: nothing read yet
+    h.get_by_label(&format!("0 of {total}")).hover(); // dashboard: nothing read yet
     assert_eq!(h.state().screen, Screen::Dashboard);
 
+    // By keyboard: N opens Notes, and the first note opens by itself.
     h.key_press(egui::Key::N);
     h.run();
     assert_eq!(h.state().screen, Screen::Notes);
-    // The first note opens by itself.
-    assert!(h.query_by_label("Lambda limits").is_some());
+    assert!(heading_shown(&h, &first.title), "{}", first.title);
+    assert!(h.query_by_label(&format!("1 of {total} read")).is_some());
 
-    h.query_all_by_label("Asynchronous invocation")
+    // Back to the dashboard and into Notes again, by clicking the navigation bar.
+    h.get_by_label("Dashboard").click();
+    h.run();
+    assert_eq!(h.state().screen, Screen::Dashboard);
+    assert!(h.query_by_label(&format!("1 of {total}")).is_some());
+    h.query_all_by_label("Notes").next().expect("nav").click();
+    h.run();
+    assert_eq!(h.state().screen, Screen::Notes);
+
+    // Open a topic from the side list.
+    assert!(!heading_shown(&h, &async_title));
+    h.query_all_by_label(&async_title)
         .next()
         .expect("topic in the side list")
         .click();
     h.run();
-    assert_eq!(h.query_all_by_label("Asynchronous invocation").count(), 2); // side list + heading
+    assert!(heading_shown(&h, &async_title), "{async_title}");
+    assert_eq!(h.query_all_by_label(&async_title).count(), 2); // side list + heading
     assert!(h.query_by_label("Open the retry simulator").is_some());
-    let state = &h.state().state;
-    let read = state.store.notes_read("mini").expect("read store");
+    assert!(h.query_by_label(&format!("2 of {total} read")).is_some());
+    let read = h
+        .state()
+        .state
+        .store
+        .notes_read(&pack_id)
+        .expect("read store");
     assert!(
-        read.contains("limits") && read.contains("async"),
+        read.contains(&first.topic) && read.contains("async-invocation"),
         "{read:?}"
     );
 
@@ -57,7 +100,17 @@ fn notes_open_by_keyboard_and_by_click_and_are_marked_read() {
     h.get_by_label("Dashboard").click();
     h.run();
     assert_eq!(h.state().screen, Screen::Dashboard);
-    assert!(h.query_by_label("2 of 3").is_some());
+    assert!(h.query_by_label(&format!("2 of {total}")).is_some());
+
+    // It is on disk: close the app and open the file again.
+    drop(h);
+    let (store, _) = Store::open_in_dir(data.path()).expect("reopen");
+    let read = store.notes_read(&pack_id).expect("read store");
+    assert_eq!(read.len(), 2, "{read:?}");
+    assert!(
+        read.contains(&first.topic) && read.contains("async-invocation"),
+        "{read:?}"
+    );
 }
 
 #[test]

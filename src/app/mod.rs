@@ -8,11 +8,12 @@ pub mod review;
 pub mod watch;
 
 use std::collections::HashSet;
+use std::path::Path;
 use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::content::Pack;
-use crate::store::{Store, StoreError};
+use crate::store::{OpenNotice, Store, StoreError};
 
 /// Something to tell the learner once, in a banner.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,12 +29,64 @@ pub enum NoticeLevel {
     Error,
 }
 
+/// Progress is not being saved: the progress file could not be used, so the app runs on an
+/// in-memory store and leaves the file as it was. Shown in a banner that cannot be dismissed,
+/// because everything the learner does in this window is lost when it closes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotSaving {
+    /// What went wrong, naming the file (the store's error, as a sentence).
+    pub reason: String,
+    /// What the learner can do about it.
+    pub remedy: String,
+}
+
+impl NotSaving {
+    /// The banner's headline.
+    pub const HEADLINE: &str =
+        "Progress is NOT being saved: nothing you do in this window will be kept.";
+
+    pub fn new(e: &StoreError) -> Self {
+        let remedy = match e {
+            StoreError::Locked { .. } => {
+                "Close the other coldstart (or the program using the file), then close this \
+                 window and open coldstart again."
+            }
+            StoreError::TooNew { .. } => {
+                "Update coldstart to the newest version and open that one; your progress file \
+                 was left as it is."
+            }
+            StoreError::CreateDir { .. } | StoreError::LockFile { .. } => {
+                "Make sure you can write to that folder (or start coldstart with --data-dir \
+                 pointing elsewhere), then open coldstart again."
+            }
+            StoreError::SetAside { .. } => {
+                "Move the damaged file out of its folder yourself, then open coldstart again; \
+                 a fresh one will be started."
+            }
+            StoreError::Sql(_) => {
+                "Close this window and open coldstart again; your progress file was left as it \
+                 is. If this keeps happening, keep a copy of the file and report this message."
+            }
+        };
+        let mut reason = e.to_string();
+        if let Some(first) = reason.get(..1) {
+            reason.replace_range(..1, &first.to_uppercase());
+        }
+        Self {
+            reason,
+            remedy: remedy.to_owned(),
+        }
+    }
+}
+
 pub struct AppState {
     pub pack: Arc<Pack>,
     pub store: Store,
     pub clock: Arc<dyn Clock>,
     /// Banners not yet dismissed.
     pub notices: Vec<Notice>,
+    /// Set when the store is in memory because the progress file could not be used.
+    pub not_saving: Option<NotSaving>,
     notes_read: HashSet<String>,
     /// Spaced-repetition state (see `app::review`).
     pub reviews: review::Reviews,
@@ -51,9 +104,47 @@ impl AppState {
             store,
             clock,
             notices: Vec::new(),
+            not_saving: None,
             notes_read,
             standing_cache: None,
         })
+    }
+
+    /// The state the app starts with: progress from `progress.sqlite` in `data_dir`.
+    ///
+    /// A damaged file is set aside and a fresh one started, with a warning notice. A file that
+    /// cannot be used — another coldstart has it open, a newer coldstart wrote it, the folder is
+    /// not writable — is left untouched and the app runs on an in-memory store, with
+    /// [`AppState::not_saving`] saying why and what to do: a learner who started coldstart from a
+    /// desktop menu sees that in the window instead of nothing at all. Fails only if not even an
+    /// in-memory store can be made.
+    pub fn open_in_dir(
+        pack: Arc<Pack>,
+        data_dir: &Path,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, StoreError> {
+        let opened = Store::open_in_dir(data_dir).and_then(|(store, notice)| {
+            Ok((Self::new(pack.clone(), store, clock.clone())?, notice))
+        });
+        match opened {
+            Ok((mut state, notice)) => {
+                if let Some(OpenNotice::Recovered { moved_to, reason }) = notice {
+                    state.notify(
+                        NoticeLevel::Warning,
+                        format!(
+                            "Your progress database could not be read ({reason}). It was kept as {} and a new one was started.",
+                            moved_to.display()
+                        ),
+                    );
+                }
+                Ok(state)
+            }
+            Err(e) => {
+                let mut state = Self::in_memory(pack, clock)?;
+                state.not_saving = Some(NotSaving::new(&e));
+                Ok(state)
+            }
+        }
     }
 
     /// A state on an in-memory store, for tests and previews.

@@ -9,6 +9,7 @@ mod notes;
 mod quiz;
 mod reviews;
 
+use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -19,6 +20,9 @@ pub use quiz::{AttemptMode, AttemptSummary, StoredAnswer, StoredAttempt};
 
 /// The progress file's name inside the data folder.
 pub const FILE_NAME: &str = "progress.sqlite";
+
+/// Appended to the database's file name to name its lock file (`progress.sqlite.lock`).
+pub const LOCK_SUFFIX: &str = ".lock";
 
 /// How long to wait for another process holding the database before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_millis(1500);
@@ -34,6 +38,11 @@ pub enum StoreError {
         "the progress database is in use by another program (is coldstart already open?): {path}"
     )]
     Locked { path: PathBuf },
+    #[error("could not open the lock file beside the progress database: {source}: {path}")]
+    LockFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error(
         "the progress database was written by a newer coldstart (schema {found}, this build knows up to {known}); it was left untouched: {path}"
     )]
@@ -62,6 +71,10 @@ pub enum OpenNotice {
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    /// The exclusive lock on `<database>.lock`, held as long as the store is open so that a second
+    /// coldstart on the same folder is refused instead of overwriting this one's rows. Declared
+    /// after `conn` so the connection closes (and checkpoints) before the lock is let go.
+    _lock: Option<File>,
 }
 
 impl Store {
@@ -69,8 +82,13 @@ impl Store {
     ///
     /// A file that is not SQLite or fails `PRAGMA quick_check` is renamed aside to
     /// `progress.sqlite.corrupt-<timestamp>` and a fresh database is created; a database from a
-    /// newer build is refused and left untouched; a database locked by another process gives
-    /// [`StoreError::Locked`] after [`BUSY_TIMEOUT`].
+    /// newer build is refused and left untouched.
+    ///
+    /// The store holds an exclusive advisory lock on `progress.sqlite.lock` for as long as it is
+    /// open (the operating system lets go of it when the process ends, however it ends). A
+    /// database another store already holds — another coldstart, or this one twice — gives
+    /// [`StoreError::Locked`] at once; one locked by some other SQLite program gives it after
+    /// [`BUSY_TIMEOUT`].
     pub fn open_in_dir(data_dir: &Path) -> Result<(Self, Option<OpenNotice>), StoreError> {
         std::fs::create_dir_all(data_dir).map_err(|source| StoreError::CreateDir {
             path: data_dir.to_owned(),
@@ -79,23 +97,23 @@ impl Store {
         Self::open(&data_dir.join(FILE_NAME))
     }
 
-    /// Opens (or creates) the database at `path`. See [`Store::open_in_dir`].
+    /// Opens (or creates) the database at `path`, locking `<path>.lock`. See
+    /// [`Store::open_in_dir`].
     pub fn open(path: &Path) -> Result<(Self, Option<OpenNotice>), StoreError> {
-        match Self::try_open(path) {
-            Ok(store) => Ok((store, None)),
-            Err(Broken::Fatal(e)) => Err(e),
+        // Taken before SQLite touches the file, and kept through a set-aside, so two processes
+        // never recover or migrate the same file at once.
+        let lock = lock(path)?;
+        let (mut store, notice) = match Self::try_open(path) {
+            Ok(store) => (store, None),
+            Err(Broken::Fatal(e)) => return Err(e),
             Err(Broken::Corrupt(reason)) => {
                 let moved_to = set_aside(path)?;
-                let store = Self::try_open(path).map_err(|b| match b {
-                    Broken::Fatal(e) => e,
-                    Broken::Corrupt(reason) => StoreError::Sql(rusqlite::Error::SqliteFailure(
-                        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
-                        Some(reason),
-                    )),
-                })?;
-                Ok((store, Some(OpenNotice::Recovered { moved_to, reason })))
+                let store = Self::try_open(path).map_err(Broken::into_error)?;
+                (store, Some(OpenNotice::Recovered { moved_to, reason }))
             }
-        }
+        };
+        store._lock = lock;
+        Ok((store, notice))
     }
 
     /// A private database in memory, for tests and previews.
@@ -103,6 +121,7 @@ impl Store {
         let mut store = Self {
             conn: Connection::open_in_memory()?,
             path: None,
+            _lock: None,
         };
         store.migrate().map_err(Broken::into_error)?;
         Ok(store)
@@ -128,6 +147,7 @@ impl Store {
         let mut store = Self {
             conn,
             path: Some(path.to_owned()),
+            _lock: None,
         };
         // Refuse a newer schema before anything writes to the file (switching to WAL does).
         store.migrate_check()?;
@@ -252,6 +272,36 @@ fn classify(e: rusqlite::Error, path: &Path) -> Broken {
             Broken::Corrupt(e.to_string())
         }
         _ => Broken::Fatal(StoreError::Sql(e)),
+    }
+}
+
+/// Takes the exclusive lock on `<path>.lock` without waiting, creating the file if needed; the
+/// lock file itself is never removed (removing it would let two processes lock different files).
+/// `None` where the file system has no locks: SQLite's own locking is all there is then.
+fn lock(path: &Path) -> Result<Option<File>, StoreError> {
+    let mut lock_path = path.as_os_str().to_owned();
+    lock_path.push(LOCK_SUFFIX);
+    let lock_path = PathBuf::from(lock_path);
+    let file = File::options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock_path)
+        .map_err(|source| StoreError::LockFile {
+            path: lock_path.clone(),
+            source,
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(TryLockError::WouldBlock) => Err(StoreError::Locked {
+            path: path.to_owned(),
+        }),
+        Err(TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Unsupported => Ok(None),
+        Err(TryLockError::Error(source)) => Err(StoreError::LockFile {
+            path: lock_path,
+            source,
+        }),
     }
 }
 

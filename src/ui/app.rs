@@ -112,7 +112,10 @@ impl ColdstartApp {
             });
         });
 
-        if !self.state.notices.is_empty() || !self.pack_errors.is_empty() {
+        if self.state.not_saving.is_some()
+            || !self.state.notices.is_empty()
+            || !self.pack_errors.is_empty()
+        {
             egui::Panel::top("notices").show(ui, |ui| self.banners(ui));
         }
 
@@ -149,6 +152,22 @@ impl ColdstartApp {
     }
 
     fn banners(&mut self, ui: &mut Ui) {
+        if let Some(not_saving) = &self.state.not_saving {
+            // No Dismiss: it stays true for as long as the window is open.
+            let tone = theme::wrong(ui.visuals());
+            egui::Frame::new()
+                .fill(theme::banner_fill(ui.visuals(), tone))
+                .inner_margin(6.0)
+                .show(ui, |ui| {
+                    ui.label(
+                        RichText::new(crate::app::NotSaving::HEADLINE)
+                            .color(tone)
+                            .strong(),
+                    );
+                    ui.label(RichText::new(&not_saving.reason).color(tone));
+                    ui.label(RichText::new(&not_saving.remedy).color(tone));
+                });
+        }
         let mut dismissed = None;
         for (i, notice) in self.state.notices.iter().enumerate() {
             let tone = match notice.level {
