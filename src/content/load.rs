@@ -13,7 +13,7 @@ use serde::de::{DeserializeOwned, IntoDeserializer};
 use toml::de::{DeTable, DeValue};
 
 use super::diagnostic::{Diagnostic, LineIndex, Severity, Sink};
-use super::markdown::{self, LinkTarget};
+use super::markdown::{self, LinkTarget, Reference};
 use super::model::*;
 use super::raw::*;
 
@@ -80,8 +80,9 @@ pub struct InvalidPack {
 }
 
 /// Reads a pack folder. Only `pack.toml`, `notes/*.md`, `cards/*.toml` and `questions/*.toml`
-/// are read; symbolic links and oversized files are refused. An `Err` means the folder itself
-/// could not be read (a usage or I/O problem, not a pack problem).
+/// are read; symbolic links and oversized files are refused. A file or subfolder that cannot be
+/// read is a diagnostic naming it. An `Err` means the folder itself could not be read (a usage or
+/// I/O problem, not a pack problem).
 pub fn load_dir(dir: &Path) -> std::io::Result<Report> {
     let meta = std::fs::metadata(dir)?;
     if !meta.is_dir() {
@@ -92,7 +93,7 @@ pub fn load_dir(dir: &Path) -> std::io::Result<Report> {
     }
     let mut sink = Sink::new();
     let mut files = Vec::new();
-    read_one(dir, "pack.toml", &mut files, &mut sink)?;
+    read_one(dir, "pack.toml", &mut files, &mut sink);
     for (sub, ext) in [("notes", "md"), ("cards", "toml"), ("questions", "toml")] {
         let path = dir.join(sub);
         let Ok(meta) = std::fs::symlink_metadata(&path) else {
@@ -112,50 +113,50 @@ pub fn load_dir(dir: &Path) -> std::io::Result<Report> {
         if !meta.is_dir() {
             continue;
         }
-        let mut names: Vec<String> = std::fs::read_dir(&path)?
+        let entries = match std::fs::read_dir(&path) {
+            Ok(entries) => entries,
+            Err(e) => {
+                sink.push(
+                    sub,
+                    None,
+                    0,
+                    Severity::Error,
+                    "E001",
+                    format!("cannot list the folder: {e}"),
+                );
+                continue;
+            }
+        };
+        let mut names: Vec<String> = entries
             .filter_map(|e| e.ok())
             .filter_map(|e| e.file_name().into_string().ok())
             .filter(|n| n.ends_with(&format!(".{ext}")) && !n.starts_with('.'))
             .collect();
         names.sort();
         for name in names {
-            read_one(dir, &format!("{sub}/{name}"), &mut files, &mut sink)?;
+            read_one(dir, &format!("{sub}/{name}"), &mut files, &mut sink);
         }
     }
-    let mut report = load_files(files);
-    sink.diagnostics.append(&mut report.diagnostics);
-    report.diagnostics = sink.diagnostics;
-    sort_diagnostics(&mut report.diagnostics);
-    Ok(report)
+    Ok(load(files, sink))
 }
 
-fn read_one(
-    dir: &Path,
-    rel: &str,
-    files: &mut Vec<PackFile>,
-    sink: &mut Sink,
-) -> std::io::Result<()> {
+/// Reads one file of the pack, or says in `sink` why it was not read.
+fn read_one(dir: &Path, rel: &str, files: &mut Vec<PackFile>, sink: &mut Sink) {
     let path = dir.join(rel);
+    let mut refuse =
+        |code, message: String| sink.push(rel, None, 0, Severity::Error, code, message);
     let meta = match std::fs::symlink_metadata(&path) {
         Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(e),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
+        Err(e) => return refuse("E001", format!("cannot read the file: {e}")),
     };
     if meta.file_type().is_symlink() {
-        sink.push(
-            rel,
-            None,
-            0,
-            Severity::Error,
+        refuse(
             "E009",
-            "symbolic links are not followed: a pack cannot reach outside its folder",
+            "symbolic links are not followed: a pack cannot reach outside its folder".into(),
         );
     } else if meta.len() > MAX_FILE_BYTES {
-        sink.push(
-            rel,
-            None,
-            0,
-            Severity::Error,
+        refuse(
             "E008",
             format!(
                 "file is {} bytes; the limit is {MAX_FILE_BYTES} (1 MiB)",
@@ -163,13 +164,14 @@ fn read_one(
             ),
         );
     } else if meta.is_file() {
-        let bytes = std::fs::read(&path)?;
-        files.push(PackFile {
-            path: rel.to_owned(),
-            bytes: Cow::Owned(bytes),
-        });
+        match std::fs::read(&path) {
+            Ok(bytes) => files.push(PackFile {
+                path: rel.to_owned(),
+                bytes: Cow::Owned(bytes),
+            }),
+            Err(e) => refuse("E001", format!("cannot read the file: {e}")),
+        }
     }
-    Ok(())
 }
 
 fn sort_diagnostics(diags: &mut [Diagnostic]) {
@@ -180,7 +182,12 @@ fn sort_diagnostics(diags: &mut [Diagnostic]) {
 
 /// Parses and validates a pack given as files (from a folder or embedded in the binary).
 pub fn load_files(files: Vec<PackFile>) -> Report {
-    let mut sink = Sink::new();
+    load(files, Sink::new())
+}
+
+/// Parses and validates `files`; `sink` already holds what went wrong reading the folder (files
+/// refused or unreadable), which the checks below take into account.
+fn load(files: Vec<PackFile>, mut sink: Sink) -> Report {
     let mut pack = Pack::default();
     let mut texts: Vec<(String, String)> = Vec::new();
     for f in &files {
@@ -215,7 +222,8 @@ pub fn load_files(files: Vec<PackFile>) -> Report {
     match texts.iter().find(|(p, _)| p == "pack.toml") {
         Some((path, text)) => parse_pack_toml(path, text, &mut pack, &mut topic_spans, &mut sink),
         None => {
-            if !files.iter().any(|f| f.path == "pack.toml") {
+            // A pack.toml that was refused or did not decode has its own diagnostic already.
+            if !sink.diagnostics.iter().any(|d| d.file == "pack.toml") {
                 sink.push(
                     "pack.toml",
                     None,
@@ -230,7 +238,7 @@ pub fn load_files(files: Vec<PackFile>) -> Report {
     let topic_ids: HashSet<String> = pack.topics.iter().map(|t| t.id.clone()).collect();
 
     // Notes first: sources and links are checked against their sections.
-    let mut links: Vec<(String, usize, String)> = Vec::new();
+    let mut links: Vec<FoundLink> = Vec::new();
     let mut notes_by_topic: HashMap<String, Note> = HashMap::new();
     for (path, text) in texts.iter().filter(|(p, _)| p.starts_with("notes/")) {
         let index = LineIndex::new(text);
@@ -238,6 +246,22 @@ pub fn load_files(files: Vec<PackFile>) -> Report {
             continue;
         };
         let (fm_topic, fm_offset) = parsed.topic.clone();
+        // A note that is refused below is still scanned, but its links to notes are not
+        // resolved: where `#section` points depends on the topic it was refused for.
+        let accepted = topic_ids.contains(&fm_topic) && !notes_by_topic.contains_key(&fm_topic);
+        Checker {
+            path,
+            text,
+            index: &index,
+            sink: &mut sink,
+            pack: &pack,
+        }
+        .markdown(
+            &parsed.body,
+            |offset| parsed.body_start + offset,
+            accepted.then_some(fm_topic.as_str()),
+            &mut links,
+        );
         if let Some((sim, offset)) = &parsed.simulator
             && !SIMULATORS.contains(&sim.as_str())
         {
@@ -277,9 +301,6 @@ pub fn load_files(files: Vec<PackFile>) -> Report {
                 ),
             );
             continue;
-        }
-        for (offset, dest) in parsed.links {
-            links.push((path.clone(), offset, dest));
         }
         let title = parsed
             .sections
@@ -329,14 +350,17 @@ pub fn load_files(files: Vec<PackFile>) -> Report {
         for (raw, _) in parse_items::<RawCard>(path, text, &index, "card", &mut sink) {
             let mut check = Checker {
                 path,
+                text,
                 index: &index,
                 sink: &mut sink,
                 pack: &pack,
             };
             let dup = check.duplicate(&raw.id, &mut card_ids, "card");
             check.topic(&raw.topic);
-            check.nonempty(&raw.front, "front");
-            check.nonempty(&raw.back, "back");
+            for (field, name) in [(&raw.front, "front"), (&raw.back, "back")] {
+                check.nonempty(field, name);
+                check.field_markdown(field, raw.topic.get_ref(), &mut links);
+            }
             let source = check.source(&raw.source);
             if let (false, Some(source)) = (dup, source) {
                 cited.insert(source.clone());
@@ -356,17 +380,20 @@ pub fn load_files(files: Vec<PackFile>) -> Report {
         for (raw, _) in parse_items::<RawQuestion>(path, text, &index, "question", &mut sink) {
             let mut check = Checker {
                 path,
+                text,
                 index: &index,
                 sink: &mut sink,
                 pack: &pack,
             };
             let dup = check.duplicate(&raw.id, &mut question_ids, "question");
             check.topic(&raw.topic);
-            check.nonempty(&raw.stem, "stem");
-            check.nonempty(&raw.explanation, "explanation");
+            let mut fields = vec![(&raw.stem, "stem"), (&raw.explanation, "explanation")];
             for c in raw.choices.get_ref() {
-                check.nonempty(&c.text, "choice text");
-                check.nonempty(&c.why, "why");
+                fields.extend([(&c.text, "choice text"), (&c.why, "why")]);
+            }
+            for (field, name) in fields {
+                check.nonempty(field, name);
+                check.field_markdown(field, raw.topic.get_ref(), &mut links);
             }
             let source = check.source(&raw.source);
             let kind = match raw.kind.get_ref() {
@@ -441,60 +468,53 @@ pub fn load_files(files: Vec<PackFile>) -> Report {
     pack.cards = cards;
     pack.questions = questions;
 
-    // Links between notes.
-    for (path, offset, dest) in &links {
-        let text = &texts
-            .iter()
-            .find(|(p, _)| p == path)
-            .expect("link from a read file")
-            .1;
-        let index = LineIndex::new(text);
-        let from_topic = pack
-            .notes
-            .iter()
-            .find(|n| &n.path == path)
-            .map(|n| n.topic.clone())
-            .unwrap_or_default();
-        match markdown::resolve_link(dest, &from_topic) {
+    // Links, from notes, cards and questions, now that every note has loaded.
+    let mut indexes: HashMap<&str, LineIndex<'_>> = HashMap::new();
+    for link in &links {
+        let Some((path, text)) = texts.iter().find(|(p, _)| p == &link.path) else {
+            continue;
+        };
+        let index = indexes
+            .entry(path.as_str())
+            .or_insert_with(|| LineIndex::new(text));
+        let dest = &link.dest;
+        let mut error = |code, message| {
+            sink.push(
+                path,
+                Some(index),
+                link.offset,
+                Severity::Error,
+                code,
+                message,
+            );
+        };
+        match markdown::resolve_link(dest, link.topic.as_deref().unwrap_or_default()) {
             LinkTarget::External(_) => {}
-            LinkTarget::Escapes => sink.push(
-                path,
-                Some(&index),
-                *offset,
-                Severity::Error,
-                "E009",
-                format!("link `{dest}` leaves the pack folder"),
-            ),
-            LinkTarget::Unsupported => sink.push(
-                path,
-                Some(&index),
-                *offset,
-                Severity::Error,
+            LinkTarget::Escapes => error("E009", format!("link `{dest}` leaves the pack folder")),
+            LinkTarget::Unsupported => error(
                 "E011",
-                format!("link `{dest}`: only links to other notes (`topic.md#section`) and to http(s) pages are allowed"),
+                format!(
+                    "link `{dest}`: only links to notes (`topic.md#section`) and to http(s) \
+                     pages are allowed"
+                ),
             ),
+            LinkTarget::Note { .. } if link.topic.is_none() => {}
             LinkTarget::Note { topic, anchor } => match pack.note(&topic) {
-                None => sink.push(
-                    path,
-                    Some(&index),
-                    *offset,
-                    Severity::Error,
+                None if pack.topic(&topic).is_some() => {
+                    error(
+                        "E005",
+                        format!("link `{dest}`: topic `{topic}` has no note yet"),
+                    );
+                }
+                None => error(
                     "E005",
-                    if pack.topic(&topic).is_some() {
-                        format!("link `{dest}`: topic `{topic}` has no note yet")
-                    } else {
-                        format!("link `{dest}` names no note (no topic `{topic}`)")
-                    },
+                    format!("link `{dest}` names no note (no topic `{topic}`)"),
                 ),
                 Some(note) => {
                     if let Some(anchor) = anchor
                         && note.section(&anchor).is_none()
                     {
-                        sink.push(
-                            path,
-                            Some(&index),
-                            *offset,
-                            Severity::Error,
+                        error(
                             "E005",
                             format!("link `{dest}`: {} has no section `#{anchor}`", note.path),
                         );
@@ -504,10 +524,34 @@ pub fn load_files(files: Vec<PackFile>) -> Report {
         }
     }
 
-    // Warnings.
+    // Coverage warnings (W001–W003) are given only for a pack without errors: while any file
+    // has an error, cards, questions or notes may be missing from `pack` (a TOML syntax error
+    // loses a whole file, whose topics cannot be known), and "topic X has no questions" would
+    // be a consequence of that error rather than news.
+    if sink
+        .diagnostics
+        .iter()
+        .all(|d| d.severity != Severity::Error)
+    {
+        coverage_warnings(&pack, &texts, &topic_spans, &cited, &mut sink);
+    }
+
+    let mut diagnostics = sink.diagnostics;
+    sort_diagnostics(&mut diagnostics);
+    Report { pack, diagnostics }
+}
+
+/// W001–W003: topics without cards or questions, and sections nothing cites.
+fn coverage_warnings(
+    pack: &Pack,
+    texts: &[(String, String)],
+    topic_spans: &[(usize, String)],
+    cited: &HashSet<SectionRef>,
+    sink: &mut Sink,
+) {
     if let Some((_, text)) = texts.iter().find(|(p, _)| p == "pack.toml") {
         let index = LineIndex::new(text);
-        for (offset, id) in &topic_spans {
+        for (offset, id) in topic_spans {
             if !pack.cards.iter().any(|c| &c.topic == id) {
                 sink.push(
                     "pack.toml",
@@ -531,11 +575,9 @@ pub fn load_files(files: Vec<PackFile>) -> Report {
         }
     }
     for note in &pack.notes {
-        let text = &texts
-            .iter()
-            .find(|(p, _)| p == &note.path)
-            .expect("note was read")
-            .1;
+        let Some((_, text)) = texts.iter().find(|(p, _)| p == &note.path) else {
+            continue;
+        };
         let index = LineIndex::new(text);
         let body_start = text.len() - note.body.len();
         for s in note.sections.iter().filter(|s| s.level > 1) {
@@ -555,21 +597,78 @@ pub fn load_files(files: Vec<PackFile>) -> Report {
             }
         }
     }
-
-    let mut diagnostics = sink.diagnostics;
-    sort_diagnostics(&mut diagnostics);
-    Report { pack, diagnostics }
 }
 
-/// Checks shared by cards and questions.
+/// A link found in pack Markdown, resolved once every note has loaded.
+struct FoundLink {
+    path: String,
+    /// Byte offset in the file.
+    offset: usize,
+    dest: String,
+    /// The topic whose note a bare `#section` names; `None` for a note that was refused, whose
+    /// links to notes are not resolved.
+    topic: Option<String>,
+}
+
+/// Checks of one file's notes, cards and questions.
 struct Checker<'a, 'i> {
     path: &'a str,
+    text: &'a str,
     index: &'a LineIndex<'i>,
     sink: &'a mut Sink,
     pack: &'a Pack,
 }
 
 impl Checker<'_, '_> {
+    /// Checks a piece of pack Markdown — a note's body, or a card's or question's text — by the
+    /// one rule set for all of them: no images, no raw HTML, and links only to notes and to web
+    /// pages. `at` turns an offset in `markdown` into one in the file. Links go to `links`, to be
+    /// resolved once every note has loaded.
+    fn markdown(
+        &mut self,
+        markdown: &str,
+        at: impl Fn(usize) -> usize,
+        topic: Option<&str>,
+        links: &mut Vec<FoundLink>,
+    ) {
+        for (offset, reference) in markdown::references(markdown) {
+            match reference {
+                Reference::Link(dest) => links.push(FoundLink {
+                    path: self.path.to_owned(),
+                    offset: at(offset),
+                    dest,
+                    topic: topic.map(str::to_owned),
+                }),
+                Reference::Image => self.error(
+                    at(offset),
+                    "E011",
+                    "images are not supported in pack format 1",
+                ),
+                Reference::Html => self.error(
+                    at(offset),
+                    "E011",
+                    "raw HTML is not allowed in a pack; write Markdown",
+                ),
+            }
+        }
+    }
+
+    /// [`Self::markdown`] for a string field of a card or question, written in topic `topic`.
+    fn field_markdown(
+        &mut self,
+        field: &toml::Spanned<String>,
+        topic: &str,
+        links: &mut Vec<FoundLink>,
+    ) {
+        let text = self.text;
+        self.markdown(
+            field.get_ref(),
+            |offset| string_offset(text, field, offset),
+            Some(topic),
+            links,
+        );
+    }
+
     fn error(&mut self, offset: usize, code: &'static str, message: impl Into<String>) {
         self.sink.push(
             self.path,
@@ -594,7 +693,7 @@ impl Checker<'_, '_> {
                 offset,
                 "E002",
                 format!(
-                    "{what} id `{}` must be lowercase letters, digits, '-' or '_'",
+                    "{what} id `{}` must be lowercase letters, digits or '-'",
                     id.get_ref()
                 ),
             );
@@ -671,11 +770,42 @@ impl Checker<'_, '_> {
     }
 }
 
+/// Where byte `inner` of a TOML string value lies in its file. Exact when the value is written
+/// verbatim between its quotes (no escapes, no line-ending backslash), as pack text nearly always
+/// is; otherwise the start of the value, where other errors about a field are reported.
+fn string_offset(text: &str, value: &toml::Spanned<String>, inner: usize) -> usize {
+    let span = value.span();
+    let value = value.get_ref();
+    let Some(delimiter) = text.get(span.clone()).and_then(|raw| {
+        ["\"\"\"", "'''", "\"", "'"]
+            .into_iter()
+            .find(|d| raw.starts_with(d))
+    }) else {
+        return span.start;
+    };
+    let mut start = span.start + delimiter.len();
+    if delimiter.len() == 3 {
+        // A newline right after the opening delimiter is not part of a multi-line string.
+        let rest = &text[start..];
+        start += if rest.starts_with("\r\n") {
+            2
+        } else {
+            usize::from(rest.starts_with('\n'))
+        };
+    }
+    let end = start + value.len();
+    let verbatim = text.get(start..end) == Some(value.as_str())
+        && text
+            .get(end..)
+            .is_some_and(|rest| rest.starts_with(delimiter));
+    if verbatim { start + inner } else { span.start }
+}
+
 fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id
             .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 /// The candidate sharing the longest prefix with `wanted`, to suggest a fix.
@@ -694,6 +824,126 @@ fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Optio
         .map(|(_, c)| c)
 }
 
+/// The fields of `pack.toml` besides its `[[topic]]` tables.
+const HEADER_FIELDS: &[&str] = &[
+    "format",
+    "id",
+    "title",
+    "version",
+    "description",
+    "authors",
+    "license",
+];
+
+/// Reads `pack.toml`'s header field by field, so that one bad field is reported without losing
+/// the others: `coldstart check` still names the pack in its summary.
+fn read_header(
+    path: &str,
+    index: &LineIndex<'_>,
+    mut table: DeTable<'_>,
+    pack: &mut Pack,
+    sink: &mut Sink,
+) {
+    let mut error = |offset: usize, code: &'static str, message: String| {
+        sink.push(path, Some(index), offset, Severity::Error, code, message);
+    };
+    let t = &mut table;
+    let format: Option<toml::Spanned<i64>> = header_field(t, "format", true, &mut error);
+    let id: Option<toml::Spanned<String>> = header_field(t, "id", true, &mut error);
+    let title: Option<toml::Spanned<String>> = header_field(t, "title", true, &mut error);
+    let version: Option<toml::Spanned<String>> = header_field(t, "version", true, &mut error);
+    let description: Option<toml::Spanned<String>> =
+        header_field(t, "description", true, &mut error);
+    let authors: Option<Vec<String>> = header_field(t, "authors", false, &mut error);
+    let license: Option<String> = header_field(t, "license", false, &mut error);
+    for key in table.keys() {
+        let expected: Vec<String> = HEADER_FIELDS.iter().map(|f| format!("`{f}`")).collect();
+        error(
+            key.span().start,
+            "E002",
+            format!(
+                "unknown field `{}`, expected one of {}",
+                key.get_ref(),
+                expected.join(", ")
+            ),
+        );
+    }
+
+    if let Some(format) = &format
+        && *format.get_ref() != FORMAT
+    {
+        error(
+            format.span().start,
+            "E011",
+            format!(
+                "format {} is not supported; this build of coldstart reads format {FORMAT}",
+                format.get_ref()
+            ),
+        );
+    }
+    if let Some(id) = &id
+        && !valid_id(id.get_ref())
+    {
+        error(
+            id.span().start,
+            "E002",
+            "pack id must be lowercase letters, digits or '-'".to_owned(),
+        );
+    }
+    if let Some(version) = &version
+        && !is_semver(version.get_ref())
+    {
+        error(
+            version.span().start,
+            "E002",
+            format!(
+                "version `{}` is not a semantic version such as 1.2.0",
+                version.get_ref()
+            ),
+        );
+    }
+    for (field, value) in [("title", &title), ("description", &description)] {
+        if let Some(value) = value
+            && value.get_ref().trim().is_empty()
+        {
+            error(value.span().start, "E007", format!("`{field}` is empty"));
+        }
+    }
+    let text =
+        |v: Option<toml::Spanned<String>>| v.map(toml::Spanned::into_inner).unwrap_or_default();
+    pack.meta = PackMeta {
+        id: text(id),
+        title: text(title),
+        version: text(version),
+        description: text(description),
+        authors: authors.unwrap_or_default(),
+        license,
+    };
+}
+
+/// Takes one field out of `pack.toml`'s header and reads it, reporting it when it is missing
+/// (and `required`) or has the wrong type.
+fn header_field<T: DeserializeOwned>(
+    table: &mut DeTable<'_>,
+    name: &str,
+    required: bool,
+    error: &mut impl FnMut(usize, &'static str, String),
+) -> Option<T> {
+    let Some(value) = table.remove(name) else {
+        if required {
+            error(0, "E002", format!("missing field `{name}`"));
+        }
+        return None;
+    };
+    let start = value.span().start;
+    T::deserialize(value.into_deserializer())
+        .map_err(|e| {
+            let offset = e.span().map_or(start, |s| s.start);
+            error(offset, "E002", format!("`{name}`: {}", e.message().trim()));
+        })
+        .ok()
+}
+
 fn parse_pack_toml(
     path: &str,
     text: &str,
@@ -709,73 +959,9 @@ fn parse_pack_toml(
             return;
         }
     };
-    let span = table.span();
     let mut table = table.into_inner();
     let topics = table.remove("topic");
-    let header = RawPackHeader::deserialize(
-        toml::Spanned::new(span.clone(), DeValue::Table(table)).into_deserializer(),
-    );
-    match header {
-        Ok(h) => {
-            if *h.format.get_ref() != FORMAT {
-                sink.push(
-                    path,
-                    Some(&index),
-                    h.format.span().start,
-                    Severity::Error,
-                    "E011",
-                    format!(
-                        "format {} is not supported; this build of coldstart reads format {FORMAT}",
-                        h.format.get_ref()
-                    ),
-                );
-            }
-            if !valid_id(h.id.get_ref()) {
-                sink.push(
-                    path,
-                    Some(&index),
-                    h.id.span().start,
-                    Severity::Error,
-                    "E002",
-                    "pack id must be lowercase letters, digits, '-' or '_'",
-                );
-            }
-            if !is_semver(h.version.get_ref()) {
-                sink.push(
-                    path,
-                    Some(&index),
-                    h.version.span().start,
-                    Severity::Error,
-                    "E002",
-                    format!(
-                        "version `{}` is not a semantic version such as 1.2.0",
-                        h.version.get_ref()
-                    ),
-                );
-            }
-            for (field, value) in [("title", &h.title), ("description", &h.description)] {
-                if value.get_ref().trim().is_empty() {
-                    sink.push(
-                        path,
-                        Some(&index),
-                        value.span().start,
-                        Severity::Error,
-                        "E007",
-                        format!("`{field}` is empty"),
-                    );
-                }
-            }
-            pack.meta = PackMeta {
-                id: h.id.into_inner(),
-                title: h.title.into_inner(),
-                version: h.version.into_inner(),
-                description: h.description.into_inner(),
-                authors: h.authors,
-                license: h.license,
-            };
-        }
-        Err(e) => field_error(path, &index, &e, span.start, sink),
-    }
+    read_header(path, &index, table, pack, sink);
     let Some(topics) = topics else {
         sink.push(
             path,
@@ -800,7 +986,7 @@ fn parse_pack_toml(
                         id_offset,
                         Severity::Error,
                         "E002",
-                        "topic id must be lowercase letters, digits, '-' or '_'",
+                        "topic id must be lowercase letters, digits or '-'",
                     );
                 }
                 if let Some(first) = seen.get(&id) {

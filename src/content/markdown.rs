@@ -1,6 +1,7 @@
-//! Notes: front matter, sections (headings) and links, read with pulldown-cmark.
+//! Pack Markdown, read with pulldown-cmark: a note's front matter and sections (headings), and
+//! the links, images and raw HTML in any note, card or question text.
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Deserialize;
 use serde::de::IntoDeserializer;
 
@@ -19,9 +20,9 @@ pub(crate) struct ParsedNote {
     pub topic: (String, usize),
     pub simulator: Option<(String, usize)>,
     pub body: String,
+    /// Byte offset of the body in the file.
+    pub body_start: usize,
     pub sections: Vec<Section>,
-    /// Link destinations with their byte offsets in the file.
-    pub links: Vec<(usize, String)>,
 }
 
 /// Splits the `+++` front matter from the body and reads both. Problems go to `sink`.
@@ -90,8 +91,15 @@ pub(crate) fn parse_note(
         }
     };
 
+    if body.trim().is_empty() {
+        error(
+            body_start,
+            "E007",
+            "the note is empty: write its text after the front matter".into(),
+        );
+    }
+
     let mut sections = Vec::new();
-    let mut links = Vec::new();
     let mut slugs = SlugSet::default();
     let mut heading: Option<(u8, usize, String)> = None;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
@@ -100,11 +108,23 @@ pub(crate) fn parse_note(
                 heading = Some((level_number(level), range.start, String::new()));
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, offset, title)) = heading.take() {
-                    let title = title.trim().to_owned();
-                    let anchor = slugs.unique(slugify(&title));
+                let Some((level, offset, title)) = heading.take() else {
+                    continue;
+                };
+                let title = title.trim().to_owned();
+                let slug = slugify(&title);
+                // A heading without an anchor could never be cited or linked to.
+                if title.is_empty() {
+                    error(body_start + offset, "E007", "the heading is empty".into());
+                } else if slug.is_empty() {
+                    error(
+                        body_start + offset,
+                        "E007",
+                        format!("heading `{title}` has no letters or digits, so it has no anchor"),
+                    );
+                } else {
                     sections.push(Section {
-                        anchor,
+                        anchor: slugs.unique(slug),
                         title,
                         level,
                         offset,
@@ -116,23 +136,6 @@ pub(crate) fn parse_note(
                     title.push_str(&t);
                 }
             }
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                links.push((body_start + range.start, dest_url.to_string()));
-            }
-            Event::Start(Tag::Image { .. }) => {
-                error(
-                    body_start + range.start,
-                    "E011",
-                    "images are not supported in pack format 1".into(),
-                );
-            }
-            Event::Html(_) | Event::InlineHtml(_) => {
-                error(
-                    body_start + range.start,
-                    "E011",
-                    "raw HTML is not allowed in notes".into(),
-                );
-            }
             _ => {}
         }
     }
@@ -143,9 +146,42 @@ pub(crate) fn parse_note(
             .simulator
             .map(|s| (s.get_ref().clone(), fm_start + s.span().start)),
         body: body.to_owned(),
+        body_start,
         sections,
-        links,
     })
+}
+
+/// Something in pack Markdown that points outside the text itself.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Reference {
+    /// A link, with its destination as written (`mailto:` added to e-mail autolinks).
+    Link(String),
+    Image,
+    /// Raw HTML: one per HTML block, one per inline tag.
+    Html,
+}
+
+/// Every link, image and piece of raw HTML in `markdown`, with its byte offset there. Notes,
+/// cards and questions are all scanned with this one function, so one rule set covers every
+/// piece of Markdown in a pack.
+pub(crate) fn references(markdown: &str) -> Vec<(usize, Reference)> {
+    Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| {
+            let found = match event {
+                Event::Start(Tag::Link {
+                    link_type: LinkType::Email,
+                    dest_url,
+                    ..
+                }) => Reference::Link(format!("mailto:{dest_url}")),
+                Event::Start(Tag::Link { dest_url, .. }) => Reference::Link(dest_url.to_string()),
+                Event::Start(Tag::Image { .. }) => Reference::Image,
+                Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_) => Reference::Html,
+                _ => return None,
+            };
+            Some((range.start, found))
+        })
+        .collect()
 }
 
 fn level_number(level: HeadingLevel) -> u8 {
@@ -159,7 +195,7 @@ fn level_number(level: HeadingLevel) -> u8 {
     }
 }
 
-/// Where a link in a note goes.
+/// Where a link in pack Markdown goes.
 #[derive(Debug, PartialEq, Eq)]
 pub enum LinkTarget {
     /// `http(s)://` or `mailto:`: opened outside the app, never fetched by it.
@@ -169,20 +205,27 @@ pub enum LinkTarget {
         topic: String,
         anchor: Option<String>,
     },
-    /// A relative path that climbs out of the pack folder.
+    /// A path outside the pack folder: a relative path that climbs above it, an absolute path
+    /// or a `file:` URL.
     Escapes,
-    /// Anything else: absolute paths, other schemes, files that are not notes.
+    /// Anything else: other schemes, files of the pack that are not notes.
     Unsupported,
 }
 
-/// Resolves a link written in the note of topic `from` (notes live in `notes/`).
+/// Resolves a link written in a note, card or question of topic `from`. Relative links are read
+/// from `notes/`, where notes live, so `topic.md#section` means the same thing everywhere, and a
+/// bare `#section` names a section of topic `from`.
 pub fn resolve_link(dest: &str, from: &str) -> LinkTarget {
     let lower = dest.to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:")
     {
         return LinkTarget::External(dest.to_owned());
     }
-    if dest.contains(':') || dest.starts_with('/') || dest.starts_with('\\') {
+    let drive = matches!(dest.as_bytes(), [letter, b':', ..] if letter.is_ascii_alphabetic());
+    if lower.starts_with("file:") || dest.starts_with(['/', '\\']) || drive {
+        return LinkTarget::Escapes;
+    }
+    if dest.contains(':') {
         return LinkTarget::Unsupported;
     }
     let (path, anchor) = match dest.split_once('#') {
@@ -248,9 +291,14 @@ mod tests {
             }
         );
         assert_eq!(resolve_link("../../etc/passwd", "x"), LinkTarget::Escapes);
-        assert_eq!(resolve_link("/etc/passwd", "x"), LinkTarget::Unsupported);
+        assert_eq!(resolve_link("/etc/passwd", "x"), LinkTarget::Escapes);
+        assert_eq!(resolve_link("file:///etc/passwd", "x"), LinkTarget::Escapes);
         assert_eq!(
-            resolve_link("file:///etc/passwd", "x"),
+            resolve_link("C:\\Windows\\win.ini", "x"),
+            LinkTarget::Escapes
+        );
+        assert_eq!(
+            resolve_link("javascript:alert(1)", "x"),
             LinkTarget::Unsupported
         );
         assert_eq!(resolve_link("../pack.toml", "x"), LinkTarget::Unsupported);
@@ -258,5 +306,23 @@ mod tests {
             resolve_link("https://docs.aws.amazon.com/lambda/", "x"),
             LinkTarget::External(_)
         ));
+    }
+
+    #[test]
+    fn references_find_links_images_and_html_once_per_block() {
+        let found = references(
+            "See [a](b.md) and <ops@example.com>.\n\n![i](x.png) <b>bold</b>\n\n<div>\none\n</div>\n",
+        );
+        assert_eq!(
+            found,
+            vec![
+                (4, Reference::Link("b.md".into())),
+                (18, Reference::Link("mailto:ops@example.com".into())),
+                (38, Reference::Image),
+                (50, Reference::Html),
+                (57, Reference::Html),
+                (63, Reference::Html),
+            ]
+        );
     }
 }

@@ -5,19 +5,6 @@ use toml::Spanned;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawPackHeader {
-    pub format: Spanned<i64>,
-    pub id: Spanned<String>,
-    pub title: Spanned<String>,
-    pub version: Spanned<String>,
-    pub description: Spanned<String>,
-    #[serde(default)]
-    pub authors: Vec<String>,
-    pub license: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawTopic {
     pub id: Spanned<String>,
     pub title: Spanned<String>,
