@@ -44,6 +44,21 @@ enum Command {
     /// Run a simulator (retry, traffic, concurrency, sqs, kinesis) and print its timeline;
     /// `coldstart sim NAME --help` lists its keys.
     Sim(coldstart::cli::sim::SimArgs),
+    /// Print your progress on the pack: cards due, retention, streak, exam outlook, every topic.
+    Stats {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write your answers as CSV (flashcard reviews, or quiz answers) to a file or stdout.
+    Export {
+        /// Which answers.
+        #[arg(value_enum)]
+        what: coldstart::cli::export::What,
+        /// Write to this file instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -63,6 +78,33 @@ fn main() -> ExitCode {
                 coldstart::cli::sim::run(&args, &mut std::io::stdout(), &mut std::io::stderr());
             ExitCode::from(code as u8)
         }
+        Some(Command::Stats { json }) => with_progress(cli.pack, cli.data_dir, |pack, store| {
+            let mut state = AppState::new(pack, store, Arc::new(SystemClock))?;
+            Ok(coldstart::cli::stats::run(
+                &mut state,
+                json,
+                &mut std::io::stdout(),
+                &mut std::io::stderr(),
+            ))
+        }),
+        Some(Command::Export { what, out }) => {
+            with_progress(cli.pack, cli.data_dir, |pack, store| {
+                let mut file: Box<dyn std::io::Write> = match &out {
+                    Some(path) => Box::new(std::io::BufWriter::new(
+                        std::fs::File::create(path)
+                            .with_context(|| format!("cannot create {}", path.display()))?,
+                    )),
+                    None => Box::new(std::io::stdout().lock()),
+                };
+                Ok(coldstart::cli::export::run(
+                    &store,
+                    &pack.meta.id,
+                    what,
+                    &mut file,
+                    &mut std::io::stderr(),
+                ))
+            })
+        }
         None => match run_gui(cli.pack, cli.data_dir) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -70,6 +112,43 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+/// Runs a subcommand that reads the learner's progress on a pack. Exit 2 when the pack or the
+/// store cannot be opened: no progress file is created for a read, and a locked one (the app is
+/// open) is reported; the file is otherwise opened as the app opens it.
+fn with_progress(
+    pack_dir: Option<PathBuf>,
+    data: Option<PathBuf>,
+    run: impl FnOnce(Arc<content::Pack>, coldstart::store::Store) -> anyhow::Result<i32>,
+) -> ExitCode {
+    let result = (|| {
+        let pack = match &pack_dir {
+            None => content::embedded().context("the built-in pack is broken")?,
+            Some(dir) => {
+                content::load_dir(dir)
+                    .with_context(|| format!("cannot read pack folder {}", dir.display()))?
+                    .pack
+            }
+        };
+        let data = data_dir(data)?;
+        let path = data.join(coldstart::store::FILE_NAME);
+        anyhow::ensure!(
+            path.exists(),
+            "no progress yet at {} (open coldstart and study first)",
+            path.display()
+        );
+        let (store, _) = coldstart::store::Store::open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        run(Arc::new(pack), store)
+    })();
+    match result {
+        Ok(code) => ExitCode::from(code as u8),
+        Err(e) => {
+            eprintln!("coldstart: {e:#}");
+            ExitCode::from(2)
+        }
     }
 }
 

@@ -1,4 +1,6 @@
 //! Subcommands of the `coldstart` binary, as library functions so tests can call them.
 
 pub mod check;
+pub mod export;
 pub mod sim;
+pub mod stats;

@@ -16,7 +16,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 pub use migrations::{MIGRATIONS, Migration, latest as latest_schema};
-pub use quiz::{AttemptMode, AttemptSummary, StoredAnswer, StoredAttempt};
+pub use quiz::{AnswerRow, AttemptMode, AttemptSummary, StoredAnswer, StoredAttempt};
 
 /// The progress file's name inside the data folder.
 pub const FILE_NAME: &str = "progress.sqlite";

@@ -55,6 +55,26 @@ pub struct StoredAnswer {
     pub time_ms: u64,
 }
 
+/// One stored quiz answer with its attempt, as `coldstart export quiz` writes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnswerRow {
+    pub attempt: i64,
+    pub mode: AttemptMode,
+    pub position: usize,
+    pub question_id: String,
+    pub topic: String,
+    /// Generated questions: the generator and its seed.
+    pub generator: Option<String>,
+    pub gen_seed: Option<u64>,
+    /// Authored choice indices; empty when unanswered.
+    pub chosen: Vec<usize>,
+    pub correct: bool,
+    pub flagged: bool,
+    pub time_ms: u64,
+    /// UTC milliseconds of the last change.
+    pub answered_ms: i64,
+}
+
 /// Everything needed to rebuild an attempt.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredAttempt {
@@ -209,6 +229,34 @@ impl Store {
             params![attempt, now_ms, elapsed_ms as i64, correct],
         )?;
         Ok(())
+    }
+
+    /// Every quiz answer of this pack with its attempt, oldest attempt first: for export.
+    pub fn quiz_answer_rows(&self, pack_id: &str) -> Result<Vec<AnswerRow>, StoreError> {
+        let mut stmt = self.conn().prepare(
+            "SELECT a.id, a.mode, w.position, w.question_id, w.topic_id, w.generator, w.gen_seed,
+                    w.chosen, w.correct, w.flagged, w.time_ms, w.answered_at
+             FROM quiz_answers w JOIN quiz_attempts a ON a.id = w.attempt_id
+             WHERE a.pack_id = ?1
+             ORDER BY a.started_at, a.id, w.position",
+        )?;
+        let rows = stmt.query_map([pack_id], |r| {
+            Ok(AnswerRow {
+                attempt: r.get(0)?,
+                mode: AttemptMode::parse(&r.get::<_, String>(1)?),
+                position: r.get::<_, i64>(2)? as usize,
+                question_id: r.get(3)?,
+                topic: r.get(4)?,
+                generator: r.get(5)?,
+                gen_seed: r.get::<_, Option<i64>>(6)?.map(seed_from_sql),
+                chosen: parse_indices(&r.get::<_, String>(7)?, 7)?,
+                correct: r.get(8)?,
+                flagged: r.get(9)?,
+                time_ms: r.get::<_, i64>(10)? as u64,
+                answered_ms: r.get(11)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Deletes an attempt with its items and answers, in one transaction: the learner chose to
