@@ -444,6 +444,14 @@ impl AppState {
         value
     }
 
+    /// New cards allowed today in all: the daily setting, or the exam plan's pace.
+    pub fn new_cards_target_today(&mut self) -> usize {
+        match self.reviews_day() {
+            Some(today) => self.reviews.new_cards_today_target(today),
+            None => self.reviews.settings.new_per_day as usize,
+        }
+    }
+
     /// New cards introduced today.
     pub fn new_cards_introduced_today(&mut self) -> usize {
         self.reviews_day();

@@ -92,6 +92,12 @@ impl ProgressScreen {
     }
 
     fn settings_ui(&mut self, ui: &mut Ui, state: &mut AppState) {
+        // With an exam date saved, the plan's pace replaces the daily new-card setting.
+        let exam_pace = state
+            .reviews
+            .settings()
+            .exam
+            .map(|_| state.new_cards_target_today());
         let draft = self
             .draft
             .get_or_insert_with(|| Draft::from(state.reviews.settings()));
@@ -114,7 +120,15 @@ impl ProgressScreen {
                     );
                     ui.end_row();
                     ui.label("New cards per day");
-                    ui.add(egui::DragValue::new(&mut s.new_per_day).range(0..=9999));
+                    ui.horizontal(|ui| {
+                        ui.add(egui::DragValue::new(&mut s.new_per_day).range(0..=9999));
+                        if let Some(pace) = exam_pace {
+                            ui.label(
+                                RichText::new(format!("today {pace}, the exam plan's pace"))
+                                    .color(theme::muted(ui.visuals())),
+                            );
+                        }
+                    });
                     ui.end_row();
                     ui.label("Maximum reviews per day");
                     ui.add(egui::DragValue::new(&mut s.max_reviews_per_day).range(0..=99_999));
