@@ -183,3 +183,30 @@ fn space_plays_and_the_clock_advances_in_simulated_time() {
     h.run_steps(2);
     assert!(h.query_by_label("Play").is_some(), "paused again");
 }
+
+/// DG services-sqs-configure: a function timeout above the queue's visibility timeout makes
+/// CreateEventSourceMapping fail; the view says so above the queue and in the log.
+#[test]
+fn sqs_view_refuses_a_function_timeout_above_the_visibility_timeout() {
+    let mut h = harness_on("sqs");
+    h.get_by_role_and_label(egui::accesskit::Role::Slider, "function timeout s")
+        .set_value_accesskit(60.0);
+    h.run_steps(3);
+    click(&mut h, "End");
+    assert!(
+        h.query_by_label_contains(
+            "Refused: function timeout 60 s is longer than the queue's visibility timeout 30 s"
+        )
+        .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("00:00:00 refused: function timeout 60 s")
+            .is_some(),
+        "the log says it too"
+    );
+    assert!(
+        h.query_by_label("Queue: 20 waiting, 0 in flight, 0 deleted, 0 in the DLQ")
+            .is_some(),
+        "nothing polls the queue"
+    );
+}
