@@ -16,6 +16,8 @@ pub struct TrafficView {
     computed: Option<TrafficConfig>,
     timeline: Timeline<TrafficEvent>,
     requests: Vec<traffic::Request>,
+    /// Requests each dot stands for (1 unless a long run was thinned).
+    per_dot: f64,
     curve: Vec<[f64; 2]>,
     log: Vec<(f64, String)>,
     times: Vec<f64>,
@@ -33,6 +35,7 @@ impl Default for TrafficView {
                 end_s: 0.0,
             },
             requests: Vec::new(),
+            per_dot: 1.0,
             curve: Vec::new(),
             log: Vec::new(),
             times: Vec::new(),
@@ -75,6 +78,7 @@ impl TrafficView {
         }
         self.timeline = traffic::simulate(&self.cfg, 1);
         self.requests = traffic::requests(&self.cfg, &self.timeline, 1);
+        self.per_dot = traffic::dot_gap_s(&self.cfg, &self.timeline) * self.cfg.request_rate;
         self.curve = traffic::weight_curve(&self.timeline)
             .into_iter()
             .map(|(x, y)| [x / 60.0, y])
@@ -96,19 +100,20 @@ impl TrafficView {
         self.playback.tick(ui);
         let t = self.playback.t;
         let mut cfg = self.cfg.clone();
-        let (timeline, requests, curve, log, times) = (
+        let (timeline, requests, curve, log, times, per_dot) = (
             &self.timeline,
             &self.requests,
             &self.curve,
             &self.log,
             &self.times,
+            self.per_dot,
         );
         let pb = &mut self.playback;
         super::layout(
             ui,
             "traffic",
             |ui| controls(ui, &mut cfg, t),
-            |ui| picture(ui, timeline, requests, curve, t),
+            |ui| picture(ui, timeline, requests, curve, per_dot, t),
             |ui| super::playback_bar(ui, pb, times),
             |ui| {
                 ui.columns(2, |cols| {
@@ -262,6 +267,7 @@ fn picture(
     tl: &Timeline<TrafficEvent>,
     requests: &[traffic::Request],
     curve: &[[f64; 2]],
+    per_dot: f64,
     t: f64,
 ) {
     let p = traffic::percent_at(tl, t);
@@ -327,6 +333,17 @@ fn picture(
             );
             plot.vline(VLine::new("now", t / 60.0).color(theme::due(&v)));
         });
+    let dots = if per_dot > 1.05 {
+        format!(
+            "Each dot stands for about {per_dot:.0} requests (a long run is thinned); its height \
+             is the request's draw: below the weight of version 2, it goes to version 2."
+        )
+    } else {
+        "Each dot is a request; its height is the request's draw: below the weight of version 2, \
+         it goes to version 2."
+            .to_string()
+    };
+    ui.label(RichText::new(dots).color(theme::muted(&v)));
 }
 
 /// Where the deployment stands at `t`, in words (also the label tests look for).
