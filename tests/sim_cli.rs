@@ -229,3 +229,38 @@ fn plain_output_is_an_event_log() {
         "{out}"
     );
 }
+
+/// Runs last as long as their settings need, and an SQS run ends saying what is left.
+#[test]
+fn sqs_and_kinesis_runs_are_long_enough_and_sqs_says_how_it_ended() {
+    let (code, out, _) = sim(&["sqs", "--set", "dlq=false", "--set", "partial_batch=true"]);
+    assert_eq!(code, 0);
+    let last = out.lines().last().expect("a log");
+    assert!(
+        last.ends_with("run ended: 1 message still in the queue (#3)"),
+        "{last}"
+    );
+    let (_, out, _) = sim(&[
+        "sqs",
+        "--set",
+        "visibility_timeout_s=120",
+        "--set",
+        "max_receive_count=10",
+    ]);
+    assert!(
+        out.contains("#3 moved to the DLQ after 10 receives"),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .last()
+            .expect("log")
+            .ends_with("queue empty: every message deleted or in the DLQ")
+    );
+
+    let doc = json(&["kinesis", "--set", "max_record_age_s=600"]);
+    assert_eq!(doc["config"]["sim_s"], Value::Null, "auto");
+    let discarded = events_of_kind(&doc, "discarded");
+    assert!(!discarded.is_empty());
+    assert_eq!(discarded[0]["condition"], "RecordAgeExceeded");
+}

@@ -94,7 +94,7 @@ proptest! {
         rate in 0.0f64..3000.0,
     ) {
         let mut s = sqs::SqsConfig { batch_size: batch, partial_batch: partial, ..Default::default() };
-        s.sim_s = 200.0;
+        s.sim_s = Some(200.0);
         let a = sqs::simulate(&s, seed);
         prop_assert!(in_order(&a.events));
         prop_assert_eq!(&a, &sqs::simulate(&s, seed));

@@ -53,8 +53,9 @@ pub struct KinesisConfig {
     pub on_failure: bool,
     /// Seconds per invocation.
     pub function_duration_s: f64,
-    /// Length of the run, seconds.
-    pub sim_s: f64,
+    /// Length of the run, seconds; `None` derives it from the other settings
+    /// ([`run_length_s`]).
+    pub sim_s: Option<f64>,
 }
 
 impl Default for KinesisConfig {
@@ -69,7 +70,7 @@ impl Default for KinesisConfig {
             max_record_age_s: -1,
             on_failure: false,
             function_duration_s: 1.0,
-            sim_s: 120.0,
+            sim_s: None,
         }
     }
 }
@@ -134,9 +135,9 @@ static KEYS: [KeyDoc; 10] = [
     },
     KeyDoc {
         key: "sim_s",
-        default: "120",
-        accepts: "seconds 10–3600",
-        help: "length of the run",
+        default: "auto",
+        accepts: "auto, or seconds 10–3600",
+        help: "length of the run (auto: long enough for retry and age limits to act)",
     },
 ];
 
@@ -170,7 +171,13 @@ impl Configurable for KinesisConfig {
             "function_duration_s" => {
                 self.function_duration_s = parse_f64::<Self>(key, value, 0.1, 900.0)?;
             }
-            "sim_s" => self.sim_s = parse_f64::<Self>(key, value, 10.0, 3600.0)?,
+            "sim_s" => {
+                self.sim_s = if value.eq_ignore_ascii_case("auto") {
+                    None
+                } else {
+                    Some(parse_f64::<Self>(key, value, 10.0, 3600.0)?)
+                }
+            }
             _ => return Err(unknown::<Self>(key)),
         }
         Ok(())
@@ -330,23 +337,66 @@ impl Describe for KinesisEvent {
     }
 }
 
-/// Runs every shard until it catches up or `sim_s` runs out. No chance is involved; the seed is
+/// How long a run lasts: `sim_s` if set, otherwise long enough for every shard to get past its
+/// failing records when a retry or age limit lets it (each failing batch, or with bisect each of
+/// its halves, tried until `MaximumRetryAttempts` or `MaximumRecordAgeInSeconds` runs out), plus
+/// a margin. With neither limit a failing record blocks its shard for good, and the run shows a
+/// minute of retries. A run where every shard catches up ends sooner. Capped so a run makes at
+/// most about 20,000 invocations per shard.
+pub fn run_length_s(cfg: &KinesisConfig) -> f64 {
+    if let Some(s) = cfg.sim_s {
+        return s;
+    }
+    let dur = cfg.function_duration_s;
+    let batches = f64::from(cfg.records_per_shard.div_ceil(cfg.batch_size.max(1)));
+    let base = (batches + 1.0) * dur;
+    let poisons = (0..cfg.shards)
+        .map(|s| {
+            cfg.poison
+                .iter()
+                .filter(|(ps, r)| *ps == s && *r <= cfg.records_per_shard)
+                .count()
+        })
+        .max()
+        .unwrap_or(0) as f64;
+    // Bisect tries a failing batch, then halves down to the bad record: about two pieces per
+    // halving, each retried on its own.
+    let pieces = if cfg.bisect {
+        2.0 * f64::from(cfg.batch_size.max(1)).log2().ceil() + 1.0
+    } else {
+        1.0
+    };
+    let by_retries = (cfg.max_retry_attempts >= 0)
+        .then_some((cfg.max_retry_attempts as f64 + 1.0) * dur * pieces);
+    let by_age =
+        (cfg.max_record_age_s >= 0).then_some(cfg.max_record_age_s as f64 + dur * (pieces + 1.0));
+    let block = match (by_retries, by_age) {
+        (Some(r), Some(a)) => r.min(a),
+        (Some(x), None) | (None, Some(x)) => x,
+        (None, None) => (5.0 * dur).max(60.0),
+    };
+    let need = base + poisons * block;
+    (need * 1.1 + 10.0).ceil().min((20_000.0 * dur).max(3600.0))
+}
+
+/// Runs every shard until it catches up or the run's length ([`run_length_s`]) is over. No chance is involved; the seed is
 /// accepted for a uniform interface.
 pub fn simulate(cfg: &KinesisConfig, _seed: u64) -> Timeline<KinesisEvent> {
     let mut ev = Vec::new();
+    let run_s = run_length_s(cfg);
     for shard in 0..cfg.shards {
-        run_shard(cfg, shard, &mut ev);
+        run_shard(cfg, shard, run_s, &mut ev);
     }
     // A run where every shard caught up ends shortly after the last event, not at `sim_s`.
     let blocked = ev
         .iter()
         .any(|e| matches!(e.event, KinesisEvent::StillBlocked { .. }));
     let last = ev.iter().map(|e| e.at_s).fold(0.0, f64::max);
-    let end = if blocked { cfg.sim_s } else { last + 2.0 };
+    let end = if blocked { run_s } else { last + 2.0 };
     Timeline::finish(ev, end)
 }
 
-fn run_shard(cfg: &KinesisConfig, shard: u32, ev: &mut Vec<Timed<KinesisEvent>>) {
+fn run_shard(cfg: &KinesisConfig, shard: u32, run_s: f64, ev: &mut Vec<Timed<KinesisEvent>>) {
     let poison: BTreeSet<u32> = cfg
         .poison
         .iter()
@@ -370,9 +420,9 @@ fn run_shard(cfg: &KinesisConfig, shard: u32, ev: &mut Vec<Timed<KinesisEvent>>)
                 return;
             }
         };
-        if t >= cfg.sim_s {
+        if t >= run_s {
             ev.push(Timed::new(
-                cfg.sim_s,
+                run_s,
                 KinesisEvent::StillBlocked {
                     shard,
                     at_record: first,
@@ -668,7 +718,7 @@ mod tests {
 
     #[test]
     fn max_record_age_ends_the_block() {
-        let tl = simulate(&with(&[("max_record_age_s", "60"), ("sim_s", "200")]), 1);
+        let tl = simulate(&with(&[("max_record_age_s", "60")]), 1);
         assert!(tl.events.iter().any(|e| matches!(
             e.event,
             KinesisEvent::Discarded {
@@ -681,6 +731,45 @@ mod tests {
                 .iter()
                 .any(|e| e.event == KinesisEvent::ShardDone { shard: 0 })
         );
+    }
+
+    /// The run lasts long enough for the longest age limit the screen offers (600 s) and the
+    /// longest retry limit it offers (20, with bisect) to unblock the shard.
+    #[test]
+    fn run_length_lets_the_limits_act() {
+        for settings in [
+            &[("max_record_age_s", "600")][..],
+            &[("max_retry_attempts", "20"), ("bisect", "true")][..],
+            &[("max_record_age_s", "600"), ("function_duration_s", "7")][..],
+        ] {
+            let tl = simulate(&with(settings), 1);
+            assert!(
+                tl.events
+                    .iter()
+                    .any(|e| matches!(e.event, KinesisEvent::Discarded { .. })),
+                "{settings:?}"
+            );
+            assert!(
+                tl.events
+                    .iter()
+                    .any(|e| e.event == KinesisEvent::ShardDone { shard: 0 }),
+                "{settings:?}"
+            );
+            assert!(
+                !tl.events
+                    .iter()
+                    .any(|e| matches!(e.event, KinesisEvent::StillBlocked { .. })),
+                "{settings:?}"
+            );
+        }
+        // without limits the shard stays blocked and the run says so at its end
+        let tl = simulate(&KinesisConfig::default(), 1);
+        let last = tl.events.last().expect("events");
+        assert_eq!(last.at_s, tl.end_s);
+        assert!(matches!(
+            last.event,
+            KinesisEvent::StillBlocked { shard: 0, .. }
+        ));
     }
 
     #[test]

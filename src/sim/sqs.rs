@@ -73,8 +73,9 @@ pub struct SqsConfig {
     pub max_receive_count: u32,
     /// Batches processed at the same time.
     pub max_concurrency: u32,
-    /// Length of the run, seconds.
-    pub sim_s: f64,
+    /// Length of the run, seconds; `None` derives it from the other settings
+    /// ([`run_length_s`]).
+    pub sim_s: Option<f64>,
 }
 
 impl Default for SqsConfig {
@@ -92,7 +93,7 @@ impl Default for SqsConfig {
             dlq: true,
             max_receive_count: 3,
             max_concurrency: 2,
-            sim_s: 300.0,
+            sim_s: None,
         }
     }
 }
@@ -174,9 +175,10 @@ static KEYS: [KeyDoc; 13] = [
     },
     KeyDoc {
         key: "sim_s",
-        default: "300",
-        accepts: "seconds 10–3600",
-        help: "length of the run",
+        default: "auto",
+        accepts: "auto, or seconds 10–3600",
+        help: "length of the run (auto: long enough for every message to be deleted or reach \
+               the DLQ)",
     },
 ];
 
@@ -203,7 +205,13 @@ impl Configurable for SqsConfig {
             "dlq" => self.dlq = parse_bool::<Self>(key, value)?,
             "max_receive_count" => self.max_receive_count = int(1, 1000)?,
             "max_concurrency" => self.max_concurrency = int(2, 1000)?,
-            "sim_s" => self.sim_s = num(10.0, 3600.0)?,
+            "sim_s" => {
+                self.sim_s = if value.eq_ignore_ascii_case("auto") {
+                    None
+                } else {
+                    Some(num(10.0, 3600.0)?)
+                }
+            }
             _ => return Err(unknown::<Self>(key)),
         }
         Ok(())
@@ -299,6 +307,11 @@ pub enum SqsEvent {
     },
     /// Every message was deleted or moved to the DLQ.
     Drained,
+    /// The run ended with messages still in the queue (visible or in flight).
+    StillInQueue {
+        /// Message numbers.
+        messages: Vec<u32>,
+    },
 }
 
 fn is_zero(v: &f64) -> bool {
@@ -368,6 +381,16 @@ impl Describe for SqsEvent {
                 receive_count,
             } => format!("#{message} moved to the DLQ after {receive_count} receives"),
             SqsEvent::Drained => "queue empty: every message deleted or in the DLQ".to_string(),
+            SqsEvent::StillInQueue { messages } => {
+                let n = messages.len();
+                let which = if n <= 10 {
+                    format!(" ({})", list(messages))
+                } else {
+                    String::new()
+                };
+                let s = if n == 1 { "" } else { "s" };
+                format!("run ended: {n} message{s} still in the queue{which}")
+            }
         }
     }
 }
@@ -408,12 +431,55 @@ pub fn refusal(cfg: &SqsConfig) -> Option<String> {
     })
 }
 
-/// Runs the queue until it drains or `sim_s` runs out. There is no chance involved, so the seed
+/// The longest run derived from the settings: 14 days, SQS's longest message retention.
+pub const MAX_AUTO_RUN_S: f64 = 1_209_600.0;
+
+/// How long a run lasts: `sim_s` if set, otherwise long enough for every message to be deleted
+/// or moved to the DLQ (a poisoned message is received `maxReceiveCount` times, a visibility
+/// timeout apart, before the redrive policy moves it), plus a margin. Without a DLQ a poisoned
+/// message never leaves, and the run shows it come back three times. A run that drains ends
+/// sooner.
+pub fn run_length_s(cfg: &SqsConfig) -> f64 {
+    if let Some(s) = cfg.sim_s {
+        return s;
+    }
+    let window = if cfg.batch_size > 10 {
+        cfg.batching_window_s.max(1.0)
+    } else {
+        cfg.batching_window_s
+    };
+    let run = cfg.invoke_throttled_s + cfg.function_duration_s.min(cfg.function_timeout_s);
+    let waves = f64::from(
+        cfg.messages
+            .div_ceil(cfg.batch_size.max(1) * cfg.max_concurrency),
+    );
+    // Every message received once, wave after wave.
+    let first_pass = waves * (run + window + TICK_S);
+    let returns = if cfg.dlq { cfg.max_receive_count } else { 3 };
+    // Each return waits out the visibility timeout, then possibly behind a full pass.
+    let cycle = cfg.visibility_timeout_s.max(run) + window + first_pass;
+    let need = first_pass + f64::from(returns) * cycle;
+    (need * 1.1 + 10.0).ceil().min(MAX_AUTO_RUN_S)
+}
+
+/// Runs the queue until it drains or the run's length ([`run_length_s`]) is over. There is no chance involved, so the seed
 /// does not change the result; it is accepted for a uniform interface.
 pub fn simulate(cfg: &SqsConfig, _seed: u64) -> Timeline<SqsEvent> {
+    run(cfg, true)
+}
+
+/// The model; `skip` jumps over ticks in which nothing can happen (always, except in the test
+/// that checks skipping changes nothing).
+fn run(cfg: &SqsConfig, skip: bool) -> Timeline<SqsEvent> {
     let mut ev = Vec::new();
     if let Some(reason) = refusal(cfg) {
         ev.push(Timed::new(0.0, SqsEvent::Refused { reason }));
+        ev.push(Timed::new(
+            10.0,
+            SqsEvent::StillInQueue {
+                messages: (1..=cfg.messages).collect(),
+            },
+        ));
         return Timeline::finish(ev, 10.0);
     }
     let six_x = recommended_visibility_timeout_s(cfg.function_timeout_s);
@@ -452,10 +518,13 @@ pub fn simulate(cfg: &SqsConfig, _seed: u64) -> Timeline<SqsEvent> {
     let mut running: Vec<Running> = Vec::new();
     let mut next_batch = 1u32;
     let mut gather_since: Option<f64> = None;
-    let ticks = (cfg.sim_s / TICK_S).round() as u64;
-    let mut end = cfg.sim_s;
+    let run_s = run_length_s(cfg);
+    let ticks = (run_s / TICK_S).round() as u64;
+    let mut drained = false;
+    let mut end = run_s;
 
-    for tick in 0..=ticks {
+    let mut tick = 0u64;
+    while tick <= ticks {
         let t = tick as f64 * TICK_S;
         // 1. Finished invocations.
         let (done, still): (Vec<Running>, Vec<Running>) =
@@ -525,6 +594,7 @@ pub fn simulate(cfg: &SqsConfig, _seed: u64) -> Timeline<SqsEvent> {
             && running.is_empty()
         {
             ev.push(Timed::new(t, SqsEvent::Drained));
+            drained = true;
             end = t + 5.0;
             break;
         }
@@ -607,8 +677,58 @@ pub fn simulate(cfg: &SqsConfig, _seed: u64) -> Timeline<SqsEvent> {
             });
             next_batch += 1;
         }
+        tick = if skip {
+            next_tick(tick, t, &msgs, &running, gather_since, window)
+        } else {
+            tick + 1
+        };
+    }
+    if !drained {
+        let messages: Vec<u32> = msgs
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| matches!(m.state, MsgState::Waiting | MsgState::InFlight))
+            .map(|(i, _)| i as u32 + 1)
+            .collect();
+        ev.push(Timed::new(end, SqsEvent::StillInQueue { messages }));
     }
     Timeline::finish(ev, end)
+}
+
+/// The next tick at which anything can change: an invocation ends, a visibility timeout runs
+/// out, or a batching window closes. Nothing happens in the ticks between, so skipping them
+/// gives the same timeline as stepping through each one, and long runs stay cheap.
+fn next_tick(
+    tick: u64,
+    t: f64,
+    msgs: &[Msg],
+    running: &[Running],
+    gather_since: Option<f64>,
+    window: f64,
+) -> u64 {
+    let all_done = msgs
+        .iter()
+        .all(|m| matches!(m.state, MsgState::Deleted | MsgState::Dlq));
+    if all_done && running.is_empty() {
+        return tick + 1;
+    }
+    let mut next = f64::INFINITY;
+    for r in running {
+        next = next.min(r.ends_at);
+    }
+    for m in msgs {
+        if m.state == MsgState::InFlight {
+            next = next.min(m.visible_at);
+        }
+    }
+    if let Some(since) = gather_since {
+        next = next.min(since + window);
+    }
+    if !next.is_finite() || next <= t + TICK_S {
+        return tick + 1;
+    }
+    // Land on (or one tick before) the moment, never after it.
+    ((next / TICK_S - 1e-6).floor() as u64).max(tick + 1)
 }
 
 fn delete(msgs: &mut [Msg], which: &[u32], t: f64, ev: &mut Vec<Timed<SqsEvent>>) {
@@ -767,6 +887,17 @@ mod tests {
         let (_, dlq, _) = totals(&tl);
         assert_eq!(dlq, 0);
         assert!(!tl.events.iter().any(|e| e.event == SqsEvent::Drained));
+        let last = tl.events.last().expect("events");
+        assert_eq!(last.at_s, 200.0);
+        assert_eq!(
+            last.event.describe(),
+            "run ended: 10 messages still in the queue (#1, #2, #3, #4, #5, #6, #7, #8, #9, #10)"
+        );
+        let partial = simulate(&with(&[("dlq", "false"), ("partial_batch", "true")]), 1);
+        assert_eq!(
+            partial.events.last().expect("events").event.describe(),
+            "run ended: 1 message still in the queue (#3)"
+        );
     }
 
     fn count(tl: &Timeline<SqsEvent>, f: impl Fn(&SqsEvent) -> bool) -> usize {
@@ -855,6 +986,51 @@ mod tests {
             0
         );
         assert_eq!(totals(&six_x), (20, 0, 20));
+    }
+
+    /// Skipping the ticks in which nothing happens gives exactly the timeline of stepping
+    /// through every tick.
+    #[test]
+    fn skipping_idle_ticks_changes_nothing() {
+        let cases: [&[(&str, &str)]; 6] = [
+            &[],
+            &[("partial_batch", "true"), ("batching_window_s", "7.3")],
+            &[("dlq", "false"), ("visibility_timeout_s", "12.35")],
+            &[
+                ("visibility_timeout_s", "30"),
+                ("function_timeout_s", "10"),
+                ("function_duration_s", "8"),
+                ("invoke_throttled_s", "25"),
+            ],
+            &[("function_duration_s", "9"), ("function_timeout_s", "4.2")],
+            &[
+                ("batch_size", "15"),
+                ("messages", "47"),
+                ("max_receive_count", "5"),
+                ("poison", "3,30"),
+            ],
+        ];
+        for c in cases {
+            let cfg = with(c);
+            assert_eq!(run(&cfg, true), run(&cfg, false), "{c:?}");
+        }
+    }
+
+    /// The run is long enough for the redrive policy to act even with the longest settings the
+    /// screen offers (visibility timeout 120 s, maxReceiveCount 10), and then ends soon after.
+    #[test]
+    fn run_length_covers_the_dlq_move() {
+        let cfg = with(&[("visibility_timeout_s", "120"), ("max_receive_count", "10")]);
+        let tl = simulate(&cfg, 1);
+        let to_dlq = tl
+            .events
+            .iter()
+            .find(|e| matches!(e.event, SqsEvent::ToDlq { .. }))
+            .expect("the poison reaches the DLQ");
+        assert!(to_dlq.at_s >= 1200.0, "ten receives 120 s apart");
+        assert!(tl.events.iter().any(|e| e.event == SqsEvent::Drained));
+        assert!(tl.end_s < to_dlq.at_s + 60.0);
+        assert!(run_length_s(&cfg) > to_dlq.at_s);
     }
 
     #[test]
