@@ -92,6 +92,7 @@ proptest! {
         bisect in any::<bool>(),
         reserved in proptest::option::of(0u32..1200),
         rate in 0.0f64..3000.0,
+        asynchronous in any::<bool>(),
     ) {
         let mut s = sqs::SqsConfig { batch_size: batch, partial_batch: partial, ..Default::default() };
         s.sim_s = Some(200.0);
@@ -108,12 +109,22 @@ proptest! {
             reserved,
             peak_rate_per_s: rate,
             sim_s: 40.0,
+            invocation: if asynchronous {
+                concurrency::Invocation::Async
+            } else {
+                concurrency::Invocation::Sync
+            },
             ..Default::default()
         };
         let a = concurrency::simulate(&c, seed);
         prop_assert!(in_order(&a.events));
         prop_assert_eq!(&a, &concurrency::simulate(&c, seed));
         let limit = concurrency::function_limit(&a);
-        prop_assert!(concurrency::seconds(&a).iter().all(|(_, s)| s.in_use <= limit));
+        for (_, s) in concurrency::seconds(&a) {
+            prop_assert!(s.in_use <= limit);
+            // new requests and re-throttled retries are counted apart
+            prop_assert!(s.throttled <= s.arrivals);
+            prop_assert!(s.retries_throttled <= s.retried);
+        }
     }
 }

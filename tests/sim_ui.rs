@@ -110,6 +110,28 @@ fn concurrency_view_caps_in_use_at_the_reservation() {
 }
 
 #[test]
+fn concurrency_view_counts_async_throttles_and_retries_apart() {
+    let mut h = harness_on("concurrency");
+    click(&mut h, "Asynchronous");
+    click(&mut h, "Reserve concurrency for this function");
+    click(&mut h, "End");
+    assert!(
+        h.query_by_label_contains("events throttled and returned to the queue")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("of them throttled again")
+            .is_some()
+    );
+    assert!(
+        h.query_all_by_label_contains("retries of earlier throttles")
+            .next()
+            .is_some(),
+        "the log words it the same way"
+    );
+}
+
+#[test]
 fn sqs_view_partial_batch_response_keeps_good_messages_out_of_the_dlq() {
     let mut h = harness_on("sqs");
     click(&mut h, "End");

@@ -342,10 +342,12 @@ pub enum ConcurrencyEvent {
         warm: u32,
         /// Requests that needed a new environment.
         cold: u32,
-        /// Requests refused for lack of concurrency.
+        /// New requests (of `arrivals`) refused for lack of concurrency.
         throttled: u32,
         /// Async events that were retries of earlier throttles.
         retried: u32,
+        /// Retries (of `retried`) that were throttled again.
+        retries_throttled: u32,
         /// Execution environments that exist at the end of the second.
         environments: u32,
     },
@@ -375,14 +377,18 @@ impl Describe for ConcurrencyEvent {
                 cold,
                 throttled,
                 retried,
+                retries_throttled,
                 ..
             } => {
                 let mut s = format!("{arrivals} requests, {in_use} in use, {cold} cold starts");
                 if *throttled > 0 {
-                    s.push_str(&format!(", {throttled} throttled"));
+                    s.push_str(&format!(", {throttled} of the requests throttled"));
                 }
                 if *retried > 0 {
-                    s.push_str(&format!(", {retried} retried"));
+                    s.push_str(&format!(
+                        ", {retried} retries of earlier throttles ({retries_throttled} throttled \
+                         again)"
+                    ));
                 }
                 s
             }
@@ -498,6 +504,8 @@ pub fn simulate(cfg: &ConcurrencyConfig, seed: u64) -> Timeline<ConcurrencyEvent
         envs += cold;
         let served = warm + cold;
         let throttled = demand - served;
+        // Retries are served first, so new requests are the first to be throttled.
+        let throttled_new = throttled.min(new);
         busy += served;
         if warm > 0 {
             *finishing.entry(tick + dur_ticks).or_insert(0) += warm;
@@ -547,8 +555,9 @@ pub fn simulate(cfg: &ConcurrencyConfig, seed: u64) -> Timeline<ConcurrencyEvent
         sec.in_use = sec.in_use.max(busy);
         sec.warm += warm;
         sec.cold += cold;
-        sec.throttled += throttled;
+        sec.throttled += throttled_new;
         sec.retried += retry_count;
+        sec.retries_throttled += throttled - throttled_new;
         if (tick + 1) % 10 == 0 {
             let at = ((tick + 1) / 10) as f64;
             if sec.throttled == 0 && throttling {
@@ -564,6 +573,7 @@ pub fn simulate(cfg: &ConcurrencyConfig, seed: u64) -> Timeline<ConcurrencyEvent
                     cold: sec.cold,
                     throttled: sec.throttled,
                     retried: sec.retried,
+                    retries_throttled: sec.retries_throttled,
                     environments: envs,
                 },
             ));
@@ -581,6 +591,7 @@ struct SecondAcc {
     cold: u32,
     throttled: u32,
     retried: u32,
+    retries_throttled: u32,
 }
 
 /// Per-second samples of a run, in order, for plots.
@@ -595,6 +606,7 @@ pub fn seconds(tl: &Timeline<ConcurrencyEvent>) -> Vec<(f64, Sample)> {
                 cold,
                 throttled,
                 retried,
+                retries_throttled,
                 environments,
             } => Some((
                 e.at_s,
@@ -605,6 +617,7 @@ pub fn seconds(tl: &Timeline<ConcurrencyEvent>) -> Vec<(f64, Sample)> {
                     cold,
                     throttled,
                     retried,
+                    retries_throttled,
                     environments,
                 },
             )),
@@ -624,10 +637,12 @@ pub struct Sample {
     pub warm: u32,
     /// Cold starts.
     pub cold: u32,
-    /// Throttles.
+    /// New requests throttled (at most `arrivals`).
     pub throttled: u32,
     /// Async retries.
     pub retried: u32,
+    /// Async retries throttled again (at most `retried`).
+    pub retries_throttled: u32,
     /// Environments in existence.
     pub environments: u32,
 }
@@ -714,6 +729,23 @@ mod tests {
         let cfg = with(&[("reserved", "100"), ("invocation", "async")]);
         let s = seconds(&simulate(&cfg, 3));
         assert!(s.iter().any(|(_, x)| x.retried > 0));
+    }
+
+    /// New requests and retries of earlier throttles are counted apart, so "throttled" never
+    /// exceeds the requests that arrived, however often an event is throttled again.
+    #[test]
+    fn throttled_counts_new_requests_and_retries_apart() {
+        let cfg = with(&[("reserved", "100"), ("invocation", "async")]);
+        let s = seconds(&simulate(&cfg, 3));
+        assert!(s.iter().all(|(_, x)| x.throttled <= x.arrivals));
+        assert!(s.iter().all(|(_, x)| x.retries_throttled <= x.retried));
+        assert!(
+            s.iter().any(|(_, x)| x.retries_throttled > 0),
+            "some retries re-throttled"
+        );
+        let arrivals: u32 = s.iter().map(|(_, x)| x.arrivals).sum();
+        let throttled: u32 = s.iter().map(|(_, x)| x.throttled).sum();
+        assert!(throttled < arrivals);
     }
 
     #[test]

@@ -211,8 +211,8 @@ fn picture(ui: &mut Ui, samples: &[(f64, Sample)], limit: u32, cfg: &Concurrency
     ui.horizontal(|ui| {
         ui.label(RichText::new("Now:").strong());
         ui.label(format!(
-            "{} in use of a limit of {limit} · {} cold starts/s · {} throttled/s",
-            now.in_use, now.cold, now.throttled
+            "{} in use of a limit of {limit} · {} cold starts/s · {} of {} requests/s throttled",
+            now.in_use, now.cold, now.throttled, now.arrivals
         ));
     });
     Plot::new("concurrency_plot")
@@ -238,9 +238,11 @@ fn picture(ui: &mut Ui, samples: &[(f64, Sample)], limit: u32, cfg: &Concurrency
                     .width(2.5),
             );
             plot.line(flat_line("cold starts/s", series(&|s| s.cold)).color(theme::due(&v)));
-            plot.line(flat_line("throttled/s", series(&|s| s.throttled)).color(theme::wrong(&v)));
+            plot.line(
+                flat_line("throttled requests/s", series(&|s| s.throttled)).color(theme::wrong(&v)),
+            );
             if cfg.invocation == Invocation::Async {
-                plot.line(flat_line("retried/s", series(&|s| s.retried)).color(theme::correct(&v)));
+                plot.line(flat_line("retries/s", series(&|s| s.retried)).color(theme::correct(&v)));
             }
             plot.hline(
                 HLine::new("function limit", f64::from(limit))
@@ -259,21 +261,27 @@ fn flat_line<'a>(name: &str, pts: Vec<[f64; 2]>) -> Line<'a> {
 /// Running totals at `t` in words; the first line is also what tests read.
 fn totals(ui: &mut Ui, samples: &[(f64, Sample)], limit: u32, inv: Invocation, t: f64) {
     let upto = samples.iter().filter(|(at, _)| *at <= t + 1e-9);
-    let (mut peak, mut cold, mut warm, mut thr, mut retried) = (0, 0u64, 0u64, 0u64, 0u64);
+    let (mut peak, mut cold, mut warm) = (0, 0u64, 0u64);
+    let (mut arrivals, mut thr, mut retried, mut rethrottled) = (0u64, 0u64, 0u64, 0u64);
     for (_, s) in upto {
         peak = peak.max(s.in_use);
         cold += u64::from(s.cold);
         warm += u64::from(s.warm);
+        arrivals += u64::from(s.arrivals);
         thr += u64::from(s.throttled);
         retried += u64::from(s.retried);
+        rethrottled += u64::from(s.retries_throttled);
     }
     ui.label(RichText::new("So far").strong());
     ui.label(format!("Peak concurrency {peak} (limit {limit})"));
     ui.label(format!("{cold} cold starts, {warm} warm starts"));
     let what = match inv {
-        Invocation::Sync => format!("{thr} throttled: callers got 429 TooManyRequestsException"),
+        Invocation::Sync => format!(
+            "{thr} of {arrivals} requests throttled: callers got 429 TooManyRequestsException"
+        ),
         Invocation::Async => format!(
-            "{thr} throttles: events went back to the queue; {retried} retry attempts so far"
+            "{thr} of {arrivals} events throttled and returned to the queue; {retried} retry \
+             attempts so far, {rethrottled} of them throttled again"
         ),
     };
     let colour = if thr > 0 {
