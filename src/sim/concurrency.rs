@@ -312,7 +312,8 @@ pub enum ThrottleCause {
     Reserved,
     /// The unreserved account pool is used up.
     Account,
-    /// The function is scaling faster than 1,000 new environments per 10 s allows.
+    /// The function is scaling faster than its scaling rate (by default 1,000 new environments
+    /// per 10 s) allows.
     ScalingRate,
 }
 
@@ -355,6 +356,11 @@ pub enum ConcurrencyEvent {
     ThrottlingStarted {
         /// Why.
         cause: ThrottleCause,
+        /// Who sees the throttle: a synchronous caller (429) or Lambda's async queue (retry).
+        invocation: Invocation,
+        /// The scaling rate in force, when that is the cause.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        scaling_per_10s: Option<u32>,
     },
     /// A second without throttles after some.
     ThrottlingStopped,
@@ -392,21 +398,41 @@ impl Describe for ConcurrencyEvent {
                 }
                 s
             }
-            ConcurrencyEvent::ThrottlingStarted { cause } => match cause {
-                ThrottleCause::Reserved => {
-                    "throttling: reserved concurrency reached (429 TooManyRequestsException)"
-                        .to_string()
-                }
-                ThrottleCause::Account => {
-                    "throttling: unreserved account concurrency used up (429)".to_string()
-                }
-                ThrottleCause::ScalingRate => {
-                    "throttling: scaling faster than 1,000 environments per 10 s (429)".to_string()
-                }
-            },
+            ConcurrencyEvent::ThrottlingStarted {
+                cause,
+                invocation,
+                scaling_per_10s,
+            } => {
+                let why = match cause {
+                    ThrottleCause::Reserved => "reserved concurrency reached".to_string(),
+                    ThrottleCause::Account => "unreserved account concurrency used up".to_string(),
+                    ThrottleCause::ScalingRate => format!(
+                        "scaling faster than {} new environments per 10 s",
+                        thousands(scaling_per_10s.unwrap_or(SCALING_PER_10_S))
+                    ),
+                };
+                let what = match invocation {
+                    Invocation::Sync => "callers get 429 TooManyRequestsException",
+                    Invocation::Async => "each throttled event returns to the queue and is retried",
+                };
+                format!("throttling: {why}; {what}")
+            }
             ConcurrencyEvent::ThrottlingStopped => "throttling stopped".to_string(),
         }
     }
+}
+
+/// `1000` as "1,000", for log lines.
+fn thousands(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 const TICK_S: f64 = 0.1;
@@ -549,7 +575,15 @@ pub fn simulate(cfg: &ConcurrencyConfig, seed: u64) -> Timeline<ConcurrencyEvent
             } else {
                 ThrottleCause::ScalingRate
             };
-            ev.push(Timed::new(t, ConcurrencyEvent::ThrottlingStarted { cause }));
+            ev.push(Timed::new(
+                t,
+                ConcurrencyEvent::ThrottlingStarted {
+                    cause,
+                    invocation: cfg.invocation,
+                    scaling_per_10s: (cause == ThrottleCause::ScalingRate)
+                        .then_some(cfg.scaling_per_10s),
+                },
+            ));
         }
         sec.arrivals += new;
         sec.in_use = sec.in_use.max(busy);
@@ -720,8 +754,51 @@ mod tests {
         assert!(s.iter().all(|(_, x)| x.retried == 0));
         assert!(tl.events.iter().any(|e| e.event
             == ConcurrencyEvent::ThrottlingStarted {
-                cause: ThrottleCause::Reserved
+                cause: ThrottleCause::Reserved,
+                invocation: Invocation::Sync,
+                scaling_per_10s: None,
             }));
+    }
+
+    fn throttle_line(settings: &[(&str, &str)]) -> String {
+        simulate(&with(settings), 1)
+            .events
+            .iter()
+            .find(|e| matches!(e.event, ConcurrencyEvent::ThrottlingStarted { .. }))
+            .map(|e| e.event.describe())
+            .expect("throttling starts")
+    }
+
+    /// The scaling-rate message names the configured rate (DG scaling-behavior gives 1,000 per
+    /// 10 s as the default); a synchronous caller gets 429 while an asynchronous event goes back
+    /// to the queue and is retried (DG invocation-async-error-handling: "For throttling errors
+    /// (429) and system errors (500-series), Lambda returns the event to the queue and attempts
+    /// to run the function again").
+    #[test]
+    fn throttle_messages_name_the_rate_and_what_the_caller_sees() {
+        let burst = [
+            ("pattern", "steady"),
+            ("rate_per_s", "5000"),
+            ("duration_ms", "5000"),
+            ("account_limit", "20000"),
+            ("sim_s", "20"),
+        ];
+        assert_eq!(
+            throttle_line(&burst),
+            "throttling: scaling faster than 1,000 new environments per 10 s; callers get 429 \
+             TooManyRequestsException"
+        );
+        let mut slow = burst.to_vec();
+        slow.push(("scaling_per_10s", "500"));
+        slow.push(("invocation", "async"));
+        assert_eq!(
+            throttle_line(&slow),
+            "throttling: scaling faster than 500 new environments per 10 s; each throttled event \
+             returns to the queue and is retried"
+        );
+        let reserved = throttle_line(&[("reserved", "100"), ("invocation", "async")]);
+        assert!(reserved.starts_with("throttling: reserved concurrency reached; each throttled"));
+        assert!(!reserved.contains("429"), "{reserved}");
     }
 
     #[test]
