@@ -109,6 +109,26 @@ fn concurrency_view_caps_in_use_at_the_reservation() {
     );
 }
 
+/// API PutFunctionConcurrency: at least 100 stay unreserved, so other functions' reservations
+/// above the quota minus 100 are refused, on screen as in the log.
+#[test]
+fn concurrency_view_refuses_reservations_that_leave_less_than_100() {
+    let mut h = harness_on("concurrency");
+    h.get_by_label("Reserved by other functions")
+        .set_value_accesskit(950.0);
+    h.run_steps(3);
+    click(&mut h, "End");
+    assert!(
+        h.query_by_label_contains("Refused: other functions' reserved concurrency 950")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("00:00:00 refused: other functions' reserved concurrency 950")
+            .is_some()
+    );
+    assert!(h.query_by_label_contains("(limit 1000)").is_some());
+}
+
 #[test]
 fn concurrency_view_counts_async_throttles_and_retries_apart() {
     let mut h = harness_on("concurrency");

@@ -10,9 +10,14 @@
 //! - "Configuring reserved concurrency"
 //!   (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html>): reservations
 //!   across functions may total at most the account quota minus 100, so at least 100 stays
-//!   unreserved; a function with reserved concurrency cannot exceed it.
+//!   unreserved; a function with reserved concurrency cannot exceed it. The API reference of
+//!   `PutFunctionConcurrency` says the same: reserve for as many functions as you like "as long
+//!   as you leave at least 100 simultaneous executions unreserved", so this function's
+//!   reservation and the other functions' together are refused above the quota minus 100.
 //! - Provisioned concurrency pre-initialises environments (no cold start) and cannot exceed the
-//!   function's reserved concurrency.
+//!   function's reserved concurrency ("You can't allocate more provisioned concurrency than
+//!   reserved concurrency for a function"). Without a reservation the model only caps it at the
+//!   unreserved concurrency available: no AWS page found states a "minus 100" rule for it.
 //! - Throttled synchronous calls fail with 429 `TooManyRequestsException`; throttled asynchronous
 //!   events go back to the queue and are retried with back-off (see [`super::retry`]).
 //!
@@ -443,18 +448,36 @@ pub fn simulate(cfg: &ConcurrencyConfig, seed: u64) -> Timeline<ConcurrencyEvent
     let mut rng = super::rng(seed);
     let mut ev = Vec::new();
 
-    // Validate reservations the way PutFunctionConcurrency / provisioned concurrency would.
+    // Validate reservations the way PutFunctionConcurrency / provisioned concurrency would:
+    // reservations across the account leave at least 100 unreserved.
+    let most = cfg.account_limit.saturating_sub(MIN_UNRESERVED);
+    let mut others = cfg.reserved_others;
+    if others > most {
+        ev.push(Timed::new(
+            0.0,
+            ConcurrencyEvent::Refused {
+                reason: format!(
+                    "other functions' reserved concurrency {others}: at most {most} can be \
+                     reserved in the account (quota {} minus 100 that always stay unreserved); \
+                     running as if they reserved none",
+                    cfg.account_limit
+                ),
+            },
+        ));
+        others = 0;
+    }
     let mut reserved = cfg.reserved;
     if let Some(r) = reserved {
-        let max = max_reservable(cfg.account_limit, cfg.reserved_others);
+        let max = max_reservable(cfg.account_limit, others);
         if r > max {
             ev.push(Timed::new(
                 0.0,
                 ConcurrencyEvent::Refused {
                     reason: format!(
-                        "reserved concurrency {r}: at most {max} can be reserved (quota {} minus \
-                         100 unreserved minus {} reserved by others)",
-                        cfg.account_limit, cfg.reserved_others
+                        "reserved concurrency {r}: with {others} reserved by other functions, at \
+                         most {max} more can be reserved (quota {} minus 100 that always stay \
+                         unreserved); running without a reservation",
+                        cfg.account_limit
                     ),
                 },
             ));
@@ -462,7 +485,7 @@ pub fn simulate(cfg: &ConcurrencyConfig, seed: u64) -> Timeline<ConcurrencyEvent
         }
     }
     let unreserved_free =
-        unreserved_pool(cfg.account_limit, cfg.reserved_others).saturating_sub(cfg.others_in_use);
+        unreserved_pool(cfg.account_limit, others).saturating_sub(cfg.others_in_use);
     let limit = reserved.unwrap_or(unreserved_free);
     let mut provisioned = cfg.provisioned;
     let provisioned_cap = reserved.unwrap_or(unreserved_free);
@@ -722,6 +745,50 @@ mod tests {
                 .any(|e| matches!(e.event, ConcurrencyEvent::Refused { .. }))
         );
         assert_eq!(function_limit(&tl), 1000);
+    }
+
+    fn refusals(tl: &Timeline<ConcurrencyEvent>) -> Vec<String> {
+        tl.events
+            .iter()
+            .filter(|e| matches!(e.event, ConcurrencyEvent::Refused { .. }))
+            .map(|e| e.event.describe())
+            .collect()
+    }
+
+    /// API PutFunctionConcurrency: "You can reserve concurrency for as many functions as you
+    /// like, as long as you leave at least 100 simultaneous executions unreserved for functions
+    /// that aren't configured with a per-function limit." That holds for the other functions'
+    /// reservations too, and for this function's reservation added to theirs.
+    #[test]
+    fn reservations_of_other_functions_leave_100_unreserved() {
+        let tl = simulate(&with(&[("reserved_others", "950")]), 1);
+        let r = refusals(&tl);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert!(
+            r[0].starts_with("refused: other functions' reserved concurrency 950: at most 900"),
+            "{}",
+            r[0]
+        );
+        assert_eq!(function_limit(&tl), 1000, "run as if they reserved none");
+
+        let tl = simulate(&with(&[("reserved_others", "900")]), 1);
+        assert!(refusals(&tl).is_empty(), "exactly 100 left is allowed");
+        assert_eq!(function_limit(&tl), 100);
+
+        let tl = simulate(&with(&[("reserved_others", "500"), ("reserved", "500")]), 1);
+        let r = refusals(&tl);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert!(
+            r[0].starts_with(
+                "refused: reserved concurrency 500: with 500 reserved by other functions, at \
+                 most 400 more"
+            ),
+            "{}",
+            r[0]
+        );
+        let tl = simulate(&with(&[("reserved_others", "500"), ("reserved", "400")]), 1);
+        assert!(refusals(&tl).is_empty());
+        assert_eq!(function_limit(&tl), 400);
     }
 
     /// DG scaling-behavior: each function can add 1,000 environments every 10 seconds.

@@ -19,6 +19,7 @@ pub struct ConcurrencyView {
     timeline: Timeline<ConcurrencyEvent>,
     samples: Vec<(f64, Sample)>,
     limit: u32,
+    refused: Vec<String>,
     log: Vec<(f64, String)>,
     times: Vec<f64>,
     /// Playback clock over simulated seconds.
@@ -36,6 +37,7 @@ impl Default for ConcurrencyView {
             },
             samples: Vec::new(),
             limit: 0,
+            refused: Vec::new(),
             log: Vec::new(),
             times: Vec::new(),
             playback: Playback::default(),
@@ -76,6 +78,15 @@ impl ConcurrencyView {
         self.timeline = concurrency::simulate(&self.cfg, 1);
         self.samples = concurrency::seconds(&self.timeline);
         self.limit = concurrency::function_limit(&self.timeline);
+        self.refused = self
+            .timeline
+            .events
+            .iter()
+            .filter_map(|e| match &e.event {
+                ConcurrencyEvent::Refused { reason } => Some(reason.clone()),
+                _ => None,
+            })
+            .collect();
         // Per-second samples would flood the log: keep the notable events and a line every 10 s.
         self.log = self
             .timeline
@@ -98,13 +109,19 @@ impl ConcurrencyView {
         self.playback.tick(ui);
         let t = self.playback.t;
         let mut cfg = self.cfg.clone();
-        let (samples, limit, log, times) = (&self.samples, self.limit, &self.log, &self.times);
+        let (samples, limit, refused, log, times) = (
+            &self.samples,
+            self.limit,
+            &self.refused,
+            &self.log,
+            &self.times,
+        );
         let pb = &mut self.playback;
         super::layout(
             ui,
             "concurrency",
             |ui| controls(ui, &mut cfg),
-            |ui| picture(ui, samples, limit, &self.cfg, t),
+            |ui| picture(ui, samples, limit, refused, &self.cfg, t),
             |ui| super::playback_bar(ui, pb, times),
             |ui| {
                 ui.columns(2, |cols| {
@@ -183,16 +200,36 @@ fn controls(ui: &mut Ui, cfg: &mut ConcurrencyConfig) {
     super::row(ui, "Scaling per 10 s", |ui| {
         ui.add(egui::DragValue::new(&mut cfg.scaling_per_10s).range(1..=100_000))
     });
-    ui.label(
-        RichText::new(format!(
-            "At most {} can be reserved for this function (100 always stay unreserved).",
-            concurrency::max_reservable(cfg.account_limit, cfg.reserved_others)
-        ))
-        .color(theme::muted(ui.visuals())),
-    );
+    let most = cfg
+        .account_limit
+        .saturating_sub(concurrency::MIN_UNRESERVED);
+    let (text, colour) = if cfg.reserved_others > most {
+        (
+            format!(
+                "Other functions may reserve at most {most} in all: 100 always stay unreserved."
+            ),
+            theme::wrong(ui.visuals()),
+        )
+    } else {
+        (
+            format!(
+                "At most {} can be reserved for this function (100 always stay unreserved).",
+                concurrency::max_reservable(cfg.account_limit, cfg.reserved_others)
+            ),
+            theme::muted(ui.visuals()),
+        )
+    };
+    ui.label(RichText::new(text).color(colour));
 }
 
-fn picture(ui: &mut Ui, samples: &[(f64, Sample)], limit: u32, cfg: &ConcurrencyConfig, t: f64) {
+fn picture(
+    ui: &mut Ui,
+    samples: &[(f64, Sample)],
+    limit: u32,
+    refused: &[String],
+    cfg: &ConcurrencyConfig,
+    t: f64,
+) {
     let v = ui.visuals().clone();
     let upto: Vec<&(f64, Sample)> = samples.iter().filter(|(at, _)| *at <= t + 1e-9).collect();
     let series = |f: &dyn Fn(&Sample) -> u32| -> Vec<[f64; 2]> {
@@ -208,6 +245,7 @@ fn picture(ui: &mut Ui, samples: &[(f64, Sample)], limit: u32, cfg: &Concurrency
         })
         .collect();
     let now = upto.last().map(|x| x.1).unwrap_or_default();
+    super::refusals(ui, refused);
     ui.horizontal(|ui| {
         ui.label(RichText::new("Now:").strong());
         ui.label(format!(
