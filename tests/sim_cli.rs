@@ -95,6 +95,41 @@ fn retry_keys_change_the_outcome() {
     );
 }
 
+/// DG invocation-async-error-handling: system errors (500-series) are retried like throttles,
+/// with back-off up to the maximum event age, and are told apart from function errors.
+#[test]
+fn retry_system_errors_back_off_until_the_event_age() {
+    let doc = json(&[
+        "retry",
+        "--set",
+        "failure=system_error",
+        "--set",
+        "max_event_age_s=60",
+    ]);
+    let attempts = events_of_kind(&doc, "attempt");
+    assert!(attempts.len() > 3, "not limited by max_retry_attempts");
+    assert!(attempts.iter().all(|e| e["outcome"] == "system_error"));
+    let gaps: Vec<f64> = attempts
+        .windows(2)
+        .map(|w| w[1]["at_s"].as_f64().expect("t") - w[0]["at_s"].as_f64().expect("t"))
+        .collect();
+    assert_eq!(&gaps[..3], &[1.0, 2.0, 4.0]);
+    assert!(
+        events_of_kind(&doc, "retry_scheduled")
+            .iter()
+            .all(|e| e["reason"] == "system_error")
+    );
+    assert_eq!(
+        events_of_kind(&doc, "disposition")[0]["condition"],
+        "EventAgeExceeded"
+    );
+    let (_, out, _) = sim(&["retry", "--set", "failure=system_error"]);
+    assert!(
+        out.contains("event 1: attempt 1 failed: Lambda system error (500-series)"),
+        "{out}"
+    );
+}
+
 #[test]
 fn traffic_accepts_names_with_or_without_prefix_and_rolls_back_on_alarm() {
     for name in [
@@ -163,6 +198,10 @@ fn help_lists_keys_and_defaults() {
         assert!(out.contains(key), "help mentions {key}");
     }
     assert!(out.contains("default 2"));
+    assert!(
+        out.contains("system_error"),
+        "failure=system_error is listed"
+    );
     let (code, out, _) = sim(&["traffic", "--help"]);
     assert_eq!(code, 0);
     assert!(out.contains("alarm_at_s"));

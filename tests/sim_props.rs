@@ -60,12 +60,18 @@ proptest! {
         p in 0.0f64..=1.0,
         burst in 1u32..=20,
         seed in any::<u64>(),
-        throttle in any::<bool>(),
+        kind in 0u8..3,
     ) {
+        // throttles and system errors share the back-off path, function errors do not
+        let backoff = kind > 0;
         let cfg = retry::RetryConfig {
             max_retry_attempts: retries,
             max_event_age_s: age,
-            failure: if throttle { retry::Failure::Throttle } else { retry::Failure::Probability(p) },
+            failure: match kind {
+                0 => retry::Failure::Probability(p),
+                1 => retry::Failure::Throttle,
+                _ => retry::Failure::SystemError,
+            },
             burst,
             ..Default::default()
         };
@@ -77,7 +83,7 @@ proptest! {
         for lane in lanes {
             // no attempt after the maximum event age
             prop_assert!(lane.attempts.iter().all(|(t, _)| *t <= f64::from(age)));
-            if !throttle {
+            if !backoff {
                 prop_assert!(lane.attempts.len() <= usize::from(retries) + 1);
             }
             prop_assert!(lane.end.is_some());

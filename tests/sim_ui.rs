@@ -65,6 +65,19 @@ fn retry_view_shows_fewer_attempts_with_zero_retries() {
 }
 
 #[test]
+fn retry_view_provokes_system_errors() {
+    let mut h = harness_on("retry");
+    click(&mut h, "hits a Lambda system error (5xx)");
+    click(&mut h, "End");
+    assert!(h.query_by_label_contains("expired, lost").is_some());
+    assert!(
+        h.query_all_by_label_contains("failed: Lambda system error (500-series)")
+            .next()
+            .is_some()
+    );
+}
+
+#[test]
 fn traffic_view_rolls_back_when_the_alarm_fires() {
     let mut h = harness_on("traffic");
     assert_eq!(h.state().simulators.tab, Tab::Traffic);
