@@ -142,6 +142,36 @@ fn concurrency_view_refuses_reservations_that_leave_less_than_100() {
     assert!(h.query_by_label_contains("(limit 1000)").is_some());
 }
 
+/// The spike's start and length and the run's length, CLI-only before, are on the screen.
+#[test]
+fn concurrency_view_sets_the_spike_and_the_run_length() {
+    use egui::accesskit::Role;
+    let mut h = harness_on("concurrency");
+    h.get_by_role_and_label(Role::Slider, "run length s")
+        .set_value_accesskit(60.0);
+    h.run_steps(3);
+    h.get_by_role_and_label(Role::Slider, "spike starts at s")
+        .set_value_accesskit(50.0);
+    h.run_steps(3);
+    h.get_by_role_and_label(Role::Slider, "spike lasts s")
+        .set_value_accesskit(5.0);
+    h.run_steps(3);
+    click(&mut h, "End");
+    assert!(
+        h.query_by_label_contains("00:00:50.6 throttling: unreserved account concurrency used up")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("00:00:56 throttling stopped")
+            .is_some()
+    );
+    assert_eq!(
+        h.query_all_by_label("00:01:00").count(),
+        2,
+        "the clock and the end of the scrub bar are at 60 s"
+    );
+}
+
 #[test]
 fn concurrency_view_counts_async_throttles_and_retries_apart() {
     let mut h = harness_on("concurrency");

@@ -161,6 +161,11 @@ fn controls(ui: &mut Ui, cfg: &mut ConcurrencyConfig) {
                 .logarithmic(true),
         );
     }
+    if cfg.pattern == Pattern::Spike {
+        ui.add(egui::Slider::new(&mut cfg.spike_at_s, 0.0..=cfg.sim_s).text("spike starts at s"));
+        ui.add(egui::Slider::new(&mut cfg.spike_len_s, 1.0..=600.0).text("spike lasts s"));
+    }
+    ui.add(egui::Slider::new(&mut cfg.sim_s, 10.0..=600.0).text("run length s"));
     ui.add(
         egui::Slider::new(&mut cfg.duration_ms, 10.0..=10_000.0)
             .text("duration ms")
