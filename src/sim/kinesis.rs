@@ -14,9 +14,12 @@
 //!   on-failure destination if one is configured, and processing moves on;
 //! - concurrency is shards × `ParallelizationFactor` (1–10); this model uses a factor of 1.
 //!
-//! Simplifications: all records are in the stream at time 0 (so a record's age is the time);
-//! each invocation takes `function_duration_s`; a failing batch is retried as soon as it
-//! returns.
+//! Simplifications: records are written to every shard at a steady `records_per_s`, the first
+//! one `1 / records_per_s` after the start; a record's age is the time since it was written,
+//! and a batch is as old as its oldest record. The poller reads whatever has been written (up to
+//! `BatchSize`) as soon as the previous batch is done, and when the shard has nothing new it looks
+//! again one second later. Each invocation takes `function_duration_s`; a failing batch is
+//! retried as soon as it returns.
 
 use std::collections::BTreeSet;
 
@@ -37,8 +40,10 @@ pub fn max_concurrency(shards: u32, parallelization_factor: u32) -> u32 {
 pub struct KinesisConfig {
     /// Shards in the stream.
     pub shards: u32,
-    /// Records waiting in each shard.
+    /// Records written to each shard during the run.
     pub records_per_shard: u32,
+    /// Records written per second to each shard.
+    pub records_per_s: f64,
     /// `BatchSize`.
     pub batch_size: u32,
     /// Records the function can never process, as (shard from 0, record number from 1).
@@ -63,6 +68,7 @@ impl Default for KinesisConfig {
         Self {
             shards: 2,
             records_per_shard: 12,
+            records_per_s: 4.0,
             batch_size: 4,
             poison: vec![(0, 6)],
             bisect: false,
@@ -78,7 +84,7 @@ impl Default for KinesisConfig {
 const POISON_ACCEPTS: &str = "SHARD:RECORD pairs like 0:6 or 0:6,1:3 (shard from 0, record \
 from 1), or none";
 
-static KEYS: [KeyDoc; 10] = [
+static KEYS: [KeyDoc; 11] = [
     KeyDoc {
         key: "shards",
         default: "2",
@@ -89,7 +95,13 @@ static KEYS: [KeyDoc; 10] = [
         key: "records_per_shard",
         default: "12",
         accepts: "an integer 1–200",
-        help: "records waiting in each shard",
+        help: "records written to each shard",
+    },
+    KeyDoc {
+        key: "records_per_s",
+        default: "4",
+        accepts: "records per second 0.1–1000",
+        help: "how fast records are written to each shard",
     },
     KeyDoc {
         key: "batch_size",
@@ -153,6 +165,7 @@ impl Configurable for KinesisConfig {
         match key {
             "shards" => self.shards = int(1, 8)? as u32,
             "records_per_shard" => self.records_per_shard = int(1, 200)? as u32,
+            "records_per_s" => self.records_per_s = parse_f64::<Self>(key, value, 0.1, 1000.0)?,
             "batch_size" => self.batch_size = int(1, 10_000)? as u32,
             "poison" => self.poison = parse_poison(key, value)?,
             "bisect" => self.bisect = parse_bool::<Self>(key, value)?,
@@ -264,6 +277,10 @@ pub enum KinesisEvent {
         last: u32,
         /// Why.
         condition: DiscardCondition,
+        /// Age of the batch's oldest record when it was discarded, seconds.
+        oldest_age_s: f64,
+        /// Whether its records were ever handed to the function.
+        attempted: bool,
         /// What the on-failure destination received (metadata only), if one is configured.
         #[serde(skip_serializing_if = "Option::is_none")]
         record: Option<serde_json::Value>,
@@ -278,6 +295,13 @@ pub enum KinesisEvent {
         /// Shard.
         shard: u32,
         /// Record it is stuck on.
+        at_record: u32,
+    },
+    /// The run ended before the shard was read to its end, without it being stuck.
+    RunEnded {
+        /// Shard.
+        shard: u32,
+        /// First record not yet processed.
         at_record: u32,
     },
 }
@@ -313,11 +337,24 @@ impl Describe for KinesisEvent {
                 first,
                 last,
                 condition,
+                oldest_age_s,
+                attempted,
                 record,
             } => {
                 let why = match condition {
-                    DiscardCondition::RetryAttemptsExhausted => "retries exhausted",
-                    DiscardCondition::RecordAgeExceeded => "records too old",
+                    DiscardCondition::RetryAttemptsExhausted => "retries exhausted".to_string(),
+                    DiscardCondition::RecordAgeExceeded => {
+                        let before = if *attempted {
+                            ""
+                        } else {
+                            "before any attempt, "
+                        };
+                        format!(
+                            "{before}records too old: the oldest was written {} ago, over \
+                             MaximumRecordAgeInSeconds",
+                            age_words(*oldest_age_s)
+                        )
+                    }
                 };
                 let to = if record.is_some() {
                     "details sent to the on-failure destination"
@@ -331,7 +368,10 @@ impl Describe for KinesisEvent {
             }
             KinesisEvent::ShardDone { shard } => format!("shard {shard}: caught up"),
             KinesisEvent::StillBlocked { shard, at_record } => {
-                format!("shard {shard}: still blocked on record {at_record}")
+                format!("run ended: shard {shard} still blocked on record {at_record}")
+            }
+            KinesisEvent::RunEnded { shard, at_record } => {
+                format!("run ended: shard {shard} not yet past record {at_record}")
             }
         }
     }
@@ -349,7 +389,8 @@ pub fn run_length_s(cfg: &KinesisConfig) -> f64 {
     }
     let dur = cfg.function_duration_s;
     let batches = f64::from(cfg.records_per_shard.div_ceil(cfg.batch_size.max(1)));
-    let base = (batches + 1.0) * dur;
+    // Writing the records, then reading them (with a poll a second after an empty read).
+    let base = f64::from(cfg.records_per_shard) / cfg.records_per_s + (batches + 1.0) * (dur + 1.0);
     let poisons = (0..cfg.shards)
         .map(|s| {
             cfg.poison
@@ -388,12 +429,26 @@ pub fn simulate(cfg: &KinesisConfig, _seed: u64) -> Timeline<KinesisEvent> {
         run_shard(cfg, shard, run_s, &mut ev);
     }
     // A run where every shard caught up ends shortly after the last event, not at `sim_s`.
-    let blocked = ev
-        .iter()
-        .any(|e| matches!(e.event, KinesisEvent::StillBlocked { .. }));
+    let blocked = ev.iter().any(|e| {
+        matches!(
+            e.event,
+            KinesisEvent::StillBlocked { .. } | KinesisEvent::RunEnded { .. }
+        )
+    });
     let last = ev.iter().map(|e| e.at_s).fold(0.0, f64::max);
     let end = if blocked { run_s } else { last + 2.0 };
     Timeline::finish(ev, end)
+}
+
+/// When record `r` (from 1) of a shard is written: one every `1 / records_per_s` seconds, the
+/// first one such interval after the start.
+pub fn written_at(cfg: &KinesisConfig, record: u32) -> f64 {
+    f64::from(record) / cfg.records_per_s
+}
+
+/// How many records of a shard have been written by `t_s`.
+fn written_by(cfg: &KinesisConfig, t_s: f64) -> u32 {
+    ((t_s * cfg.records_per_s + 1e-9).floor() as u32).min(cfg.records_per_shard)
 }
 
 fn run_shard(cfg: &KinesisConfig, shard: u32, run_s: f64, ev: &mut Vec<Timed<KinesisEvent>>) {
@@ -405,14 +460,33 @@ fn run_shard(cfg: &KinesisConfig, shard: u32, run_s: f64, ev: &mut Vec<Timed<Kin
         .collect();
     let n = cfg.records_per_shard;
     let mut next = 1u32; // first record not yet handed out
-    // Pending ranges from bisection, processed in order: (first, last, retries so far).
+    // Pending ranges from bisection and retries, processed in order: (first, last, retries so
+    // far). Everything pending has been tried at least once.
     let mut pending: Vec<(u32, u32, u32)> = Vec::new();
     let mut t = 0.0;
     loop {
-        let (first, last, retry) = match pending.pop() {
+        let popped = pending.pop();
+        let attempted = popped.is_some();
+        let (first, last, retry) = match popped {
             Some(r) => r,
             None if next <= n => {
-                let last = (next + cfg.batch_size - 1).min(n);
+                let written = written_by(cfg, t);
+                if written < next {
+                    // Nothing new in the shard yet: the poller looks again a second later.
+                    if t + 1.0 > run_s {
+                        ev.push(Timed::new(
+                            run_s,
+                            KinesisEvent::RunEnded {
+                                shard,
+                                at_record: next,
+                            },
+                        ));
+                        return;
+                    }
+                    t += 1.0;
+                    continue;
+                }
+                let last = (next + cfg.batch_size - 1).min(written);
                 (next, last, 0)
             }
             None => {
@@ -421,23 +495,32 @@ fn run_shard(cfg: &KinesisConfig, shard: u32, run_s: f64, ev: &mut Vec<Timed<Kin
             }
         };
         if t >= run_s {
-            ev.push(Timed::new(
-                run_s,
+            let event = if attempted {
                 KinesisEvent::StillBlocked {
                     shard,
                     at_record: first,
-                },
-            ));
+                }
+            } else {
+                KinesisEvent::RunEnded {
+                    shard,
+                    at_record: first,
+                }
+            };
+            ev.push(Timed::new(run_s, event));
             return;
         }
-        // Records are all written at time 0, so their age is `t`.
-        if cfg.max_record_age_s >= 0 && t > cfg.max_record_age_s as f64 {
+        // A batch's age is the age of its oldest record, the first one.
+        let age = t - written_at(cfg, first);
+        if cfg.max_record_age_s >= 0 && age > cfg.max_record_age_s as f64 {
             discard(
                 cfg,
-                shard,
-                first,
-                last,
-                retry,
+                Batch {
+                    shard,
+                    first,
+                    last,
+                    invokes: retry,
+                    attempted,
+                },
                 DiscardCondition::RecordAgeExceeded,
                 t,
                 ev,
@@ -485,10 +568,13 @@ fn run_shard(cfg: &KinesisConfig, shard: u32, run_s: f64, ev: &mut Vec<Timed<Kin
         if cfg.max_retry_attempts >= 0 && i64::from(retries) > cfg.max_retry_attempts {
             discard(
                 cfg,
-                shard,
-                first,
-                last,
-                retries,
+                Batch {
+                    shard,
+                    first,
+                    last,
+                    invokes: retries,
+                    attempted: true,
+                },
                 DiscardCondition::RetryAttemptsExhausted,
                 t,
                 ev,
@@ -501,17 +587,31 @@ fn run_shard(cfg: &KinesisConfig, shard: u32, run_s: f64, ev: &mut Vec<Timed<Kin
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn discard(
-    cfg: &KinesisConfig,
+/// A batch Lambda gives up on.
+struct Batch {
     shard: u32,
     first: u32,
     last: u32,
+    /// Invocations so far (`approximateInvokeCount`).
     invokes: u32,
+    /// Whether its records were ever handed to the function.
+    attempted: bool,
+}
+
+fn discard(
+    cfg: &KinesisConfig,
+    b: Batch,
     condition: DiscardCondition,
     t: f64,
     ev: &mut Vec<Timed<KinesisEvent>>,
 ) {
+    let Batch {
+        shard,
+        first,
+        last,
+        invokes,
+        attempted,
+    } = b;
     let record = cfg.on_failure.then(|| {
         serde_json::json!({
             "requestContext": {
@@ -534,6 +634,8 @@ fn discard(
             first,
             last,
             condition,
+            oldest_age_s: t - written_at(cfg, first),
+            attempted,
             record,
         },
     ));
@@ -542,7 +644,9 @@ fn discard(
 /// What a record looks like at some moment, for drawing a shard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RecordState {
-    /// Not yet handed to the function.
+    /// Not yet written to the stream.
+    NotWritten,
+    /// Written, not yet handed to the function.
     Pending,
     /// In the batch being processed right now.
     InBatch,
@@ -588,7 +692,24 @@ pub fn record_states(
             _ => {}
         }
     }
+    for row in &mut out {
+        for (i, c) in row.iter_mut().enumerate() {
+            if *c == RecordState::Pending && written_at(cfg, i as u32 + 1) > t_s + 1e-9 {
+                *c = RecordState::NotWritten;
+            }
+        }
+    }
     out
+}
+
+/// "61 s" or "61.3 s".
+fn age_words(s: f64) -> String {
+    let tenths = (s * 10.0).round() / 10.0;
+    if tenths.fract() == 0.0 {
+        format!("{tenths:.0} s")
+    } else {
+        format!("{tenths:.1} s")
+    }
 }
 
 fn range(first: u32, last: u32) -> String {
@@ -770,6 +891,82 @@ mod tests {
             last.event,
             KinesisEvent::StillBlocked { shard: 0, .. }
         ));
+    }
+
+    /// Records are written over time, so a record's age counts from its own write: the first
+    /// read finds the records written in the first second, and a record not yet written is
+    /// drawn as such.
+    #[test]
+    fn records_arrive_over_time() {
+        let tl = simulate(&with(&[("poison", "none")]), 1);
+        let first = tl
+            .events
+            .iter()
+            .find(|e| matches!(e.event, KinesisEvent::Invoke { .. }))
+            .expect("an invoke");
+        assert_eq!(
+            first.at_s, 1.0,
+            "nothing written at 0 s; the next poll is at 1 s"
+        );
+        assert_eq!(
+            first.event,
+            KinesisEvent::Invoke {
+                shard: 0,
+                first: 1,
+                last: 4,
+                retry: 0
+            }
+        );
+        let cfg = with(&[("poison", "none"), ("records_per_s", "1")]);
+        let tl = simulate(&cfg, 1);
+        assert_eq!(processed(&tl, 0)[..3], [(1, 1), (2, 2), (3, 3)]);
+        let states = record_states(&tl, &cfg, 2.5);
+        assert_eq!(states[0][0], RecordState::Processed);
+        assert_eq!(states[0][1], RecordState::InBatch);
+        assert_eq!(states[0][2], RecordState::NotWritten, "written at 3 s");
+    }
+
+    /// With a blocked batch discarded for age, the records written after it are younger and get
+    /// processed; when they too have waited past the limit, the log says they were discarded
+    /// before any attempt and how old they were.
+    #[test]
+    fn records_behind_a_blocked_batch_are_discarded_only_when_really_too_old() {
+        let tl = simulate(&with(&[("max_record_age_s", "60")]), 1);
+        let discarded: Vec<(u32, u32)> = tl
+            .events
+            .iter()
+            .filter_map(|e| match e.event {
+                KinesisEvent::Discarded {
+                    shard: 0,
+                    first,
+                    last,
+                    ..
+                } => Some((first, last)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(discarded, vec![(5, 8)]);
+        assert_eq!(processed(&tl, 0), vec![(1, 4), (9, 12)]);
+
+        // Each try takes 3 s, so by the time 5–8 is given up, 9–12 have waited over 60 s.
+        let tl = simulate(
+            &with(&[("max_record_age_s", "60"), ("function_duration_s", "3")]),
+            1,
+        );
+        let lines: Vec<String> = tl
+            .events
+            .iter()
+            .filter(|e| matches!(e.event, KinesisEvent::Discarded { .. }))
+            .map(|e| e.event.describe())
+            .collect();
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(!lines[0].contains("before any attempt"), "{}", lines[0]);
+        assert_eq!(
+            lines[1],
+            "shard 0: records 9–12 discarded (before any attempt, records too old: the oldest \
+             was written 61.8 s ago, over MaximumRecordAgeInSeconds); lost (no on-failure \
+             destination)"
+        );
     }
 
     #[test]

@@ -348,6 +348,11 @@ fn kinesis_controls(ui: &mut Ui, cfg: &mut KinesisConfig) {
     ui.add_space(theme::GAP / 2.0);
     ui.add(egui::Slider::new(&mut cfg.shards, 1..=4).text("shards"));
     ui.add(egui::Slider::new(&mut cfg.records_per_shard, 1..=24).text("records per shard"));
+    ui.add(
+        egui::Slider::new(&mut cfg.records_per_s, 0.1..=20.0)
+            .logarithmic(true)
+            .text("records written per s"),
+    );
     ui.add(egui::Slider::new(&mut cfg.batch_size, 1..=12).text("batch size"));
     let mut poisoned = !cfg.poison.is_empty();
     if ui
@@ -390,6 +395,7 @@ fn kinesis_controls(ui: &mut Ui, cfg: &mut KinesisConfig) {
 
 fn kinesis_colour(v: &egui::Visuals, s: RecordState) -> Color32 {
     match s {
+        RecordState::NotWritten => theme::muted(v).gamma_multiply(0.45),
         RecordState::Pending => theme::muted(v),
         RecordState::InBatch => theme::accent(v),
         RecordState::Failing => theme::due(v),
@@ -435,6 +441,10 @@ fn kinesis_picture(ui: &mut Ui, tl: &Timeline<KinesisEvent>, cfg: &KinesisConfig
     super::legend(
         ui,
         &[
+            (
+                kinesis_colour(&v, RecordState::NotWritten),
+                "not written yet",
+            ),
             (kinesis_colour(&v, RecordState::Pending), "waiting"),
             (kinesis_colour(&v, RecordState::InBatch), "in the batch"),
             (kinesis_colour(&v, RecordState::Failing), "failed, retrying"),
