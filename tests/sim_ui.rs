@@ -105,6 +105,22 @@ fn traffic_view_rolls_back_when_the_alarm_fires() {
     );
 }
 
+/// The custom configurations sit at the end of the configuration list, under their own
+/// heading, and can be picked.
+#[test]
+fn traffic_view_offers_custom_configurations() {
+    let mut h = harness_on("traffic");
+    click(&mut h, "Deployment configuration");
+    assert!(h.query_by_label("Custom").is_some(), "a heading for them");
+    click(&mut h, "Custom linear…");
+    assert!(h.query_by_label("Percent").is_some());
+    assert!(h.query_by_label("Interval").is_some());
+    assert!(
+        h.query_by_label_contains("deployment started with linear:20:2")
+            .is_some()
+    );
+}
+
 #[test]
 fn concurrency_view_caps_in_use_at_the_reservation() {
     let mut h = harness_on("concurrency");

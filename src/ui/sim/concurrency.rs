@@ -268,6 +268,7 @@ fn picture(
         .allow_zoom(false)
         .allow_scroll(false)
         .x_axis_label("seconds")
+        .y_axis_label("concurrency · requests/s")
         .legend(egui_plot::Legend::default())
         .show(ui, |plot| {
             plot.line(
@@ -289,7 +290,8 @@ fn picture(
             }
             plot.hline(
                 HLine::new("function limit", f64::from(limit))
-                    .color(theme::wrong(&v))
+                    .color(theme::secondary(&v))
+                    .width(1.5)
                     .style(egui_plot::LineStyle::dashed_dense()),
             );
             plot.vline(VLine::new("now", t).color(theme::muted(&v)));

@@ -149,8 +149,12 @@ fn controls(ui: &mut Ui, cfg: &mut TrafficConfig, t: f64) {
     let before = choice;
     egui::ComboBox::from_id_salt("deployment_config")
         .width(270.0)
+        // Tall enough for all nine predefined configurations and the two custom ones, which
+        // the default popup height hid below the fold.
+        .height(420.0)
         .selected_text(choice_text(choice))
         .show_ui(ui, |ui| {
+            ui.label(RichText::new("Predefined").color(theme::muted(ui.visuals())));
             for i in 0..traffic::PREDEFINED.len() {
                 ui.selectable_value(
                     &mut choice,
@@ -158,6 +162,8 @@ fn controls(ui: &mut Ui, cfg: &mut TrafficConfig, t: f64) {
                     choice_text(Choice::Predefined(i)),
                 );
             }
+            ui.separator();
+            ui.label(RichText::new("Custom").color(theme::muted(ui.visuals())));
             ui.selectable_value(
                 &mut choice,
                 Choice::CustomCanary,
@@ -312,7 +318,8 @@ fn picture(
         .allow_scroll(false)
         .x_axis_label("minutes since the deployment started")
         .y_axis_label("% of traffic on the new version")
-        .legend(egui_plot::Legend::default())
+        // Top left: the weight reaches 100 % at the right, where a legend there would hide it.
+        .legend(egui_plot::Legend::default().position(egui_plot::Corner::LeftTop))
         .show(ui, |plot| {
             plot.points(
                 Points::new("request → version 1", old_dots)
