@@ -233,6 +233,30 @@ fn bad_input_exits_2_naming_the_key_and_what_it_accepts() {
     let (code, _, err) = sim(&["lambda"]);
     assert_eq!(code, 2);
     assert!(err.contains("retry, traffic"), "{err}");
+    // the suggested help page exists
+    assert!(err.contains("see `coldstart sim --help`"), "{err}");
+    assert!(!err.contains("sim lambda --help"), "{err}");
+    let (code, out, _) = sim(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("NAME is one of"));
+    let (_, _, err) = sim(&["retry", "--set", "colour=red"]);
+    assert!(err.contains("see `coldstart sim retry --help`"), "{err}");
+}
+
+/// The JSON document reads {"sim", "config", "events"} in that order.
+#[test]
+fn json_keys_come_in_the_documented_order() {
+    let (code, out, _) = sim(&["sqs", "--json"]);
+    assert_eq!(code, 0);
+    let at = |k: &str| out.find(&format!("\"{k}\":")).expect(k);
+    assert!(
+        at("sim") < at("config") && at("config") < at("events"),
+        "{out}"
+    );
+    assert!(
+        out.trim_start().starts_with("{\n  \"sim\": \"sqs\""),
+        "{out}"
+    );
 }
 
 #[test]
