@@ -1,5 +1,6 @@
 //! Properties every simulator keeps whatever the settings: alias weights sum to 100 %, events come
-//! in time order, the same seed gives the same timeline, and async retries respect their limits.
+//! in time order, the same seed gives the same timeline (for traffic shifting, where the weights
+//! do not depend on the seed, the same request dots), and async retries respect their limits.
 
 use coldstart::sim::traffic::{self, Deployment, TrafficConfig, TrafficEvent};
 use coldstart::sim::{Configurable, concurrency, kinesis, retry, sqs};
@@ -34,8 +35,16 @@ proptest! {
         after_fails in any::<bool>(),
         hook_s in 0.0f64..120.0,
         t in 0.0f64..7200.0,
+        seed in any::<u64>(),
+        request_rate in 0.1f64..5.0,
     ) {
-        let mut cfg = TrafficConfig { config: d, alarm_at_s: alarm, hook_s, ..Default::default() };
+        let mut cfg = TrafficConfig {
+            config: d,
+            alarm_at_s: alarm,
+            hook_s,
+            request_rate,
+            ..Default::default()
+        };
         if before_fails { cfg.set("before_hook", "fail").expect("valid"); }
         if after_fails { cfg.set("after_hook", "fail").expect("valid"); }
         let tl = traffic::simulate(&cfg, 1);
@@ -51,6 +60,19 @@ proptest! {
         // the share never goes down during an undisturbed deployment
         prop_assert!(traffic::new_version_percent(&d, t + 30.0) >= p);
         prop_assert_eq!(traffic::new_version_percent(&d, d.shifting_duration_s()), 100.0);
+
+        // The seed decides the request dots: the same seed gives the same dots, each routed by
+        // the weights at its moment, all within the run.
+        let reqs = traffic::requests(&cfg, &tl, seed);
+        prop_assert_eq!(&reqs, &traffic::requests(&cfg, &tl, seed));
+        prop_assert!(reqs.len() <= traffic::MAX_DOTS);
+        for r in &reqs {
+            prop_assert!((0.0..=tl.end_s).contains(&r.at_s));
+            prop_assert_eq!(r.to_new, r.roll < traffic::percent_at(&tl, r.at_s));
+        }
+        if reqs.len() >= 10 {
+            prop_assert_ne!(&reqs, &traffic::requests(&cfg, &tl, seed.wrapping_add(1)));
+        }
     }
 
     #[test]
