@@ -95,6 +95,41 @@ fn retry_keys_change_the_outcome() {
     );
 }
 
+/// DG invocation-async-error-handling: system errors (500-series) are retried like throttles,
+/// with back-off up to the maximum event age, and are told apart from function errors.
+#[test]
+fn retry_system_errors_back_off_until_the_event_age() {
+    let doc = json(&[
+        "retry",
+        "--set",
+        "failure=system_error",
+        "--set",
+        "max_event_age_s=60",
+    ]);
+    let attempts = events_of_kind(&doc, "attempt");
+    assert!(attempts.len() > 3, "not limited by max_retry_attempts");
+    assert!(attempts.iter().all(|e| e["outcome"] == "system_error"));
+    let gaps: Vec<f64> = attempts
+        .windows(2)
+        .map(|w| w[1]["at_s"].as_f64().expect("t") - w[0]["at_s"].as_f64().expect("t"))
+        .collect();
+    assert_eq!(&gaps[..3], &[1.0, 2.0, 4.0]);
+    assert!(
+        events_of_kind(&doc, "retry_scheduled")
+            .iter()
+            .all(|e| e["reason"] == "system_error")
+    );
+    assert_eq!(
+        events_of_kind(&doc, "disposition")[0]["condition"],
+        "EventAgeExceeded"
+    );
+    let (_, out, _) = sim(&["retry", "--set", "failure=system_error"]);
+    assert!(
+        out.contains("event 1: attempt 1 failed: Lambda system error (500-series)"),
+        "{out}"
+    );
+}
+
 #[test]
 fn traffic_accepts_names_with_or_without_prefix_and_rolls_back_on_alarm() {
     for name in [
@@ -163,6 +198,10 @@ fn help_lists_keys_and_defaults() {
         assert!(out.contains(key), "help mentions {key}");
     }
     assert!(out.contains("default 2"));
+    assert!(
+        out.contains("system_error"),
+        "failure=system_error is listed"
+    );
     let (code, out, _) = sim(&["traffic", "--help"]);
     assert_eq!(code, 0);
     assert!(out.contains("alarm_at_s"));
@@ -194,6 +233,30 @@ fn bad_input_exits_2_naming_the_key_and_what_it_accepts() {
     let (code, _, err) = sim(&["lambda"]);
     assert_eq!(code, 2);
     assert!(err.contains("retry, traffic"), "{err}");
+    // the suggested help page exists
+    assert!(err.contains("see `coldstart sim --help`"), "{err}");
+    assert!(!err.contains("sim lambda --help"), "{err}");
+    let (code, out, _) = sim(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("NAME is one of"));
+    let (_, _, err) = sim(&["retry", "--set", "colour=red"]);
+    assert!(err.contains("see `coldstart sim retry --help`"), "{err}");
+}
+
+/// The JSON document reads {"sim", "config", "events"} in that order.
+#[test]
+fn json_keys_come_in_the_documented_order() {
+    let (code, out, _) = sim(&["sqs", "--json"]);
+    assert_eq!(code, 0);
+    let at = |k: &str| out.find(&format!("\"{k}\":")).expect(k);
+    assert!(
+        at("sim") < at("config") && at("config") < at("events"),
+        "{out}"
+    );
+    assert!(
+        out.trim_start().starts_with("{\n  \"sim\": \"sqs\""),
+        "{out}"
+    );
 }
 
 #[test]
@@ -228,4 +291,39 @@ fn plain_output_is_an_event_log() {
             .any(|l| l == "00:01:00 event 1: attempt 2 failed: function error"),
         "{out}"
     );
+}
+
+/// Runs last as long as their settings need, and an SQS run ends saying what is left.
+#[test]
+fn sqs_and_kinesis_runs_are_long_enough_and_sqs_says_how_it_ended() {
+    let (code, out, _) = sim(&["sqs", "--set", "dlq=false", "--set", "partial_batch=true"]);
+    assert_eq!(code, 0);
+    let last = out.lines().last().expect("a log");
+    assert!(
+        last.ends_with("run ended: 1 message still in the queue (#3)"),
+        "{last}"
+    );
+    let (_, out, _) = sim(&[
+        "sqs",
+        "--set",
+        "visibility_timeout_s=120",
+        "--set",
+        "max_receive_count=10",
+    ]);
+    assert!(
+        out.contains("#3 moved to the DLQ after 10 receives"),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .last()
+            .expect("log")
+            .ends_with("queue empty: every message deleted or in the DLQ")
+    );
+
+    let doc = json(&["kinesis", "--set", "max_record_age_s=600"]);
+    assert_eq!(doc["config"]["sim_s"], Value::Null, "auto");
+    let discarded = events_of_kind(&doc, "discarded");
+    assert!(!discarded.is_empty());
+    assert_eq!(discarded[0]["condition"], "RecordAgeExceeded");
 }

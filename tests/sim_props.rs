@@ -1,5 +1,6 @@
 //! Properties every simulator keeps whatever the settings: alias weights sum to 100 %, events come
-//! in time order, the same seed gives the same timeline, and async retries respect their limits.
+//! in time order, the same seed gives the same timeline (for traffic shifting, where the weights
+//! do not depend on the seed, the same request dots), and async retries respect their limits.
 
 use coldstart::sim::traffic::{self, Deployment, TrafficConfig, TrafficEvent};
 use coldstart::sim::{Configurable, concurrency, kinesis, retry, sqs};
@@ -34,8 +35,16 @@ proptest! {
         after_fails in any::<bool>(),
         hook_s in 0.0f64..120.0,
         t in 0.0f64..7200.0,
+        seed in any::<u64>(),
+        request_rate in 0.1f64..5.0,
     ) {
-        let mut cfg = TrafficConfig { config: d, alarm_at_s: alarm, hook_s, ..Default::default() };
+        let mut cfg = TrafficConfig {
+            config: d,
+            alarm_at_s: alarm,
+            hook_s,
+            request_rate,
+            ..Default::default()
+        };
         if before_fails { cfg.set("before_hook", "fail").expect("valid"); }
         if after_fails { cfg.set("after_hook", "fail").expect("valid"); }
         let tl = traffic::simulate(&cfg, 1);
@@ -51,6 +60,19 @@ proptest! {
         // the share never goes down during an undisturbed deployment
         prop_assert!(traffic::new_version_percent(&d, t + 30.0) >= p);
         prop_assert_eq!(traffic::new_version_percent(&d, d.shifting_duration_s()), 100.0);
+
+        // The seed decides the request dots: the same seed gives the same dots, each routed by
+        // the weights at its moment, all within the run.
+        let reqs = traffic::requests(&cfg, &tl, seed);
+        prop_assert_eq!(&reqs, &traffic::requests(&cfg, &tl, seed));
+        prop_assert!(reqs.len() <= traffic::MAX_DOTS);
+        for r in &reqs {
+            prop_assert!((0.0..=tl.end_s).contains(&r.at_s));
+            prop_assert_eq!(r.to_new, r.roll < traffic::percent_at(&tl, r.at_s));
+        }
+        if reqs.len() >= 10 {
+            prop_assert_ne!(&reqs, &traffic::requests(&cfg, &tl, seed.wrapping_add(1)));
+        }
     }
 
     #[test]
@@ -60,12 +82,18 @@ proptest! {
         p in 0.0f64..=1.0,
         burst in 1u32..=20,
         seed in any::<u64>(),
-        throttle in any::<bool>(),
+        kind in 0u8..3,
     ) {
+        // throttles and system errors share the back-off path, function errors do not
+        let backoff = kind > 0;
         let cfg = retry::RetryConfig {
             max_retry_attempts: retries,
             max_event_age_s: age,
-            failure: if throttle { retry::Failure::Throttle } else { retry::Failure::Probability(p) },
+            failure: match kind {
+                0 => retry::Failure::Probability(p),
+                1 => retry::Failure::Throttle,
+                _ => retry::Failure::SystemError,
+            },
             burst,
             ..Default::default()
         };
@@ -77,7 +105,7 @@ proptest! {
         for lane in lanes {
             // no attempt after the maximum event age
             prop_assert!(lane.attempts.iter().all(|(t, _)| *t <= f64::from(age)));
-            if !throttle {
+            if !backoff {
                 prop_assert!(lane.attempts.len() <= usize::from(retries) + 1);
             }
             prop_assert!(lane.end.is_some());
@@ -92,9 +120,10 @@ proptest! {
         bisect in any::<bool>(),
         reserved in proptest::option::of(0u32..1200),
         rate in 0.0f64..3000.0,
+        asynchronous in any::<bool>(),
     ) {
         let mut s = sqs::SqsConfig { batch_size: batch, partial_batch: partial, ..Default::default() };
-        s.sim_s = 200.0;
+        s.sim_s = Some(200.0);
         let a = sqs::simulate(&s, seed);
         prop_assert!(in_order(&a.events));
         prop_assert_eq!(&a, &sqs::simulate(&s, seed));
@@ -108,12 +137,22 @@ proptest! {
             reserved,
             peak_rate_per_s: rate,
             sim_s: 40.0,
+            invocation: if asynchronous {
+                concurrency::Invocation::Async
+            } else {
+                concurrency::Invocation::Sync
+            },
             ..Default::default()
         };
         let a = concurrency::simulate(&c, seed);
         prop_assert!(in_order(&a.events));
         prop_assert_eq!(&a, &concurrency::simulate(&c, seed));
         let limit = concurrency::function_limit(&a);
-        prop_assert!(concurrency::seconds(&a).iter().all(|(_, s)| s.in_use <= limit));
+        for (_, s) in concurrency::seconds(&a) {
+            prop_assert!(s.in_use <= limit);
+            // new requests and re-throttled retries are counted apart
+            prop_assert!(s.throttled <= s.arrivals);
+            prop_assert!(s.retries_throttled <= s.retried);
+        }
     }
 }

@@ -65,6 +65,19 @@ fn retry_view_shows_fewer_attempts_with_zero_retries() {
 }
 
 #[test]
+fn retry_view_provokes_system_errors() {
+    let mut h = harness_on("retry");
+    click(&mut h, "hits a Lambda system error (5xx)");
+    click(&mut h, "End");
+    assert!(h.query_by_label_contains("expired, lost").is_some());
+    assert!(
+        h.query_all_by_label_contains("failed: Lambda system error (500-series)")
+            .next()
+            .is_some()
+    );
+}
+
+#[test]
 fn traffic_view_rolls_back_when_the_alarm_fires() {
     let mut h = harness_on("traffic");
     assert_eq!(h.state().simulators.tab, Tab::Traffic);
@@ -92,6 +105,22 @@ fn traffic_view_rolls_back_when_the_alarm_fires() {
     );
 }
 
+/// The custom configurations sit at the end of the configuration list, under their own
+/// heading, and can be picked.
+#[test]
+fn traffic_view_offers_custom_configurations() {
+    let mut h = harness_on("traffic");
+    click(&mut h, "Deployment configuration");
+    assert!(h.query_by_label("Custom").is_some(), "a heading for them");
+    click(&mut h, "Custom linear…");
+    assert!(h.query_by_label("Percent").is_some());
+    assert!(h.query_by_label("Interval").is_some());
+    assert!(
+        h.query_by_label_contains("deployment started with linear:20:2")
+            .is_some()
+    );
+}
+
 #[test]
 fn concurrency_view_caps_in_use_at_the_reservation() {
     let mut h = harness_on("concurrency");
@@ -106,6 +135,78 @@ fn concurrency_view_caps_in_use_at_the_reservation() {
     assert!(
         h.query_by_label_contains("callers got 429 TooManyRequestsException")
             .is_some()
+    );
+}
+
+/// API PutFunctionConcurrency: at least 100 stay unreserved, so other functions' reservations
+/// above the quota minus 100 are refused, on screen as in the log.
+#[test]
+fn concurrency_view_refuses_reservations_that_leave_less_than_100() {
+    let mut h = harness_on("concurrency");
+    h.get_by_label("Reserved by other functions")
+        .set_value_accesskit(950.0);
+    h.run_steps(3);
+    click(&mut h, "End");
+    assert!(
+        h.query_by_label_contains("Refused: other functions' reserved concurrency 950")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("00:00:00 refused: other functions' reserved concurrency 950")
+            .is_some()
+    );
+    assert!(h.query_by_label_contains("(limit 1000)").is_some());
+}
+
+/// The spike's start and length and the run's length, CLI-only before, are on the screen.
+#[test]
+fn concurrency_view_sets_the_spike_and_the_run_length() {
+    use egui::accesskit::Role;
+    let mut h = harness_on("concurrency");
+    h.get_by_role_and_label(Role::Slider, "run length s")
+        .set_value_accesskit(60.0);
+    h.run_steps(3);
+    h.get_by_role_and_label(Role::Slider, "spike starts at s")
+        .set_value_accesskit(50.0);
+    h.run_steps(3);
+    h.get_by_role_and_label(Role::Slider, "spike lasts s")
+        .set_value_accesskit(5.0);
+    h.run_steps(3);
+    click(&mut h, "End");
+    assert!(
+        h.query_by_label_contains("00:00:50.6 throttling: unreserved account concurrency used up")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("00:00:56 throttling stopped")
+            .is_some()
+    );
+    assert_eq!(
+        h.query_all_by_label("00:01:00").count(),
+        2,
+        "the clock and the end of the scrub bar are at 60 s"
+    );
+}
+
+#[test]
+fn concurrency_view_counts_async_throttles_and_retries_apart() {
+    let mut h = harness_on("concurrency");
+    click(&mut h, "Asynchronous");
+    click(&mut h, "Reserve concurrency for this function");
+    click(&mut h, "End");
+    assert!(
+        h.query_by_label_contains("events throttled and returned to the queue")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("of them throttled again")
+            .is_some()
+    );
+    assert!(
+        h.query_all_by_label_contains("retries of earlier throttles")
+            .next()
+            .is_some(),
+        "the log words it the same way"
     );
 }
 
@@ -182,4 +283,31 @@ fn space_plays_and_the_clock_advances_in_simulated_time() {
     h.key_press(egui::Key::Space);
     h.run_steps(2);
     assert!(h.query_by_label("Play").is_some(), "paused again");
+}
+
+/// DG services-sqs-configure: a function timeout above the queue's visibility timeout makes
+/// CreateEventSourceMapping fail; the view says so above the queue and in the log.
+#[test]
+fn sqs_view_refuses_a_function_timeout_above_the_visibility_timeout() {
+    let mut h = harness_on("sqs");
+    h.get_by_role_and_label(egui::accesskit::Role::Slider, "function timeout s")
+        .set_value_accesskit(60.0);
+    h.run_steps(3);
+    click(&mut h, "End");
+    assert!(
+        h.query_by_label_contains(
+            "Refused: function timeout 60 s is longer than the queue's visibility timeout 30 s"
+        )
+        .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("00:00:00 refused: function timeout 60 s")
+            .is_some(),
+        "the log says it too"
+    );
+    assert!(
+        h.query_by_label("Queue: 20 waiting, 0 in flight, 0 deleted, 0 in the DLQ")
+            .is_some(),
+        "nothing polls the queue"
+    );
 }

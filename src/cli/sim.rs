@@ -51,17 +51,19 @@ pub fn run(args: &SimArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         Ok(o) => o,
         Err(e) => {
             let _ = writeln!(err, "coldstart sim: {e}");
-            let _ = writeln!(
-                err,
-                "see `coldstart sim {name} --help` for keys and defaults"
-            );
+            // Suggest a help page that exists: an unknown simulator has none of its own.
+            let hint = match e {
+                sim::SimError::UnknownSim(_) => {
+                    "see `coldstart sim --help` for the simulators".to_string()
+                }
+                _ => format!("see `coldstart sim {name} --help` for keys and defaults"),
+            };
+            let _ = writeln!(err, "{hint}");
             return 2;
         }
     };
     let written = if args.json {
-        serde_json::to_string_pretty(&output.json)
-            .map_err(std::io::Error::other)
-            .and_then(|s| writeln!(out, "{s}"))
+        writeln!(out, "{}", output.json)
     } else {
         output.log.iter().try_for_each(|l| writeln!(out, "{l}"))
     };

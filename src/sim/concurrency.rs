@@ -10,9 +10,14 @@
 //! - "Configuring reserved concurrency"
 //!   (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html>): reservations
 //!   across functions may total at most the account quota minus 100, so at least 100 stays
-//!   unreserved; a function with reserved concurrency cannot exceed it.
+//!   unreserved; a function with reserved concurrency cannot exceed it. The API reference of
+//!   `PutFunctionConcurrency` says the same: reserve for as many functions as you like "as long
+//!   as you leave at least 100 simultaneous executions unreserved", so this function's
+//!   reservation and the other functions' together are refused above the quota minus 100.
 //! - Provisioned concurrency pre-initialises environments (no cold start) and cannot exceed the
-//!   function's reserved concurrency.
+//!   function's reserved concurrency ("You can't allocate more provisioned concurrency than
+//!   reserved concurrency for a function"). Without a reservation the model only caps it at the
+//!   unreserved concurrency available: no AWS page found states a "minus 100" rule for it.
 //! - Throttled synchronous calls fail with 429 `TooManyRequestsException`; throttled asynchronous
 //!   events go back to the queue and are retried with back-off (see [`super::retry`]).
 //!
@@ -312,7 +317,8 @@ pub enum ThrottleCause {
     Reserved,
     /// The unreserved account pool is used up.
     Account,
-    /// The function is scaling faster than 1,000 new environments per 10 s allows.
+    /// The function is scaling faster than its scaling rate (by default 1,000 new environments
+    /// per 10 s) allows.
     ScalingRate,
 }
 
@@ -342,10 +348,12 @@ pub enum ConcurrencyEvent {
         warm: u32,
         /// Requests that needed a new environment.
         cold: u32,
-        /// Requests refused for lack of concurrency.
+        /// New requests (of `arrivals`) refused for lack of concurrency.
         throttled: u32,
         /// Async events that were retries of earlier throttles.
         retried: u32,
+        /// Retries (of `retried`) that were throttled again.
+        retries_throttled: u32,
         /// Execution environments that exist at the end of the second.
         environments: u32,
     },
@@ -353,6 +361,11 @@ pub enum ConcurrencyEvent {
     ThrottlingStarted {
         /// Why.
         cause: ThrottleCause,
+        /// Who sees the throttle: a synchronous caller (429) or Lambda's async queue (retry).
+        invocation: Invocation,
+        /// The scaling rate in force, when that is the cause.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        scaling_per_10s: Option<u32>,
     },
     /// A second without throttles after some.
     ThrottlingStopped,
@@ -375,32 +388,56 @@ impl Describe for ConcurrencyEvent {
                 cold,
                 throttled,
                 retried,
+                retries_throttled,
                 ..
             } => {
                 let mut s = format!("{arrivals} requests, {in_use} in use, {cold} cold starts");
                 if *throttled > 0 {
-                    s.push_str(&format!(", {throttled} throttled"));
+                    s.push_str(&format!(", {throttled} of the requests throttled"));
                 }
                 if *retried > 0 {
-                    s.push_str(&format!(", {retried} retried"));
+                    s.push_str(&format!(
+                        ", {retried} retries of earlier throttles ({retries_throttled} throttled \
+                         again)"
+                    ));
                 }
                 s
             }
-            ConcurrencyEvent::ThrottlingStarted { cause } => match cause {
-                ThrottleCause::Reserved => {
-                    "throttling: reserved concurrency reached (429 TooManyRequestsException)"
-                        .to_string()
-                }
-                ThrottleCause::Account => {
-                    "throttling: unreserved account concurrency used up (429)".to_string()
-                }
-                ThrottleCause::ScalingRate => {
-                    "throttling: scaling faster than 1,000 environments per 10 s (429)".to_string()
-                }
-            },
+            ConcurrencyEvent::ThrottlingStarted {
+                cause,
+                invocation,
+                scaling_per_10s,
+            } => {
+                let why = match cause {
+                    ThrottleCause::Reserved => "reserved concurrency reached".to_string(),
+                    ThrottleCause::Account => "unreserved account concurrency used up".to_string(),
+                    ThrottleCause::ScalingRate => format!(
+                        "scaling faster than {} new environments per 10 s",
+                        thousands(scaling_per_10s.unwrap_or(SCALING_PER_10_S))
+                    ),
+                };
+                let what = match invocation {
+                    Invocation::Sync => "callers get 429 TooManyRequestsException",
+                    Invocation::Async => "each throttled event returns to the queue and is retried",
+                };
+                format!("throttling: {why}; {what}")
+            }
             ConcurrencyEvent::ThrottlingStopped => "throttling stopped".to_string(),
         }
     }
+}
+
+/// `1000` as "1,000", for log lines.
+fn thousands(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 const TICK_S: f64 = 0.1;
@@ -411,18 +448,36 @@ pub fn simulate(cfg: &ConcurrencyConfig, seed: u64) -> Timeline<ConcurrencyEvent
     let mut rng = super::rng(seed);
     let mut ev = Vec::new();
 
-    // Validate reservations the way PutFunctionConcurrency / provisioned concurrency would.
+    // Validate reservations the way PutFunctionConcurrency / provisioned concurrency would:
+    // reservations across the account leave at least 100 unreserved.
+    let most = cfg.account_limit.saturating_sub(MIN_UNRESERVED);
+    let mut others = cfg.reserved_others;
+    if others > most {
+        ev.push(Timed::new(
+            0.0,
+            ConcurrencyEvent::Refused {
+                reason: format!(
+                    "other functions' reserved concurrency {others}: at most {most} can be \
+                     reserved in the account (quota {} minus 100 that always stay unreserved); \
+                     running as if they reserved none",
+                    cfg.account_limit
+                ),
+            },
+        ));
+        others = 0;
+    }
     let mut reserved = cfg.reserved;
     if let Some(r) = reserved {
-        let max = max_reservable(cfg.account_limit, cfg.reserved_others);
+        let max = max_reservable(cfg.account_limit, others);
         if r > max {
             ev.push(Timed::new(
                 0.0,
                 ConcurrencyEvent::Refused {
                     reason: format!(
-                        "reserved concurrency {r}: at most {max} can be reserved (quota {} minus \
-                         100 unreserved minus {} reserved by others)",
-                        cfg.account_limit, cfg.reserved_others
+                        "reserved concurrency {r}: with {others} reserved by other functions, at \
+                         most {max} more can be reserved (quota {} minus 100 that always stay \
+                         unreserved); running without a reservation",
+                        cfg.account_limit
                     ),
                 },
             ));
@@ -430,7 +485,7 @@ pub fn simulate(cfg: &ConcurrencyConfig, seed: u64) -> Timeline<ConcurrencyEvent
         }
     }
     let unreserved_free =
-        unreserved_pool(cfg.account_limit, cfg.reserved_others).saturating_sub(cfg.others_in_use);
+        unreserved_pool(cfg.account_limit, others).saturating_sub(cfg.others_in_use);
     let limit = reserved.unwrap_or(unreserved_free);
     let mut provisioned = cfg.provisioned;
     let provisioned_cap = reserved.unwrap_or(unreserved_free);
@@ -498,6 +553,8 @@ pub fn simulate(cfg: &ConcurrencyConfig, seed: u64) -> Timeline<ConcurrencyEvent
         envs += cold;
         let served = warm + cold;
         let throttled = demand - served;
+        // Retries are served first, so new requests are the first to be throttled.
+        let throttled_new = throttled.min(new);
         busy += served;
         if warm > 0 {
             *finishing.entry(tick + dur_ticks).or_insert(0) += warm;
@@ -541,14 +598,23 @@ pub fn simulate(cfg: &ConcurrencyConfig, seed: u64) -> Timeline<ConcurrencyEvent
             } else {
                 ThrottleCause::ScalingRate
             };
-            ev.push(Timed::new(t, ConcurrencyEvent::ThrottlingStarted { cause }));
+            ev.push(Timed::new(
+                t,
+                ConcurrencyEvent::ThrottlingStarted {
+                    cause,
+                    invocation: cfg.invocation,
+                    scaling_per_10s: (cause == ThrottleCause::ScalingRate)
+                        .then_some(cfg.scaling_per_10s),
+                },
+            ));
         }
         sec.arrivals += new;
         sec.in_use = sec.in_use.max(busy);
         sec.warm += warm;
         sec.cold += cold;
-        sec.throttled += throttled;
+        sec.throttled += throttled_new;
         sec.retried += retry_count;
+        sec.retries_throttled += throttled - throttled_new;
         if (tick + 1) % 10 == 0 {
             let at = ((tick + 1) / 10) as f64;
             if sec.throttled == 0 && throttling {
@@ -564,6 +630,7 @@ pub fn simulate(cfg: &ConcurrencyConfig, seed: u64) -> Timeline<ConcurrencyEvent
                     cold: sec.cold,
                     throttled: sec.throttled,
                     retried: sec.retried,
+                    retries_throttled: sec.retries_throttled,
                     environments: envs,
                 },
             ));
@@ -581,6 +648,7 @@ struct SecondAcc {
     cold: u32,
     throttled: u32,
     retried: u32,
+    retries_throttled: u32,
 }
 
 /// Per-second samples of a run, in order, for plots.
@@ -595,6 +663,7 @@ pub fn seconds(tl: &Timeline<ConcurrencyEvent>) -> Vec<(f64, Sample)> {
                 cold,
                 throttled,
                 retried,
+                retries_throttled,
                 environments,
             } => Some((
                 e.at_s,
@@ -605,6 +674,7 @@ pub fn seconds(tl: &Timeline<ConcurrencyEvent>) -> Vec<(f64, Sample)> {
                     cold,
                     throttled,
                     retried,
+                    retries_throttled,
                     environments,
                 },
             )),
@@ -624,10 +694,12 @@ pub struct Sample {
     pub warm: u32,
     /// Cold starts.
     pub cold: u32,
-    /// Throttles.
+    /// New requests throttled (at most `arrivals`).
     pub throttled: u32,
     /// Async retries.
     pub retried: u32,
+    /// Async retries throttled again (at most `retried`).
+    pub retries_throttled: u32,
     /// Environments in existence.
     pub environments: u32,
 }
@@ -675,6 +747,50 @@ mod tests {
         assert_eq!(function_limit(&tl), 1000);
     }
 
+    fn refusals(tl: &Timeline<ConcurrencyEvent>) -> Vec<String> {
+        tl.events
+            .iter()
+            .filter(|e| matches!(e.event, ConcurrencyEvent::Refused { .. }))
+            .map(|e| e.event.describe())
+            .collect()
+    }
+
+    /// API PutFunctionConcurrency: "You can reserve concurrency for as many functions as you
+    /// like, as long as you leave at least 100 simultaneous executions unreserved for functions
+    /// that aren't configured with a per-function limit." That holds for the other functions'
+    /// reservations too, and for this function's reservation added to theirs.
+    #[test]
+    fn reservations_of_other_functions_leave_100_unreserved() {
+        let tl = simulate(&with(&[("reserved_others", "950")]), 1);
+        let r = refusals(&tl);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert!(
+            r[0].starts_with("refused: other functions' reserved concurrency 950: at most 900"),
+            "{}",
+            r[0]
+        );
+        assert_eq!(function_limit(&tl), 1000, "run as if they reserved none");
+
+        let tl = simulate(&with(&[("reserved_others", "900")]), 1);
+        assert!(refusals(&tl).is_empty(), "exactly 100 left is allowed");
+        assert_eq!(function_limit(&tl), 100);
+
+        let tl = simulate(&with(&[("reserved_others", "500"), ("reserved", "500")]), 1);
+        let r = refusals(&tl);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert!(
+            r[0].starts_with(
+                "refused: reserved concurrency 500: with 500 reserved by other functions, at \
+                 most 400 more"
+            ),
+            "{}",
+            r[0]
+        );
+        let tl = simulate(&with(&[("reserved_others", "500"), ("reserved", "400")]), 1);
+        assert!(refusals(&tl).is_empty());
+        assert_eq!(function_limit(&tl), 400);
+    }
+
     /// DG scaling-behavior: each function can add 1,000 environments every 10 seconds.
     #[test]
     fn scaling_rate_is_1000_per_10_seconds() {
@@ -705,8 +821,51 @@ mod tests {
         assert!(s.iter().all(|(_, x)| x.retried == 0));
         assert!(tl.events.iter().any(|e| e.event
             == ConcurrencyEvent::ThrottlingStarted {
-                cause: ThrottleCause::Reserved
+                cause: ThrottleCause::Reserved,
+                invocation: Invocation::Sync,
+                scaling_per_10s: None,
             }));
+    }
+
+    fn throttle_line(settings: &[(&str, &str)]) -> String {
+        simulate(&with(settings), 1)
+            .events
+            .iter()
+            .find(|e| matches!(e.event, ConcurrencyEvent::ThrottlingStarted { .. }))
+            .map(|e| e.event.describe())
+            .expect("throttling starts")
+    }
+
+    /// The scaling-rate message names the configured rate (DG scaling-behavior gives 1,000 per
+    /// 10 s as the default); a synchronous caller gets 429 while an asynchronous event goes back
+    /// to the queue and is retried (DG invocation-async-error-handling: "For throttling errors
+    /// (429) and system errors (500-series), Lambda returns the event to the queue and attempts
+    /// to run the function again").
+    #[test]
+    fn throttle_messages_name_the_rate_and_what_the_caller_sees() {
+        let burst = [
+            ("pattern", "steady"),
+            ("rate_per_s", "5000"),
+            ("duration_ms", "5000"),
+            ("account_limit", "20000"),
+            ("sim_s", "20"),
+        ];
+        assert_eq!(
+            throttle_line(&burst),
+            "throttling: scaling faster than 1,000 new environments per 10 s; callers get 429 \
+             TooManyRequestsException"
+        );
+        let mut slow = burst.to_vec();
+        slow.push(("scaling_per_10s", "500"));
+        slow.push(("invocation", "async"));
+        assert_eq!(
+            throttle_line(&slow),
+            "throttling: scaling faster than 500 new environments per 10 s; each throttled event \
+             returns to the queue and is retried"
+        );
+        let reserved = throttle_line(&[("reserved", "100"), ("invocation", "async")]);
+        assert!(reserved.starts_with("throttling: reserved concurrency reached; each throttled"));
+        assert!(!reserved.contains("429"), "{reserved}");
     }
 
     #[test]
@@ -714,6 +873,23 @@ mod tests {
         let cfg = with(&[("reserved", "100"), ("invocation", "async")]);
         let s = seconds(&simulate(&cfg, 3));
         assert!(s.iter().any(|(_, x)| x.retried > 0));
+    }
+
+    /// New requests and retries of earlier throttles are counted apart, so "throttled" never
+    /// exceeds the requests that arrived, however often an event is throttled again.
+    #[test]
+    fn throttled_counts_new_requests_and_retries_apart() {
+        let cfg = with(&[("reserved", "100"), ("invocation", "async")]);
+        let s = seconds(&simulate(&cfg, 3));
+        assert!(s.iter().all(|(_, x)| x.throttled <= x.arrivals));
+        assert!(s.iter().all(|(_, x)| x.retries_throttled <= x.retried));
+        assert!(
+            s.iter().any(|(_, x)| x.retries_throttled > 0),
+            "some retries re-throttled"
+        );
+        let arrivals: u32 = s.iter().map(|(_, x)| x.arrivals).sum();
+        let throttled: u32 = s.iter().map(|(_, x)| x.throttled).sum();
+        assert!(throttled < arrivals);
     }
 
     #[test]

@@ -14,9 +14,12 @@
 //!   on-failure destination if one is configured, and processing moves on;
 //! - concurrency is shards × `ParallelizationFactor` (1–10); this model uses a factor of 1.
 //!
-//! Simplifications: all records are in the stream at time 0 (so a record's age is the time);
-//! each invocation takes `function_duration_s`; a failing batch is retried as soon as it
-//! returns.
+//! Simplifications: records are written to every shard at a steady `records_per_s`, the first
+//! one `1 / records_per_s` after the start; a record's age is the time since it was written,
+//! and a batch is as old as its oldest record. The poller reads whatever has been written (up to
+//! `BatchSize`) as soon as the previous batch is done, and when the shard has nothing new it looks
+//! again one second later. Each invocation takes `function_duration_s`; a failing batch is
+//! retried as soon as it returns.
 
 use std::collections::BTreeSet;
 
@@ -37,8 +40,10 @@ pub fn max_concurrency(shards: u32, parallelization_factor: u32) -> u32 {
 pub struct KinesisConfig {
     /// Shards in the stream.
     pub shards: u32,
-    /// Records waiting in each shard.
+    /// Records written to each shard during the run.
     pub records_per_shard: u32,
+    /// Records written per second to each shard.
+    pub records_per_s: f64,
     /// `BatchSize`.
     pub batch_size: u32,
     /// Records the function can never process, as (shard from 0, record number from 1).
@@ -53,8 +58,9 @@ pub struct KinesisConfig {
     pub on_failure: bool,
     /// Seconds per invocation.
     pub function_duration_s: f64,
-    /// Length of the run, seconds.
-    pub sim_s: f64,
+    /// Length of the run, seconds; `None` derives it from the other settings
+    /// ([`run_length_s`]).
+    pub sim_s: Option<f64>,
 }
 
 impl Default for KinesisConfig {
@@ -62,6 +68,7 @@ impl Default for KinesisConfig {
         Self {
             shards: 2,
             records_per_shard: 12,
+            records_per_s: 4.0,
             batch_size: 4,
             poison: vec![(0, 6)],
             bisect: false,
@@ -69,7 +76,7 @@ impl Default for KinesisConfig {
             max_record_age_s: -1,
             on_failure: false,
             function_duration_s: 1.0,
-            sim_s: 120.0,
+            sim_s: None,
         }
     }
 }
@@ -77,7 +84,7 @@ impl Default for KinesisConfig {
 const POISON_ACCEPTS: &str = "SHARD:RECORD pairs like 0:6 or 0:6,1:3 (shard from 0, record \
 from 1), or none";
 
-static KEYS: [KeyDoc; 10] = [
+static KEYS: [KeyDoc; 11] = [
     KeyDoc {
         key: "shards",
         default: "2",
@@ -88,7 +95,13 @@ static KEYS: [KeyDoc; 10] = [
         key: "records_per_shard",
         default: "12",
         accepts: "an integer 1–200",
-        help: "records waiting in each shard",
+        help: "records written to each shard",
+    },
+    KeyDoc {
+        key: "records_per_s",
+        default: "4",
+        accepts: "records per second 0.1–1000",
+        help: "how fast records are written to each shard",
     },
     KeyDoc {
         key: "batch_size",
@@ -134,9 +147,9 @@ static KEYS: [KeyDoc; 10] = [
     },
     KeyDoc {
         key: "sim_s",
-        default: "120",
-        accepts: "seconds 10–3600",
-        help: "length of the run",
+        default: "auto",
+        accepts: "auto, or seconds 10–3600",
+        help: "length of the run (auto: long enough for retry and age limits to act)",
     },
 ];
 
@@ -152,6 +165,7 @@ impl Configurable for KinesisConfig {
         match key {
             "shards" => self.shards = int(1, 8)? as u32,
             "records_per_shard" => self.records_per_shard = int(1, 200)? as u32,
+            "records_per_s" => self.records_per_s = parse_f64::<Self>(key, value, 0.1, 1000.0)?,
             "batch_size" => self.batch_size = int(1, 10_000)? as u32,
             "poison" => self.poison = parse_poison(key, value)?,
             "bisect" => self.bisect = parse_bool::<Self>(key, value)?,
@@ -170,7 +184,13 @@ impl Configurable for KinesisConfig {
             "function_duration_s" => {
                 self.function_duration_s = parse_f64::<Self>(key, value, 0.1, 900.0)?;
             }
-            "sim_s" => self.sim_s = parse_f64::<Self>(key, value, 10.0, 3600.0)?,
+            "sim_s" => {
+                self.sim_s = if value.eq_ignore_ascii_case("auto") {
+                    None
+                } else {
+                    Some(parse_f64::<Self>(key, value, 10.0, 3600.0)?)
+                }
+            }
             _ => return Err(unknown::<Self>(key)),
         }
         Ok(())
@@ -257,6 +277,10 @@ pub enum KinesisEvent {
         last: u32,
         /// Why.
         condition: DiscardCondition,
+        /// Age of the batch's oldest record when it was discarded, seconds.
+        oldest_age_s: f64,
+        /// Whether its records were ever handed to the function.
+        attempted: bool,
         /// What the on-failure destination received (metadata only), if one is configured.
         #[serde(skip_serializing_if = "Option::is_none")]
         record: Option<serde_json::Value>,
@@ -271,6 +295,13 @@ pub enum KinesisEvent {
         /// Shard.
         shard: u32,
         /// Record it is stuck on.
+        at_record: u32,
+    },
+    /// The run ended before the shard was read to its end, without it being stuck.
+    RunEnded {
+        /// Shard.
+        shard: u32,
+        /// First record not yet processed.
         at_record: u32,
     },
 }
@@ -306,11 +337,24 @@ impl Describe for KinesisEvent {
                 first,
                 last,
                 condition,
+                oldest_age_s,
+                attempted,
                 record,
             } => {
                 let why = match condition {
-                    DiscardCondition::RetryAttemptsExhausted => "retries exhausted",
-                    DiscardCondition::RecordAgeExceeded => "records too old",
+                    DiscardCondition::RetryAttemptsExhausted => "retries exhausted".to_string(),
+                    DiscardCondition::RecordAgeExceeded => {
+                        let before = if *attempted {
+                            ""
+                        } else {
+                            "before any attempt, "
+                        };
+                        format!(
+                            "{before}records too old: the oldest was written {} ago, over \
+                             MaximumRecordAgeInSeconds",
+                            age_words(*oldest_age_s)
+                        )
+                    }
                 };
                 let to = if record.is_some() {
                     "details sent to the on-failure destination"
@@ -324,29 +368,90 @@ impl Describe for KinesisEvent {
             }
             KinesisEvent::ShardDone { shard } => format!("shard {shard}: caught up"),
             KinesisEvent::StillBlocked { shard, at_record } => {
-                format!("shard {shard}: still blocked on record {at_record}")
+                format!("run ended: shard {shard} still blocked on record {at_record}")
+            }
+            KinesisEvent::RunEnded { shard, at_record } => {
+                format!("run ended: shard {shard} not yet past record {at_record}")
             }
         }
     }
 }
 
-/// Runs every shard until it catches up or `sim_s` runs out. No chance is involved; the seed is
+/// How long a run lasts: `sim_s` if set, otherwise long enough for every shard to get past its
+/// failing records when a retry or age limit lets it (each failing batch, or with bisect each of
+/// its halves, tried until `MaximumRetryAttempts` or `MaximumRecordAgeInSeconds` runs out), plus
+/// a margin. With neither limit a failing record blocks its shard for good, and the run shows a
+/// minute of retries. A run where every shard catches up ends sooner. Capped so a run makes at
+/// most about 20,000 invocations per shard.
+pub fn run_length_s(cfg: &KinesisConfig) -> f64 {
+    if let Some(s) = cfg.sim_s {
+        return s;
+    }
+    let dur = cfg.function_duration_s;
+    let batches = f64::from(cfg.records_per_shard.div_ceil(cfg.batch_size.max(1)));
+    // Writing the records, then reading them (with a poll a second after an empty read).
+    let base = f64::from(cfg.records_per_shard) / cfg.records_per_s + (batches + 1.0) * (dur + 1.0);
+    let poisons = (0..cfg.shards)
+        .map(|s| {
+            cfg.poison
+                .iter()
+                .filter(|(ps, r)| *ps == s && *r <= cfg.records_per_shard)
+                .count()
+        })
+        .max()
+        .unwrap_or(0) as f64;
+    // Bisect tries a failing batch, then halves down to the bad record: about two pieces per
+    // halving, each retried on its own.
+    let pieces = if cfg.bisect {
+        2.0 * f64::from(cfg.batch_size.max(1)).log2().ceil() + 1.0
+    } else {
+        1.0
+    };
+    let by_retries = (cfg.max_retry_attempts >= 0)
+        .then_some((cfg.max_retry_attempts as f64 + 1.0) * dur * pieces);
+    let by_age =
+        (cfg.max_record_age_s >= 0).then_some(cfg.max_record_age_s as f64 + dur * (pieces + 1.0));
+    let block = match (by_retries, by_age) {
+        (Some(r), Some(a)) => r.min(a),
+        (Some(x), None) | (None, Some(x)) => x,
+        (None, None) => (5.0 * dur).max(60.0),
+    };
+    let need = base + poisons * block;
+    (need * 1.1 + 10.0).ceil().min((20_000.0 * dur).max(3600.0))
+}
+
+/// Runs every shard until it catches up or the run's length ([`run_length_s`]) is over. No chance is involved; the seed is
 /// accepted for a uniform interface.
 pub fn simulate(cfg: &KinesisConfig, _seed: u64) -> Timeline<KinesisEvent> {
     let mut ev = Vec::new();
+    let run_s = run_length_s(cfg);
     for shard in 0..cfg.shards {
-        run_shard(cfg, shard, &mut ev);
+        run_shard(cfg, shard, run_s, &mut ev);
     }
     // A run where every shard caught up ends shortly after the last event, not at `sim_s`.
-    let blocked = ev
-        .iter()
-        .any(|e| matches!(e.event, KinesisEvent::StillBlocked { .. }));
+    let blocked = ev.iter().any(|e| {
+        matches!(
+            e.event,
+            KinesisEvent::StillBlocked { .. } | KinesisEvent::RunEnded { .. }
+        )
+    });
     let last = ev.iter().map(|e| e.at_s).fold(0.0, f64::max);
-    let end = if blocked { cfg.sim_s } else { last + 2.0 };
+    let end = if blocked { run_s } else { last + 2.0 };
     Timeline::finish(ev, end)
 }
 
-fn run_shard(cfg: &KinesisConfig, shard: u32, ev: &mut Vec<Timed<KinesisEvent>>) {
+/// When record `r` (from 1) of a shard is written: one every `1 / records_per_s` seconds, the
+/// first one such interval after the start.
+pub fn written_at(cfg: &KinesisConfig, record: u32) -> f64 {
+    f64::from(record) / cfg.records_per_s
+}
+
+/// How many records of a shard have been written by `t_s`.
+fn written_by(cfg: &KinesisConfig, t_s: f64) -> u32 {
+    ((t_s * cfg.records_per_s + 1e-9).floor() as u32).min(cfg.records_per_shard)
+}
+
+fn run_shard(cfg: &KinesisConfig, shard: u32, run_s: f64, ev: &mut Vec<Timed<KinesisEvent>>) {
     let poison: BTreeSet<u32> = cfg
         .poison
         .iter()
@@ -355,14 +460,33 @@ fn run_shard(cfg: &KinesisConfig, shard: u32, ev: &mut Vec<Timed<KinesisEvent>>)
         .collect();
     let n = cfg.records_per_shard;
     let mut next = 1u32; // first record not yet handed out
-    // Pending ranges from bisection, processed in order: (first, last, retries so far).
+    // Pending ranges from bisection and retries, processed in order: (first, last, retries so
+    // far). Everything pending has been tried at least once.
     let mut pending: Vec<(u32, u32, u32)> = Vec::new();
     let mut t = 0.0;
     loop {
-        let (first, last, retry) = match pending.pop() {
+        let popped = pending.pop();
+        let attempted = popped.is_some();
+        let (first, last, retry) = match popped {
             Some(r) => r,
             None if next <= n => {
-                let last = (next + cfg.batch_size - 1).min(n);
+                let written = written_by(cfg, t);
+                if written < next {
+                    // Nothing new in the shard yet: the poller looks again a second later.
+                    if t + 1.0 > run_s {
+                        ev.push(Timed::new(
+                            run_s,
+                            KinesisEvent::RunEnded {
+                                shard,
+                                at_record: next,
+                            },
+                        ));
+                        return;
+                    }
+                    t += 1.0;
+                    continue;
+                }
+                let last = (next + cfg.batch_size - 1).min(written);
                 (next, last, 0)
             }
             None => {
@@ -370,24 +494,33 @@ fn run_shard(cfg: &KinesisConfig, shard: u32, ev: &mut Vec<Timed<KinesisEvent>>)
                 return;
             }
         };
-        if t >= cfg.sim_s {
-            ev.push(Timed::new(
-                cfg.sim_s,
+        if t >= run_s {
+            let event = if attempted {
                 KinesisEvent::StillBlocked {
                     shard,
                     at_record: first,
-                },
-            ));
+                }
+            } else {
+                KinesisEvent::RunEnded {
+                    shard,
+                    at_record: first,
+                }
+            };
+            ev.push(Timed::new(run_s, event));
             return;
         }
-        // Records are all written at time 0, so their age is `t`.
-        if cfg.max_record_age_s >= 0 && t > cfg.max_record_age_s as f64 {
+        // A batch's age is the age of its oldest record, the first one.
+        let age = t - written_at(cfg, first);
+        if cfg.max_record_age_s >= 0 && age > cfg.max_record_age_s as f64 {
             discard(
                 cfg,
-                shard,
-                first,
-                last,
-                retry,
+                Batch {
+                    shard,
+                    first,
+                    last,
+                    invokes: retry,
+                    attempted,
+                },
                 DiscardCondition::RecordAgeExceeded,
                 t,
                 ev,
@@ -435,10 +568,13 @@ fn run_shard(cfg: &KinesisConfig, shard: u32, ev: &mut Vec<Timed<KinesisEvent>>)
         if cfg.max_retry_attempts >= 0 && i64::from(retries) > cfg.max_retry_attempts {
             discard(
                 cfg,
-                shard,
-                first,
-                last,
-                retries,
+                Batch {
+                    shard,
+                    first,
+                    last,
+                    invokes: retries,
+                    attempted: true,
+                },
                 DiscardCondition::RetryAttemptsExhausted,
                 t,
                 ev,
@@ -451,17 +587,31 @@ fn run_shard(cfg: &KinesisConfig, shard: u32, ev: &mut Vec<Timed<KinesisEvent>>)
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn discard(
-    cfg: &KinesisConfig,
+/// A batch Lambda gives up on.
+struct Batch {
     shard: u32,
     first: u32,
     last: u32,
+    /// Invocations so far (`approximateInvokeCount`).
     invokes: u32,
+    /// Whether its records were ever handed to the function.
+    attempted: bool,
+}
+
+fn discard(
+    cfg: &KinesisConfig,
+    b: Batch,
     condition: DiscardCondition,
     t: f64,
     ev: &mut Vec<Timed<KinesisEvent>>,
 ) {
+    let Batch {
+        shard,
+        first,
+        last,
+        invokes,
+        attempted,
+    } = b;
     let record = cfg.on_failure.then(|| {
         serde_json::json!({
             "requestContext": {
@@ -484,6 +634,8 @@ fn discard(
             first,
             last,
             condition,
+            oldest_age_s: t - written_at(cfg, first),
+            attempted,
             record,
         },
     ));
@@ -492,7 +644,9 @@ fn discard(
 /// What a record looks like at some moment, for drawing a shard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RecordState {
-    /// Not yet handed to the function.
+    /// Not yet written to the stream.
+    NotWritten,
+    /// Written, not yet handed to the function.
     Pending,
     /// In the batch being processed right now.
     InBatch,
@@ -538,7 +692,24 @@ pub fn record_states(
             _ => {}
         }
     }
+    for row in &mut out {
+        for (i, c) in row.iter_mut().enumerate() {
+            if *c == RecordState::Pending && written_at(cfg, i as u32 + 1) > t_s + 1e-9 {
+                *c = RecordState::NotWritten;
+            }
+        }
+    }
     out
+}
+
+/// "61 s" or "61.3 s".
+fn age_words(s: f64) -> String {
+    let tenths = (s * 10.0).round() / 10.0;
+    if tenths.fract() == 0.0 {
+        format!("{tenths:.0} s")
+    } else {
+        format!("{tenths:.1} s")
+    }
 }
 
 fn range(first: u32, last: u32) -> String {
@@ -668,7 +839,7 @@ mod tests {
 
     #[test]
     fn max_record_age_ends_the_block() {
-        let tl = simulate(&with(&[("max_record_age_s", "60"), ("sim_s", "200")]), 1);
+        let tl = simulate(&with(&[("max_record_age_s", "60")]), 1);
         assert!(tl.events.iter().any(|e| matches!(
             e.event,
             KinesisEvent::Discarded {
@@ -680,6 +851,121 @@ mod tests {
             tl.events
                 .iter()
                 .any(|e| e.event == KinesisEvent::ShardDone { shard: 0 })
+        );
+    }
+
+    /// The run lasts long enough for the longest age limit the screen offers (600 s) and the
+    /// longest retry limit it offers (20, with bisect) to unblock the shard.
+    #[test]
+    fn run_length_lets_the_limits_act() {
+        for settings in [
+            &[("max_record_age_s", "600")][..],
+            &[("max_retry_attempts", "20"), ("bisect", "true")][..],
+            &[("max_record_age_s", "600"), ("function_duration_s", "7")][..],
+        ] {
+            let tl = simulate(&with(settings), 1);
+            assert!(
+                tl.events
+                    .iter()
+                    .any(|e| matches!(e.event, KinesisEvent::Discarded { .. })),
+                "{settings:?}"
+            );
+            assert!(
+                tl.events
+                    .iter()
+                    .any(|e| e.event == KinesisEvent::ShardDone { shard: 0 }),
+                "{settings:?}"
+            );
+            assert!(
+                !tl.events
+                    .iter()
+                    .any(|e| matches!(e.event, KinesisEvent::StillBlocked { .. })),
+                "{settings:?}"
+            );
+        }
+        // without limits the shard stays blocked and the run says so at its end
+        let tl = simulate(&KinesisConfig::default(), 1);
+        let last = tl.events.last().expect("events");
+        assert_eq!(last.at_s, tl.end_s);
+        assert!(matches!(
+            last.event,
+            KinesisEvent::StillBlocked { shard: 0, .. }
+        ));
+    }
+
+    /// Records are written over time, so a record's age counts from its own write: the first
+    /// read finds the records written in the first second, and a record not yet written is
+    /// drawn as such.
+    #[test]
+    fn records_arrive_over_time() {
+        let tl = simulate(&with(&[("poison", "none")]), 1);
+        let first = tl
+            .events
+            .iter()
+            .find(|e| matches!(e.event, KinesisEvent::Invoke { .. }))
+            .expect("an invoke");
+        assert_eq!(
+            first.at_s, 1.0,
+            "nothing written at 0 s; the next poll is at 1 s"
+        );
+        assert_eq!(
+            first.event,
+            KinesisEvent::Invoke {
+                shard: 0,
+                first: 1,
+                last: 4,
+                retry: 0
+            }
+        );
+        let cfg = with(&[("poison", "none"), ("records_per_s", "1")]);
+        let tl = simulate(&cfg, 1);
+        assert_eq!(processed(&tl, 0)[..3], [(1, 1), (2, 2), (3, 3)]);
+        let states = record_states(&tl, &cfg, 2.5);
+        assert_eq!(states[0][0], RecordState::Processed);
+        assert_eq!(states[0][1], RecordState::InBatch);
+        assert_eq!(states[0][2], RecordState::NotWritten, "written at 3 s");
+    }
+
+    /// With a blocked batch discarded for age, the records written after it are younger and get
+    /// processed; when they too have waited past the limit, the log says they were discarded
+    /// before any attempt and how old they were.
+    #[test]
+    fn records_behind_a_blocked_batch_are_discarded_only_when_really_too_old() {
+        let tl = simulate(&with(&[("max_record_age_s", "60")]), 1);
+        let discarded: Vec<(u32, u32)> = tl
+            .events
+            .iter()
+            .filter_map(|e| match e.event {
+                KinesisEvent::Discarded {
+                    shard: 0,
+                    first,
+                    last,
+                    ..
+                } => Some((first, last)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(discarded, vec![(5, 8)]);
+        assert_eq!(processed(&tl, 0), vec![(1, 4), (9, 12)]);
+
+        // Each try takes 3 s, so by the time 5–8 is given up, 9–12 have waited over 60 s.
+        let tl = simulate(
+            &with(&[("max_record_age_s", "60"), ("function_duration_s", "3")]),
+            1,
+        );
+        let lines: Vec<String> = tl
+            .events
+            .iter()
+            .filter(|e| matches!(e.event, KinesisEvent::Discarded { .. }))
+            .map(|e| e.event.describe())
+            .collect();
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(!lines[0].contains("before any attempt"), "{}", lines[0]);
+        assert_eq!(
+            lines[1],
+            "shard 0: records 9–12 discarded (before any attempt, records too old: the oldest \
+             was written 61.8 s ago, over MaximumRecordAgeInSeconds); lost (no on-failure \
+             destination)"
         );
     }
 

@@ -141,8 +141,9 @@ pub fn keys_for(name: &str) -> Result<&'static [KeyDoc], SimError> {
 /// A finished run, ready to print: the JSON document and the plain-words event log.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunOutput {
-    /// `{"sim": NAME, "config": {...}, "events": [...]}`.
-    pub json: serde_json::Value,
+    /// `{"sim": NAME, "config": {...}, "events": [...]}`, pretty-printed, keys in that order
+    /// (and the config's and events' fields in the order their types declare them).
+    pub json: String,
     /// One line per event, `"00:01:00 event 1: attempt 2 failed: function error"`.
     pub log: Vec<String>,
 }
@@ -160,13 +161,24 @@ pub fn run(name: &str, settings: &[String], seed: u64) -> Result<RunOutput, SimE
         }
         Ok(cfg)
     }
+    /// The JSON document. A struct, not a `serde_json::Value`: a `Value`'s map sorts its keys,
+    /// while a struct serializes its fields in declaration order.
+    #[derive(Serialize)]
+    struct Doc<'a, C, E> {
+        sim: &'static str,
+        config: &'a C,
+        events: &'a [Timed<E>],
+    }
     fn output<C: Configurable, E: Serialize + Describe>(cfg: &C, tl: &Timeline<E>) -> RunOutput {
+        let doc = Doc {
+            sim: C::NAME,
+            config: cfg,
+            events: &tl.events,
+        };
         RunOutput {
-            json: serde_json::json!({
-                "sim": C::NAME,
-                "config": serde_json::to_value(cfg).unwrap_or(serde_json::Value::Null),
-                "events": serde_json::to_value(&tl.events).unwrap_or(serde_json::Value::Null),
-            }),
+            // Our configs and events always serialize; a failure here would be a bug.
+            json: serde_json::to_string_pretty(&doc)
+                .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }).to_string()),
             log: tl.events.iter().map(log_line).collect(),
         }
     }
@@ -298,6 +310,22 @@ mod tests {
         assert_eq!(clock(60.0), "00:01:00");
         assert_eq!(clock(3723.0), "01:02:03");
         assert_eq!(clock(1.5), "00:00:01.5");
+    }
+
+    /// The document reads sim, config, events in that order, and a config's keys come in the
+    /// order of its fields, not sorted.
+    #[test]
+    fn json_keys_keep_their_order() {
+        let out = run("retry", &[], 1).expect("runs");
+        let sim = out.json.find("\"sim\"").expect("sim");
+        let config = out.json.find("\"config\"").expect("config");
+        let events = out.json.find("\"events\"").expect("events");
+        assert!(sim < config && config < events, "{}", out.json);
+        let first_key = out.json.find("\"max_retry_attempts\"").expect("key");
+        let later_key = out.json.find("\"burst\"").expect("key");
+        assert!(first_key < later_key, "fields in declaration order");
+        let v: serde_json::Value = serde_json::from_str(&out.json).expect("valid JSON");
+        assert_eq!(v["sim"], "retry");
     }
 
     #[test]

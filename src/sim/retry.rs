@@ -55,6 +55,9 @@ pub enum Failure {
     Throttle,
     /// The first K attempts are throttled, then it succeeds.
     ThrottleFirstN(u32),
+    /// Every attempt ends in a Lambda system error (500-series): retried with the same
+    /// back-off as a throttle, not counted against `MaximumRetryAttempts`.
+    SystemError,
 }
 
 impl fmt::Display for Failure {
@@ -66,6 +69,7 @@ impl fmt::Display for Failure {
             Failure::Probability(p) => write!(f, "probability={p}"),
             Failure::Throttle => write!(f, "throttle"),
             Failure::ThrottleFirstN(k) => write!(f, "throttle_first_n={k}"),
+            Failure::SystemError => write!(f, "system_error"),
         }
     }
 }
@@ -77,7 +81,7 @@ impl Serialize for Failure {
 }
 
 const FAILURE_ACCEPTS: &str = "always, never, first_n=K (K 0–100), probability=P (P 0–1), \
-throttle, throttle_first_n=K";
+throttle, throttle_first_n=K, system_error";
 
 impl Failure {
     /// Parses the CLI spelling (`first_n=2`, `probability=0.3`, ...).
@@ -104,6 +108,7 @@ impl Failure {
             "always" => Some(Failure::Always),
             "never" => Some(Failure::Never),
             "throttle" => Some(Failure::Throttle),
+            "system_error" => Some(Failure::SystemError),
             _ => None,
         }
     }
@@ -232,6 +237,8 @@ pub enum Outcome {
     Error,
     /// Lambda refused the attempt for lack of concurrency (429).
     Throttled,
+    /// Lambda itself failed the attempt with a system error (500-series).
+    SystemError,
 }
 
 /// Where the event (or a record of it) ended up.
@@ -269,6 +276,8 @@ pub enum RetryReason {
     FunctionError,
     /// A throttle: exponential back-off.
     Throttle,
+    /// A system error: the same exponential back-off as a throttle.
+    SystemError,
 }
 
 /// Something that happened to one of the burst's events.
@@ -340,6 +349,10 @@ impl Describe for RetryEvent {
                 Outcome::Throttled => {
                     format!("event {event}: attempt {attempt} throttled (429)")
                 }
+                Outcome::SystemError => format!(
+                    "event {event}: attempt {attempt} failed: Lambda system error (500-series), \
+                     not a function error"
+                ),
             },
             RetryEvent::RetryScheduled {
                 event,
@@ -348,7 +361,7 @@ impl Describe for RetryEvent {
             } => {
                 let why = match reason {
                     RetryReason::FunctionError => "retry",
-                    RetryReason::Throttle => "back-off",
+                    RetryReason::Throttle | RetryReason::SystemError => "back-off",
                 };
                 format!(
                     "event {event}: back in the queue, {why} in {}",
@@ -436,10 +449,17 @@ pub fn simulate(cfg: &RetryConfig, seed: u64) -> Timeline<RetryEvent> {
                     };
                     (wait, RetryReason::FunctionError)
                 }
-                Outcome::Throttled => {
+                // Throttles and system errors share one back-off and never use up
+                // MaximumRetryAttempts.
+                Outcome::Throttled | Outcome::SystemError => {
                     let wait = backoff;
                     backoff = (backoff * 2.0).min(THROTTLE_BACKOFF_MAX_S);
-                    (wait, RetryReason::Throttle)
+                    let reason = if outcome == Outcome::Throttled {
+                        RetryReason::Throttle
+                    } else {
+                        RetryReason::SystemError
+                    };
+                    (wait, reason)
                 }
             };
             // "No attempt after the maximum event age": if the next try would come too late,
@@ -511,6 +531,7 @@ fn decide(failure: Failure, attempt: u32, rng: &mut rand::rngs::StdRng) -> Outco
         Failure::Throttle => Outcome::Throttled,
         Failure::ThrottleFirstN(k) if attempt <= k => Outcome::Throttled,
         Failure::ThrottleFirstN(_) => Outcome::Success,
+        Failure::SystemError => Outcome::SystemError,
     }
 }
 
@@ -693,6 +714,41 @@ mod tests {
         assert!(times.iter().all(|t| *t <= 3600.0));
         // far more than three attempts: throttles do not use up MaximumRetryAttempts
         assert!(times.len() > 10);
+    }
+
+    /// DG invocation-async-error-handling: "For throttling errors (429) and system errors
+    /// (500-series), Lambda returns the event to the queue and attempts to run the function
+    /// again for up to 6 hours by default. The retry interval increases exponentially from 1
+    /// second after the first attempt to a maximum of 5 minutes."
+    #[test]
+    fn system_errors_back_off_like_throttles_until_the_event_is_too_old() {
+        let cfg = with(&[("failure", "system_error")]);
+        let tl = simulate(&cfg, 1);
+        let throttled = with(&[("failure", "throttle")]);
+        assert_eq!(attempt_times(&cfg, 1), attempt_times(&throttled, 1));
+        let times = attempt_times(&cfg, 1);
+        assert!(times.len() > 3, "not limited by MaximumRetryAttempts");
+        assert!(times.iter().all(|t| *t <= 21_600.0));
+        assert!(tl.events.iter().all(|e| match &e.event {
+            RetryEvent::Attempt { outcome, .. } => *outcome == Outcome::SystemError,
+            RetryEvent::RetryScheduled { reason, .. } => *reason == RetryReason::SystemError,
+            _ => true,
+        }));
+        assert_eq!(
+            final_disposition(&tl),
+            (Disposition::Dropped, Condition::EventAgeExceeded)
+        );
+        let first = tl
+            .events
+            .iter()
+            .find(|e| matches!(e.event, RetryEvent::Attempt { .. }))
+            .expect("an attempt");
+        assert_eq!(
+            first.event.describe(),
+            "event 1: attempt 1 failed: Lambda system error (500-series), not a function error"
+        );
+        assert_eq!(Failure::parse("system_error"), Some(Failure::SystemError));
+        assert_eq!(Failure::SystemError.to_string(), "system_error");
     }
 
     #[test]

@@ -2,9 +2,11 @@
 //! what succeeded, and leaves failures to come back after the visibility timeout until the
 //! queue's redrive policy moves them to a dead-letter queue.
 //!
-//! Pinned to the AWS Lambda Developer Guide, "Using Lambda with Amazon SQS", "Lambda parameters
-//! for Amazon SQS event source mappings" and "Handling errors for an SQS event source in Lambda"
+//! Pinned to the AWS Lambda Developer Guide, "Using Lambda with Amazon SQS", "Creating and
+//! configuring an Amazon SQS event source mapping", "Lambda parameters for Amazon SQS event
+//! source mappings" and "Handling errors for an SQS event source in Lambda"
 //! (<https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html>,
+//! <https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html>,
 //! <https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html>):
 //! - batch size default 10, up to 10,000 for standard queues; above 10 needs a batching window
 //!   of at least 1 s; the window is 0–300 s;
@@ -12,14 +14,21 @@
 //!   messages; on error the whole batch becomes visible again after the visibility timeout,
 //!   unless the function returns a partial batch response (`ReportBatchItemFailures`), in which
 //!   case only the listed messages return;
-//! - set the queue's visibility timeout to at least six times the function timeout, otherwise a
-//!   message can become visible and be processed again while a first invocation still runs;
+//! - the function timeout must be less than or equal to the queue's visibility timeout: Lambda
+//!   checks this when the mapping is created or updated and returns an error otherwise, so such
+//!   a mapping never polls;
+//! - set the queue's visibility timeout to at least six times the function timeout: "the extra
+//!   time allows Lambda to retry if your function is throttled while processing a previous
+//!   batch". The visibility timeout starts when the batch is received, so a batch whose invoke is
+//!   throttled for a while can reappear in the queue and be received a second time while the
+//!   first invocation still runs;
 //! - the source queue's redrive policy moves a message to its DLQ once it has been received
 //!   more than `maxReceiveCount` times (an SQS source has no Lambda on-failure destination);
 //! - scaling: at least 2 concurrent batches (`MaximumConcurrency` 2–1,000).
 //!
 //! Simplifications: 100 ms ticks; all messages are in the queue at time 0; a fixed number of
-//! concurrent batches; a poisoned message always makes its batch fail.
+//! concurrent batches; a poisoned message always makes its batch fail; a throttled invoke is one
+//! wait of `invoke_throttled_s` (Lambda's retries during it are not drawn one by one).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -51,6 +60,9 @@ pub struct SqsConfig {
     pub function_timeout_s: f64,
     /// How long the function takes per batch.
     pub function_duration_s: f64,
+    /// How long each batch's invoke stays throttled before the function starts (Lambda keeps
+    /// retrying meanwhile, and the messages' visibility timeout is already running).
+    pub invoke_throttled_s: f64,
     /// `ReportBatchItemFailures` in `FunctionResponseTypes`.
     pub partial_batch: bool,
     /// Message numbers (from 1) that always make the function fail.
@@ -61,8 +73,9 @@ pub struct SqsConfig {
     pub max_receive_count: u32,
     /// Batches processed at the same time.
     pub max_concurrency: u32,
-    /// Length of the run, seconds.
-    pub sim_s: f64,
+    /// Length of the run, seconds; `None` derives it from the other settings
+    /// ([`run_length_s`]).
+    pub sim_s: Option<f64>,
 }
 
 impl Default for SqsConfig {
@@ -74,19 +87,20 @@ impl Default for SqsConfig {
             visibility_timeout_s: 30.0,
             function_timeout_s: 5.0,
             function_duration_s: 2.0,
+            invoke_throttled_s: 0.0,
             partial_batch: false,
             poison: vec![3],
             dlq: true,
             max_receive_count: 3,
             max_concurrency: 2,
-            sim_s: 300.0,
+            sim_s: None,
         }
     }
 }
 
 const POISON_ACCEPTS: &str = "message numbers like 3 or 3,7 (from 1), or none";
 
-static KEYS: [KeyDoc; 12] = [
+static KEYS: [KeyDoc; 13] = [
     KeyDoc {
         key: "messages",
         default: "20",
@@ -124,6 +138,12 @@ static KEYS: [KeyDoc; 12] = [
         help: "how long one batch takes",
     },
     KeyDoc {
+        key: "invoke_throttled_s",
+        default: "0",
+        accepts: "seconds 0–43200",
+        help: "how long each batch's invoke is throttled before the function runs",
+    },
+    KeyDoc {
         key: "partial_batch",
         default: "false",
         accepts: "true or false",
@@ -155,9 +175,10 @@ static KEYS: [KeyDoc; 12] = [
     },
     KeyDoc {
         key: "sim_s",
-        default: "300",
-        accepts: "seconds 10–3600",
-        help: "length of the run",
+        default: "auto",
+        accepts: "auto, or seconds 10–3600",
+        help: "length of the run (auto: long enough for every message to be deleted or reach \
+               the DLQ)",
     },
 ];
 
@@ -178,12 +199,19 @@ impl Configurable for SqsConfig {
             "visibility_timeout_s" => self.visibility_timeout_s = num(0.0, 43_200.0)?,
             "function_timeout_s" => self.function_timeout_s = num(1.0, 900.0)?,
             "function_duration_s" => self.function_duration_s = num(0.1, 900.0)?,
+            "invoke_throttled_s" => self.invoke_throttled_s = num(0.0, 43_200.0)?,
             "partial_batch" => self.partial_batch = parse_bool::<Self>(key, value)?,
             "poison" => self.poison = parse_poison(key, value)?,
             "dlq" => self.dlq = parse_bool::<Self>(key, value)?,
             "max_receive_count" => self.max_receive_count = int(1, 1000)?,
             "max_concurrency" => self.max_concurrency = int(2, 1000)?,
-            "sim_s" => self.sim_s = num(10.0, 3600.0)?,
+            "sim_s" => {
+                self.sim_s = if value.eq_ignore_ascii_case("auto") {
+                    None
+                } else {
+                    Some(num(10.0, 3600.0)?)
+                }
+            }
             _ => return Err(unknown::<Self>(key)),
         }
         Ok(())
@@ -218,10 +246,15 @@ pub enum BatchFailure {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SqsEvent {
-    /// A configuration AWS warns about or refuses.
+    /// A configuration AWS warns about.
     Warning {
         /// In words.
         text: String,
+    },
+    /// A configuration AWS refuses: the event source mapping is not created, nothing polls.
+    Refused {
+        /// What was refused and why.
+        reason: String,
     },
     /// Lambda received a batch and invoked the function with it.
     Batch {
@@ -229,6 +262,9 @@ pub enum SqsEvent {
         batch: u32,
         /// Message numbers in the batch.
         messages: Vec<u32>,
+        /// Seconds the invoke was throttled before the function started (0: it started at once).
+        #[serde(skip_serializing_if = "is_zero")]
+        throttled_s: f64,
     },
     /// The function returned success for the whole batch.
     BatchSucceeded {
@@ -255,10 +291,12 @@ pub enum SqsEvent {
         /// Message numbers.
         messages: Vec<u32>,
     },
-    /// A message was received again while an earlier invocation was still processing it.
+    /// Messages were received again while an earlier invocation was still processing them.
     Duplicate {
-        /// Message number.
-        message: u32,
+        /// The batch that received them again.
+        batch: u32,
+        /// Message numbers.
+        messages: Vec<u32>,
     },
     /// SQS moved the message to the dead-letter queue.
     ToDlq {
@@ -269,6 +307,15 @@ pub enum SqsEvent {
     },
     /// Every message was deleted or moved to the DLQ.
     Drained,
+    /// The run ended with messages still in the queue (visible or in flight).
+    StillInQueue {
+        /// Message numbers.
+        messages: Vec<u32>,
+    },
+}
+
+fn is_zero(v: &f64) -> bool {
+    *v == 0.0
 }
 
 fn list(ms: &[u32]) -> String {
@@ -280,11 +327,28 @@ impl Describe for SqsEvent {
     fn describe(&self) -> String {
         match self {
             SqsEvent::Warning { text } => format!("warning: {text}"),
-            SqsEvent::Batch { batch, messages } => format!(
-                "batch {batch}: invoked with {} message(s): {}",
-                messages.len(),
-                list(messages)
-            ),
+            SqsEvent::Refused { reason } => format!("refused: {reason}"),
+            SqsEvent::Batch {
+                batch,
+                messages,
+                throttled_s,
+            } => {
+                if *throttled_s > 0.0 {
+                    format!(
+                        "batch {batch}: received {} message(s): {}; invoke throttled, Lambda \
+                         retries and the function starts {} s later",
+                        messages.len(),
+                        list(messages),
+                        throttled_s
+                    )
+                } else {
+                    format!(
+                        "batch {batch}: invoked with {} message(s): {}",
+                        messages.len(),
+                        list(messages)
+                    )
+                }
+            }
             SqsEvent::BatchSucceeded { batch } => format!("batch {batch} succeeded"),
             SqsEvent::BatchFailed {
                 batch,
@@ -307,15 +371,26 @@ impl Describe for SqsEvent {
                 "{} visible again: visibility timeout over, not deleted",
                 list(messages)
             ),
-            SqsEvent::Duplicate { message } => format!(
-                "#{message} received again while still being processed: duplicate (visibility \
-                 timeout too short)"
+            SqsEvent::Duplicate { batch, messages } => format!(
+                "batch {batch}: {} received again while an earlier invocation still processes \
+                 them: duplicates (their visibility timeout ran out first)",
+                list(messages)
             ),
             SqsEvent::ToDlq {
                 message,
                 receive_count,
             } => format!("#{message} moved to the DLQ after {receive_count} receives"),
             SqsEvent::Drained => "queue empty: every message deleted or in the DLQ".to_string(),
+            SqsEvent::StillInQueue { messages } => {
+                let n = messages.len();
+                let which = if n <= 10 {
+                    format!(" ({})", list(messages))
+                } else {
+                    String::new()
+                };
+                let s = if n == 1 { "" } else { "s" };
+                format!("run ended: {n} message{s} still in the queue{which}")
+            }
         }
     }
 }
@@ -344,18 +419,78 @@ struct Running {
 
 const TICK_S: f64 = 0.1;
 
-/// Runs the queue until it drains or `sim_s` runs out. There is no chance involved, so the seed
+/// Why AWS would refuse this mapping, if it would: `CreateEventSourceMapping` returns an error
+/// when the function timeout exceeds the queue's visibility timeout.
+pub fn refusal(cfg: &SqsConfig) -> Option<String> {
+    (cfg.function_timeout_s > cfg.visibility_timeout_s).then(|| {
+        format!(
+            "function timeout {} s is longer than the queue's visibility timeout {} s; \
+             CreateEventSourceMapping returns an error, so nothing polls the queue",
+            cfg.function_timeout_s, cfg.visibility_timeout_s
+        )
+    })
+}
+
+/// The longest run derived from the settings: 14 days, SQS's longest message retention.
+pub const MAX_AUTO_RUN_S: f64 = 1_209_600.0;
+
+/// How long a run lasts: `sim_s` if set, otherwise long enough for every message to be deleted
+/// or moved to the DLQ (a poisoned message is received `maxReceiveCount` times, a visibility
+/// timeout apart, before the redrive policy moves it), plus a margin. Without a DLQ a poisoned
+/// message never leaves, and the run shows it come back three times. A run that drains ends
+/// sooner.
+pub fn run_length_s(cfg: &SqsConfig) -> f64 {
+    if let Some(s) = cfg.sim_s {
+        return s;
+    }
+    let window = if cfg.batch_size > 10 {
+        cfg.batching_window_s.max(1.0)
+    } else {
+        cfg.batching_window_s
+    };
+    let run = cfg.invoke_throttled_s + cfg.function_duration_s.min(cfg.function_timeout_s);
+    let waves = f64::from(
+        cfg.messages
+            .div_ceil(cfg.batch_size.max(1) * cfg.max_concurrency),
+    );
+    // Every message received once, wave after wave.
+    let first_pass = waves * (run + window + TICK_S);
+    let returns = if cfg.dlq { cfg.max_receive_count } else { 3 };
+    // Each return waits out the visibility timeout, then possibly behind a full pass.
+    let cycle = cfg.visibility_timeout_s.max(run) + window + first_pass;
+    let need = first_pass + f64::from(returns) * cycle;
+    (need * 1.1 + 10.0).ceil().min(MAX_AUTO_RUN_S)
+}
+
+/// Runs the queue until it drains or the run's length ([`run_length_s`]) is over. There is no chance involved, so the seed
 /// does not change the result; it is accepted for a uniform interface.
 pub fn simulate(cfg: &SqsConfig, _seed: u64) -> Timeline<SqsEvent> {
+    run(cfg, true)
+}
+
+/// The model; `skip` jumps over ticks in which nothing can happen (always, except in the test
+/// that checks skipping changes nothing).
+fn run(cfg: &SqsConfig, skip: bool) -> Timeline<SqsEvent> {
     let mut ev = Vec::new();
+    if let Some(reason) = refusal(cfg) {
+        ev.push(Timed::new(0.0, SqsEvent::Refused { reason }));
+        ev.push(Timed::new(
+            10.0,
+            SqsEvent::StillInQueue {
+                messages: (1..=cfg.messages).collect(),
+            },
+        ));
+        return Timeline::finish(ev, 10.0);
+    }
     let six_x = recommended_visibility_timeout_s(cfg.function_timeout_s);
     if cfg.visibility_timeout_s < six_x {
         ev.push(Timed::new(
             0.0,
             SqsEvent::Warning {
                 text: format!(
-                    "visibility timeout {}s is below 6 × the function timeout ({}s); AWS \
-                     recommends at least that",
+                    "visibility timeout {} s is below 6 × the function timeout ({} s); AWS \
+                     recommends at least that, so a batch whose invoke is throttled can still \
+                     finish before its messages reappear",
                     cfg.visibility_timeout_s, six_x
                 ),
             },
@@ -383,10 +518,13 @@ pub fn simulate(cfg: &SqsConfig, _seed: u64) -> Timeline<SqsEvent> {
     let mut running: Vec<Running> = Vec::new();
     let mut next_batch = 1u32;
     let mut gather_since: Option<f64> = None;
-    let ticks = (cfg.sim_s / TICK_S).round() as u64;
-    let mut end = cfg.sim_s;
+    let run_s = run_length_s(cfg);
+    let ticks = (run_s / TICK_S).round() as u64;
+    let mut drained = false;
+    let mut end = run_s;
 
-    for tick in 0..=ticks {
+    let mut tick = 0u64;
+    while tick <= ticks {
         let t = tick as f64 * TICK_S;
         // 1. Finished invocations.
         let (done, still): (Vec<Running>, Vec<Running>) =
@@ -456,6 +594,7 @@ pub fn simulate(cfg: &SqsConfig, _seed: u64) -> Timeline<SqsEvent> {
             && running.is_empty()
         {
             ev.push(Timed::new(t, SqsEvent::Drained));
+            drained = true;
             end = t + 5.0;
             break;
         }
@@ -478,6 +617,7 @@ pub fn simulate(cfg: &SqsConfig, _seed: u64) -> Timeline<SqsEvent> {
             }
             gather_since = None;
             let mut batch = Vec::new();
+            let mut duplicates = Vec::new();
             for i in visible.into_iter().take(cfg.batch_size as usize) {
                 let m = &mut msgs[i];
                 let number = i as u32 + 1;
@@ -496,7 +636,7 @@ pub fn simulate(cfg: &SqsConfig, _seed: u64) -> Timeline<SqsEvent> {
                 m.state = MsgState::InFlight;
                 m.visible_at = t + cfg.visibility_timeout_s;
                 if running.iter().any(|r| r.messages.contains(&number)) {
-                    ev.push(Timed::new(t, SqsEvent::Duplicate { message: number }));
+                    duplicates.push(number);
                 }
                 batch.push(number);
             }
@@ -517,18 +657,78 @@ pub fn simulate(cfg: &SqsConfig, _seed: u64) -> Timeline<SqsEvent> {
                 SqsEvent::Batch {
                     batch: next_batch,
                     messages: batch.clone(),
+                    throttled_s: cfg.invoke_throttled_s,
                 },
             ));
+            if !duplicates.is_empty() {
+                ev.push(Timed::new(
+                    t,
+                    SqsEvent::Duplicate {
+                        batch: next_batch,
+                        messages: duplicates,
+                    },
+                ));
+            }
             running.push(Running {
                 id: next_batch,
                 messages: batch,
-                ends_at: t + took,
+                ends_at: t + cfg.invoke_throttled_s + took,
                 failure,
             });
             next_batch += 1;
         }
+        tick = if skip {
+            next_tick(tick, t, &msgs, &running, gather_since, window)
+        } else {
+            tick + 1
+        };
+    }
+    if !drained {
+        let messages: Vec<u32> = msgs
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| matches!(m.state, MsgState::Waiting | MsgState::InFlight))
+            .map(|(i, _)| i as u32 + 1)
+            .collect();
+        ev.push(Timed::new(end, SqsEvent::StillInQueue { messages }));
     }
     Timeline::finish(ev, end)
+}
+
+/// The next tick at which anything can change: an invocation ends, a visibility timeout runs
+/// out, or a batching window closes. Nothing happens in the ticks between, so skipping them
+/// gives the same timeline as stepping through each one, and long runs stay cheap.
+fn next_tick(
+    tick: u64,
+    t: f64,
+    msgs: &[Msg],
+    running: &[Running],
+    gather_since: Option<f64>,
+    window: f64,
+) -> u64 {
+    let all_done = msgs
+        .iter()
+        .all(|m| matches!(m.state, MsgState::Deleted | MsgState::Dlq));
+    if all_done && running.is_empty() {
+        return tick + 1;
+    }
+    let mut next = f64::INFINITY;
+    for r in running {
+        next = next.min(r.ends_at);
+    }
+    for m in msgs {
+        if m.state == MsgState::InFlight {
+            next = next.min(m.visible_at);
+        }
+    }
+    if let Some(since) = gather_since {
+        next = next.min(since + window);
+    }
+    if !next.is_finite() || next <= t + TICK_S {
+        return tick + 1;
+    }
+    // Land on (or one tick before) the moment, never after it.
+    ((next / TICK_S - 1e-6).floor() as u64).max(tick + 1)
 }
 
 fn delete(msgs: &mut [Msg], which: &[u32], t: f64, ev: &mut Vec<Timed<SqsEvent>>) {
@@ -687,31 +887,150 @@ mod tests {
         let (_, dlq, _) = totals(&tl);
         assert_eq!(dlq, 0);
         assert!(!tl.events.iter().any(|e| e.event == SqsEvent::Drained));
+        let last = tl.events.last().expect("events");
+        assert_eq!(last.at_s, 200.0);
+        assert_eq!(
+            last.event.describe(),
+            "run ended: 10 messages still in the queue (#1, #2, #3, #4, #5, #6, #7, #8, #9, #10)"
+        );
+        let partial = simulate(&with(&[("dlq", "false"), ("partial_batch", "true")]), 1);
+        assert_eq!(
+            partial.events.last().expect("events").event.describe(),
+            "run ended: 1 message still in the queue (#3)"
+        );
     }
 
-    /// Visibility timeout shorter than the function's run: the message is received twice.
+    fn count(tl: &Timeline<SqsEvent>, f: impl Fn(&SqsEvent) -> bool) -> usize {
+        tl.events.iter().filter(|e| f(&e.event)).count()
+    }
+
+    /// DG services-sqs-configure: "Your function's timeout must be less than or equal to the
+    /// queue's visibility timeout. Lambda validates this requirement when you create or update an
+    /// event source mapping and will return an error if the function timeout exceeds the queue's
+    /// visibility timeout." Nothing polls, so no batch ever runs.
     #[test]
-    fn short_visibility_timeout_causes_duplicates_and_a_warning() {
+    fn function_timeout_above_the_visibility_timeout_is_refused() {
         let tl = simulate(
+            &with(&[("visibility_timeout_s", "10"), ("function_timeout_s", "60")]),
+            1,
+        );
+        let refused: Vec<String> = tl
+            .events
+            .iter()
+            .filter(|e| matches!(e.event, SqsEvent::Refused { .. }))
+            .map(|e| e.event.describe())
+            .collect();
+        assert_eq!(refused.len(), 1);
+        assert!(
+            refused[0].starts_with("refused: function timeout 60 s"),
+            "{}",
+            refused[0]
+        );
+        assert!(refused[0].contains("visibility timeout 10 s"));
+        assert_eq!(count(&tl, |e| matches!(e, SqsEvent::Batch { .. })), 0);
+        // equal is allowed
+        let ok = simulate(
+            &with(&[("visibility_timeout_s", "30"), ("function_timeout_s", "30")]),
+            1,
+        );
+        assert_eq!(count(&ok, |e| matches!(e, SqsEvent::Refused { .. })), 0);
+        assert!(count(&ok, |e| matches!(e, SqsEvent::Batch { .. })) > 0);
+    }
+
+    /// DG services-sqs-configure: set the visibility timeout to at least six times the function
+    /// timeout; "the extra time allows Lambda to retry if your function is throttled while
+    /// processing a previous batch". A valid setup below 6× is warned about, and when a batch's
+    /// invoke is throttled long enough its messages reappear and are received a second time
+    /// while the first invocation still runs. At 6× the same throttle does no harm.
+    #[test]
+    fn below_six_times_a_throttled_invoke_makes_messages_reappear() {
+        let short = simulate(
             &with(&[
                 ("poison", "none"),
-                ("visibility_timeout_s", "10"),
-                ("function_timeout_s", "60"),
-                ("function_duration_s", "15"),
+                ("visibility_timeout_s", "30"),
+                ("function_timeout_s", "10"),
+                ("function_duration_s", "8"),
+                ("invoke_throttled_s", "25"),
                 ("max_concurrency", "4"),
             ]),
             1,
         );
+        assert_eq!(count(&short, |e| matches!(e, SqsEvent::Refused { .. })), 0);
+        assert_eq!(count(&short, |e| matches!(e, SqsEvent::Warning { .. })), 1);
+        assert!(count(&short, |e| matches!(e, SqsEvent::Duplicate { .. })) > 0);
+        let first_batch = short
+            .events
+            .iter()
+            .find(|e| matches!(e.event, SqsEvent::Batch { .. }))
+            .expect("a batch");
         assert!(
-            tl.events
-                .iter()
-                .any(|e| matches!(e.event, SqsEvent::Warning { .. }))
+            first_batch.event.describe().contains("invoke throttled"),
+            "{}",
+            first_batch.event.describe()
         );
-        assert!(
-            tl.events
-                .iter()
-                .any(|e| matches!(e.event, SqsEvent::Duplicate { .. }))
+
+        let six_x = simulate(
+            &with(&[
+                ("poison", "none"),
+                ("visibility_timeout_s", "60"),
+                ("function_timeout_s", "10"),
+                ("function_duration_s", "8"),
+                ("invoke_throttled_s", "25"),
+                ("max_concurrency", "4"),
+            ]),
+            1,
         );
+        assert_eq!(count(&six_x, |e| matches!(e, SqsEvent::Warning { .. })), 0);
+        assert_eq!(
+            count(&six_x, |e| matches!(e, SqsEvent::Duplicate { .. })),
+            0
+        );
+        assert_eq!(totals(&six_x), (20, 0, 20));
+    }
+
+    /// Skipping the ticks in which nothing happens gives exactly the timeline of stepping
+    /// through every tick.
+    #[test]
+    fn skipping_idle_ticks_changes_nothing() {
+        let cases: [&[(&str, &str)]; 6] = [
+            &[],
+            &[("partial_batch", "true"), ("batching_window_s", "7.3")],
+            &[("dlq", "false"), ("visibility_timeout_s", "12.35")],
+            &[
+                ("visibility_timeout_s", "30"),
+                ("function_timeout_s", "10"),
+                ("function_duration_s", "8"),
+                ("invoke_throttled_s", "25"),
+            ],
+            &[("function_duration_s", "9"), ("function_timeout_s", "4.2")],
+            &[
+                ("batch_size", "15"),
+                ("messages", "47"),
+                ("max_receive_count", "5"),
+                ("poison", "3,30"),
+            ],
+        ];
+        for c in cases {
+            let cfg = with(c);
+            assert_eq!(run(&cfg, true), run(&cfg, false), "{c:?}");
+        }
+    }
+
+    /// The run is long enough for the redrive policy to act even with the longest settings the
+    /// screen offers (visibility timeout 120 s, maxReceiveCount 10), and then ends soon after.
+    #[test]
+    fn run_length_covers_the_dlq_move() {
+        let cfg = with(&[("visibility_timeout_s", "120"), ("max_receive_count", "10")]);
+        let tl = simulate(&cfg, 1);
+        let to_dlq = tl
+            .events
+            .iter()
+            .find(|e| matches!(e.event, SqsEvent::ToDlq { .. }))
+            .expect("the poison reaches the DLQ");
+        assert!(to_dlq.at_s >= 1200.0, "ten receives 120 s apart");
+        assert!(tl.events.iter().any(|e| e.event == SqsEvent::Drained));
+        assert!(tl.end_s < to_dlq.at_s + 60.0);
+        assert!(run_length_s(&cfg) > to_dlq.at_s);
     }
 
     #[test]

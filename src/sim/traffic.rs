@@ -594,17 +594,26 @@ pub struct Request {
     pub to_new: bool,
 }
 
-/// Requests arriving at `cfg.request_rate` per second (evenly spaced with seeded jitter), each
-/// routed to the new version with the probability given by the alias weights at that moment.
+/// Most request dots one run draws; longer runs space their dots further apart.
+pub const MAX_DOTS: usize = 20_000;
+
+/// Seconds between two request dots: one per request at `cfg.request_rate`, thinned on long runs
+/// so that at most [`MAX_DOTS`] dots cover the whole timeline (each dot then stands for several
+/// requests, routed by the same weights).
+pub fn dot_gap_s(cfg: &TrafficConfig, tl: &Timeline<TrafficEvent>) -> f64 {
+    (1.0 / cfg.request_rate).max(tl.end_s / MAX_DOTS as f64)
+}
+
+/// Requests arriving at `cfg.request_rate` per second (evenly spaced with seeded jitter, thinned
+/// as [`dot_gap_s`] says on long runs), each routed to the new version with the probability given
+/// by the alias weights at that moment. The same seed gives the same requests.
 pub fn requests(cfg: &TrafficConfig, tl: &Timeline<TrafficEvent>, seed: u64) -> Vec<Request> {
     let mut rng = super::rng(seed);
     if cfg.request_rate <= 0.0 {
         return Vec::new();
     }
-    let gap = 1.0 / cfg.request_rate;
-    let n = (tl.end_s / gap).floor() as usize;
-    // Cap the dots so an hour-long linear deployment at 50 req/s stays cheap to draw.
-    let n = n.min(20_000);
+    let gap = dot_gap_s(cfg, tl);
+    let n = ((tl.end_s / gap).floor() as usize).min(MAX_DOTS);
     (0..n)
         .map(|i| {
             let at_s = (i as f64 + rng.random_range(0.0..1.0)) * gap;
@@ -748,5 +757,35 @@ mod tests {
         let share = canary.iter().filter(|r| r.to_new).count() as f64 / canary.len() as f64;
         assert!((0.07..0.13).contains(&share), "share {share}");
         assert!(reqs.iter().filter(|r| r.at_s >= 300.0).all(|r| r.to_new));
+    }
+
+    /// A long deployment at a high rate is thinned, not cut: dots reach the end of the run,
+    /// including the final 100 % step.
+    #[test]
+    fn request_dots_cover_a_long_run() {
+        let mut cfg = TrafficConfig::default();
+        cfg.set("config", "LambdaLinear10PercentEvery10Minutes")
+            .expect("valid");
+        cfg.set("request_rate", "50").expect("valid");
+        let tl = simulate(&cfg, 1);
+        assert!(tl.end_s * 50.0 > MAX_DOTS as f64, "the run needs thinning");
+        let reqs = requests(&cfg, &tl, 3);
+        assert!(reqs.len() <= MAX_DOTS);
+        assert!(reqs.len() > MAX_DOTS - 2);
+        let gap = dot_gap_s(&cfg, &tl);
+        let last = reqs.last().expect("dots").at_s;
+        assert!(
+            last > tl.end_s - 2.0 * gap,
+            "last dot {last} of {}",
+            tl.end_s
+        );
+        // after the last shift (90 min) every dot goes to the new version
+        let late: Vec<_> = reqs.iter().filter(|r| r.at_s >= 5400.0).collect();
+        assert!(late.len() > 100);
+        assert!(late.iter().all(|r| r.to_new));
+        // short runs keep one dot per request
+        let short = TrafficConfig::default();
+        let tl = simulate(&short, 1);
+        assert_eq!(dot_gap_s(&short, &tl), 1.0);
     }
 }

@@ -50,6 +50,16 @@ pub fn warning(v: &Visuals) -> Color32 {
     due(v)
 }
 
+/// A further series colour for something that must read apart from the semantic ones beside
+/// it: a system error next to function errors and throttles, a limit line next to throttles.
+pub fn secondary(v: &Visuals) -> Color32 {
+    pick(
+        v,
+        Color32::from_rgb(200, 140, 255),
+        Color32::from_rgb(120, 50, 190),
+    )
+}
+
 pub fn muted(v: &Visuals) -> Color32 {
     v.weak_text_color()
 }

@@ -19,6 +19,7 @@ pub struct ConcurrencyView {
     timeline: Timeline<ConcurrencyEvent>,
     samples: Vec<(f64, Sample)>,
     limit: u32,
+    refused: Vec<String>,
     log: Vec<(f64, String)>,
     times: Vec<f64>,
     /// Playback clock over simulated seconds.
@@ -36,6 +37,7 @@ impl Default for ConcurrencyView {
             },
             samples: Vec::new(),
             limit: 0,
+            refused: Vec::new(),
             log: Vec::new(),
             times: Vec::new(),
             playback: Playback::default(),
@@ -76,6 +78,15 @@ impl ConcurrencyView {
         self.timeline = concurrency::simulate(&self.cfg, 1);
         self.samples = concurrency::seconds(&self.timeline);
         self.limit = concurrency::function_limit(&self.timeline);
+        self.refused = self
+            .timeline
+            .events
+            .iter()
+            .filter_map(|e| match &e.event {
+                ConcurrencyEvent::Refused { reason } => Some(reason.clone()),
+                _ => None,
+            })
+            .collect();
         // Per-second samples would flood the log: keep the notable events and a line every 10 s.
         self.log = self
             .timeline
@@ -98,13 +109,19 @@ impl ConcurrencyView {
         self.playback.tick(ui);
         let t = self.playback.t;
         let mut cfg = self.cfg.clone();
-        let (samples, limit, log, times) = (&self.samples, self.limit, &self.log, &self.times);
+        let (samples, limit, refused, log, times) = (
+            &self.samples,
+            self.limit,
+            &self.refused,
+            &self.log,
+            &self.times,
+        );
         let pb = &mut self.playback;
         super::layout(
             ui,
             "concurrency",
             |ui| controls(ui, &mut cfg),
-            |ui| picture(ui, samples, limit, &self.cfg, t),
+            |ui| picture(ui, samples, limit, refused, &self.cfg, t),
             |ui| super::playback_bar(ui, pb, times),
             |ui| {
                 ui.columns(2, |cols| {
@@ -144,6 +161,11 @@ fn controls(ui: &mut Ui, cfg: &mut ConcurrencyConfig) {
                 .logarithmic(true),
         );
     }
+    if cfg.pattern == Pattern::Spike {
+        ui.add(egui::Slider::new(&mut cfg.spike_at_s, 0.0..=cfg.sim_s).text("spike starts at s"));
+        ui.add(egui::Slider::new(&mut cfg.spike_len_s, 1.0..=600.0).text("spike lasts s"));
+    }
+    ui.add(egui::Slider::new(&mut cfg.sim_s, 10.0..=600.0).text("run length s"));
     ui.add(
         egui::Slider::new(&mut cfg.duration_ms, 10.0..=10_000.0)
             .text("duration ms")
@@ -183,16 +205,36 @@ fn controls(ui: &mut Ui, cfg: &mut ConcurrencyConfig) {
     super::row(ui, "Scaling per 10 s", |ui| {
         ui.add(egui::DragValue::new(&mut cfg.scaling_per_10s).range(1..=100_000))
     });
-    ui.label(
-        RichText::new(format!(
-            "At most {} can be reserved for this function (100 always stay unreserved).",
-            concurrency::max_reservable(cfg.account_limit, cfg.reserved_others)
-        ))
-        .color(theme::muted(ui.visuals())),
-    );
+    let most = cfg
+        .account_limit
+        .saturating_sub(concurrency::MIN_UNRESERVED);
+    let (text, colour) = if cfg.reserved_others > most {
+        (
+            format!(
+                "Other functions may reserve at most {most} in all: 100 always stay unreserved."
+            ),
+            theme::wrong(ui.visuals()),
+        )
+    } else {
+        (
+            format!(
+                "At most {} can be reserved for this function (100 always stay unreserved).",
+                concurrency::max_reservable(cfg.account_limit, cfg.reserved_others)
+            ),
+            theme::muted(ui.visuals()),
+        )
+    };
+    ui.label(RichText::new(text).color(colour));
 }
 
-fn picture(ui: &mut Ui, samples: &[(f64, Sample)], limit: u32, cfg: &ConcurrencyConfig, t: f64) {
+fn picture(
+    ui: &mut Ui,
+    samples: &[(f64, Sample)],
+    limit: u32,
+    refused: &[String],
+    cfg: &ConcurrencyConfig,
+    t: f64,
+) {
     let v = ui.visuals().clone();
     let upto: Vec<&(f64, Sample)> = samples.iter().filter(|(at, _)| *at <= t + 1e-9).collect();
     let series = |f: &dyn Fn(&Sample) -> u32| -> Vec<[f64; 2]> {
@@ -208,11 +250,12 @@ fn picture(ui: &mut Ui, samples: &[(f64, Sample)], limit: u32, cfg: &Concurrency
         })
         .collect();
     let now = upto.last().map(|x| x.1).unwrap_or_default();
+    super::refusals(ui, refused);
     ui.horizontal(|ui| {
         ui.label(RichText::new("Now:").strong());
         ui.label(format!(
-            "{} in use of a limit of {limit} · {} cold starts/s · {} throttled/s",
-            now.in_use, now.cold, now.throttled
+            "{} in use of a limit of {limit} · {} cold starts/s · {} of {} requests/s throttled",
+            now.in_use, now.cold, now.throttled, now.arrivals
         ));
     });
     Plot::new("concurrency_plot")
@@ -225,6 +268,7 @@ fn picture(ui: &mut Ui, samples: &[(f64, Sample)], limit: u32, cfg: &Concurrency
         .allow_zoom(false)
         .allow_scroll(false)
         .x_axis_label("seconds")
+        .y_axis_label("concurrency · requests/s")
         .legend(egui_plot::Legend::default())
         .show(ui, |plot| {
             plot.line(
@@ -238,13 +282,16 @@ fn picture(ui: &mut Ui, samples: &[(f64, Sample)], limit: u32, cfg: &Concurrency
                     .width(2.5),
             );
             plot.line(flat_line("cold starts/s", series(&|s| s.cold)).color(theme::due(&v)));
-            plot.line(flat_line("throttled/s", series(&|s| s.throttled)).color(theme::wrong(&v)));
+            plot.line(
+                flat_line("throttled requests/s", series(&|s| s.throttled)).color(theme::wrong(&v)),
+            );
             if cfg.invocation == Invocation::Async {
-                plot.line(flat_line("retried/s", series(&|s| s.retried)).color(theme::correct(&v)));
+                plot.line(flat_line("retries/s", series(&|s| s.retried)).color(theme::correct(&v)));
             }
             plot.hline(
                 HLine::new("function limit", f64::from(limit))
-                    .color(theme::wrong(&v))
+                    .color(theme::secondary(&v))
+                    .width(1.5)
                     .style(egui_plot::LineStyle::dashed_dense()),
             );
             plot.vline(VLine::new("now", t).color(theme::muted(&v)));
@@ -259,21 +306,27 @@ fn flat_line<'a>(name: &str, pts: Vec<[f64; 2]>) -> Line<'a> {
 /// Running totals at `t` in words; the first line is also what tests read.
 fn totals(ui: &mut Ui, samples: &[(f64, Sample)], limit: u32, inv: Invocation, t: f64) {
     let upto = samples.iter().filter(|(at, _)| *at <= t + 1e-9);
-    let (mut peak, mut cold, mut warm, mut thr, mut retried) = (0, 0u64, 0u64, 0u64, 0u64);
+    let (mut peak, mut cold, mut warm) = (0, 0u64, 0u64);
+    let (mut arrivals, mut thr, mut retried, mut rethrottled) = (0u64, 0u64, 0u64, 0u64);
     for (_, s) in upto {
         peak = peak.max(s.in_use);
         cold += u64::from(s.cold);
         warm += u64::from(s.warm);
+        arrivals += u64::from(s.arrivals);
         thr += u64::from(s.throttled);
         retried += u64::from(s.retried);
+        rethrottled += u64::from(s.retries_throttled);
     }
     ui.label(RichText::new("So far").strong());
     ui.label(format!("Peak concurrency {peak} (limit {limit})"));
     ui.label(format!("{cold} cold starts, {warm} warm starts"));
     let what = match inv {
-        Invocation::Sync => format!("{thr} throttled: callers got 429 TooManyRequestsException"),
+        Invocation::Sync => format!(
+            "{thr} of {arrivals} requests throttled: callers got 429 TooManyRequestsException"
+        ),
         Invocation::Async => format!(
-            "{thr} throttles: events went back to the queue; {retried} retry attempts so far"
+            "{thr} of {arrivals} events throttled and returned to the queue; {retried} retry \
+             attempts so far, {rethrottled} of them throttled again"
         ),
     };
     let colour = if thr > 0 {

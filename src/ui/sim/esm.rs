@@ -212,6 +212,11 @@ fn sqs_controls(ui: &mut Ui, cfg: &mut SqsConfig) {
     );
     ui.add(egui::Slider::new(&mut cfg.function_timeout_s, 1.0..=60.0).text("function timeout s"));
     ui.add(egui::Slider::new(&mut cfg.function_duration_s, 0.1..=60.0).text("function runs s"));
+    ui.add(egui::Slider::new(&mut cfg.invoke_throttled_s, 0.0..=120.0).text("invoke throttled s"))
+        .on_hover_text(
+            "How long each batch's invoke is throttled before the function starts. The visibility \
+         timeout is already running.",
+        );
     ui.add(egui::Slider::new(&mut cfg.max_concurrency, 2..=10).text("concurrent batches"));
     ui.checkbox(
         &mut cfg.partial_batch,
@@ -228,11 +233,20 @@ fn sqs_controls(ui: &mut Ui, cfg: &mut SqsConfig) {
     if cfg.dlq {
         ui.add(egui::Slider::new(&mut cfg.max_receive_count, 1..=10).text("maxReceiveCount"));
     }
-    let six = cfg.function_timeout_s * 6.0;
-    if cfg.visibility_timeout_s < six {
+    let six = sqs::recommended_visibility_timeout_s(cfg.function_timeout_s);
+    if sqs::refusal(cfg).is_some() {
+        ui.label(
+            RichText::new(
+                "The function timeout must not exceed the visibility timeout: AWS refuses this \
+                 event source mapping.",
+            )
+            .color(theme::wrong(ui.visuals())),
+        );
+    } else if cfg.visibility_timeout_s < six {
         ui.label(
             RichText::new(format!(
-                "Visibility timeout below 6 × function timeout ({six} s): AWS advises against it."
+                "Visibility timeout below 6 × function timeout ({six} s): AWS advises against \
+                 it, because a throttled invoke can make messages reappear before they are done."
             ))
             .color(theme::warning(ui.visuals())),
         );
@@ -249,6 +263,15 @@ fn sqs_colour(v: &egui::Visuals, s: MessageState) -> Color32 {
 }
 
 fn sqs_picture(ui: &mut Ui, tl: &Timeline<SqsEvent>, cfg: &SqsConfig, t: f64) {
+    let refused: Vec<String> = tl
+        .events
+        .iter()
+        .filter_map(|e| match &e.event {
+            SqsEvent::Refused { reason } => Some(reason.clone()),
+            _ => None,
+        })
+        .collect();
+    super::refusals(ui, &refused);
     let states = sqs::message_states(tl, cfg.messages, t);
     let count = |st: MessageState| states.iter().filter(|s| s.0 == st).count();
     let summary = format!(
@@ -325,6 +348,11 @@ fn kinesis_controls(ui: &mut Ui, cfg: &mut KinesisConfig) {
     ui.add_space(theme::GAP / 2.0);
     ui.add(egui::Slider::new(&mut cfg.shards, 1..=4).text("shards"));
     ui.add(egui::Slider::new(&mut cfg.records_per_shard, 1..=24).text("records per shard"));
+    ui.add(
+        egui::Slider::new(&mut cfg.records_per_s, 0.1..=20.0)
+            .logarithmic(true)
+            .text("records written per s"),
+    );
     ui.add(egui::Slider::new(&mut cfg.batch_size, 1..=12).text("batch size"));
     let mut poisoned = !cfg.poison.is_empty();
     if ui
@@ -367,6 +395,7 @@ fn kinesis_controls(ui: &mut Ui, cfg: &mut KinesisConfig) {
 
 fn kinesis_colour(v: &egui::Visuals, s: RecordState) -> Color32 {
     match s {
+        RecordState::NotWritten => theme::muted(v).gamma_multiply(0.45),
         RecordState::Pending => theme::muted(v),
         RecordState::InBatch => theme::accent(v),
         RecordState::Failing => theme::due(v),
@@ -412,6 +441,10 @@ fn kinesis_picture(ui: &mut Ui, tl: &Timeline<KinesisEvent>, cfg: &KinesisConfig
     super::legend(
         ui,
         &[
+            (
+                kinesis_colour(&v, RecordState::NotWritten),
+                "not written yet",
+            ),
             (kinesis_colour(&v, RecordState::Pending), "waiting"),
             (kinesis_colour(&v, RecordState::InBatch), "in the batch"),
             (kinesis_colour(&v, RecordState::Failing), "failed, retrying"),

@@ -186,6 +186,18 @@ pub fn note_links(ui: &mut Ui, cmds: &mut Vec<Command>, links: &[(&str, &str, &s
     });
 }
 
+/// Settings AWS would refuse, each on its own line in the "wrong" colour, so the learner sees
+/// at once why the run ignored (or never started) something. Nothing is drawn when empty.
+pub fn refusals(ui: &mut Ui, reasons: &[String]) {
+    for r in reasons {
+        ui.label(
+            RichText::new(format!("Refused: {r}"))
+                .color(theme::wrong(ui.visuals()))
+                .strong(),
+        );
+    }
+}
+
 /// A legend entry: a coloured square and a word.
 pub fn legend(ui: &mut Ui, items: &[(Color32, &str)]) {
     ui.horizontal_wrapped(|ui| {

@@ -73,6 +73,7 @@ enum Mode {
     Probability,
     Throttle,
     ThrottleFirstN,
+    SystemError,
 }
 
 impl RetryView {
@@ -118,6 +119,7 @@ impl RetryView {
                         (theme::correct(ui.visuals()), "success"),
                         (theme::wrong(ui.visuals()), "function error"),
                         (theme::due(ui.visuals()), "throttled (429)"),
+                        (theme::secondary(ui.visuals()), "system error (5xx)"),
                         (theme::accent(ui.visuals()), "record delivered"),
                     ],
                 );
@@ -185,6 +187,7 @@ fn controls(ui: &mut Ui, cfg: &mut RetryConfig, seed: &mut u64) {
         Failure::Probability(_) => Mode::Probability,
         Failure::Throttle => Mode::Throttle,
         Failure::ThrottleFirstN(_) => Mode::ThrottleFirstN,
+        Failure::SystemError => Mode::SystemError,
     };
     let before = mode;
     ui.radio_value(&mut mode, Mode::Always, "always fails");
@@ -197,6 +200,11 @@ fn controls(ui: &mut Ui, cfg: &mut RetryConfig, seed: &mut u64) {
         Mode::ThrottleFirstN,
         "is throttled the first N times",
     );
+    ui.radio_value(
+        &mut mode,
+        Mode::SystemError,
+        "hits a Lambda system error (5xx)",
+    );
     if mode != before {
         cfg.failure = match mode {
             Mode::Always => Failure::Always,
@@ -205,6 +213,7 @@ fn controls(ui: &mut Ui, cfg: &mut RetryConfig, seed: &mut u64) {
             Mode::Probability => Failure::Probability(0.5),
             Mode::Throttle => Failure::Throttle,
             Mode::ThrottleFirstN => Failure::ThrottleFirstN(5),
+            Mode::SystemError => Failure::SystemError,
         };
     }
     match &mut cfg.failure {
@@ -330,6 +339,7 @@ fn outcome_colour(v: &egui::Visuals, o: Outcome) -> Color32 {
         Outcome::Success => theme::correct(v),
         Outcome::Error => theme::wrong(v),
         Outcome::Throttled => theme::due(v),
+        Outcome::SystemError => theme::secondary(v),
     }
 }
 

@@ -16,6 +16,8 @@ pub struct TrafficView {
     computed: Option<TrafficConfig>,
     timeline: Timeline<TrafficEvent>,
     requests: Vec<traffic::Request>,
+    /// Requests each dot stands for (1 unless a long run was thinned).
+    per_dot: f64,
     curve: Vec<[f64; 2]>,
     log: Vec<(f64, String)>,
     times: Vec<f64>,
@@ -33,6 +35,7 @@ impl Default for TrafficView {
                 end_s: 0.0,
             },
             requests: Vec::new(),
+            per_dot: 1.0,
             curve: Vec::new(),
             log: Vec::new(),
             times: Vec::new(),
@@ -75,6 +78,7 @@ impl TrafficView {
         }
         self.timeline = traffic::simulate(&self.cfg, 1);
         self.requests = traffic::requests(&self.cfg, &self.timeline, 1);
+        self.per_dot = traffic::dot_gap_s(&self.cfg, &self.timeline) * self.cfg.request_rate;
         self.curve = traffic::weight_curve(&self.timeline)
             .into_iter()
             .map(|(x, y)| [x / 60.0, y])
@@ -96,19 +100,20 @@ impl TrafficView {
         self.playback.tick(ui);
         let t = self.playback.t;
         let mut cfg = self.cfg.clone();
-        let (timeline, requests, curve, log, times) = (
+        let (timeline, requests, curve, log, times, per_dot) = (
             &self.timeline,
             &self.requests,
             &self.curve,
             &self.log,
             &self.times,
+            self.per_dot,
         );
         let pb = &mut self.playback;
         super::layout(
             ui,
             "traffic",
             |ui| controls(ui, &mut cfg, t),
-            |ui| picture(ui, timeline, requests, curve, t),
+            |ui| picture(ui, timeline, requests, curve, per_dot, t),
             |ui| super::playback_bar(ui, pb, times),
             |ui| {
                 ui.columns(2, |cols| {
@@ -144,8 +149,12 @@ fn controls(ui: &mut Ui, cfg: &mut TrafficConfig, t: f64) {
     let before = choice;
     egui::ComboBox::from_id_salt("deployment_config")
         .width(270.0)
+        // Tall enough for all nine predefined configurations and the two custom ones, which
+        // the default popup height hid below the fold.
+        .height(420.0)
         .selected_text(choice_text(choice))
         .show_ui(ui, |ui| {
+            ui.label(RichText::new("Predefined").color(theme::muted(ui.visuals())));
             for i in 0..traffic::PREDEFINED.len() {
                 ui.selectable_value(
                     &mut choice,
@@ -153,6 +162,8 @@ fn controls(ui: &mut Ui, cfg: &mut TrafficConfig, t: f64) {
                     choice_text(Choice::Predefined(i)),
                 );
             }
+            ui.separator();
+            ui.label(RichText::new("Custom").color(theme::muted(ui.visuals())));
             ui.selectable_value(
                 &mut choice,
                 Choice::CustomCanary,
@@ -262,6 +273,7 @@ fn picture(
     tl: &Timeline<TrafficEvent>,
     requests: &[traffic::Request],
     curve: &[[f64; 2]],
+    per_dot: f64,
     t: f64,
 ) {
     let p = traffic::percent_at(tl, t);
@@ -306,7 +318,8 @@ fn picture(
         .allow_scroll(false)
         .x_axis_label("minutes since the deployment started")
         .y_axis_label("% of traffic on the new version")
-        .legend(egui_plot::Legend::default())
+        // Top left: the weight reaches 100 % at the right, where a legend there would hide it.
+        .legend(egui_plot::Legend::default().position(egui_plot::Corner::LeftTop))
         .show(ui, |plot| {
             plot.points(
                 Points::new("request → version 1", old_dots)
@@ -327,6 +340,17 @@ fn picture(
             );
             plot.vline(VLine::new("now", t / 60.0).color(theme::due(&v)));
         });
+    let dots = if per_dot > 1.05 {
+        format!(
+            "Each dot stands for about {per_dot:.0} requests (a long run is thinned); its height \
+             is the request's draw: below the weight of version 2, it goes to version 2."
+        )
+    } else {
+        "Each dot is a request; its height is the request's draw: below the weight of version 2, \
+         it goes to version 2."
+            .to_string()
+    };
+    ui.label(RichText::new(dots).color(theme::muted(&v)));
 }
 
 /// Where the deployment stands at `t`, in words (also the label tests look for).
