@@ -135,4 +135,27 @@ fn quiz_answers_count_as_study_and_show_per_topic() {
     assert_eq!(async_topic.recall, 0.0, "no card learned yet");
     let weakest = standing.weakest().expect("a topic started");
     assert_eq!(weakest.topic, "async");
+
+    // A wrong answer on concurrency makes it the weakest, though async has no card learned.
+    let mut p = state
+        .start_practice(PracticeConfig {
+            topics: vec!["concurrency".to_owned()],
+            count: 1,
+            ..Default::default()
+        })
+        .expect("starts");
+    let (item, _) = p.session.current().expect("question");
+    let mut places: Vec<usize> = item
+        .shown_choices()
+        .enumerate()
+        .filter(|(_, (_, c))| !c.correct)
+        .map(|(place, _)| place)
+        .collect();
+    places.truncate(item.needed());
+    for place in places {
+        p.session.toggle(place);
+    }
+    state.practice_submit(&mut p);
+    let standing = state.standing().expect("standing");
+    assert_eq!(standing.weakest().expect("started").topic, "concurrency");
 }

@@ -41,14 +41,31 @@ pub struct Standing {
     pub topics: Vec<TopicMastery>,
 }
 
+impl TopicMastery {
+    /// How well the learner knows what they have started of this topic: the mean of recall over
+    /// the cards seen and the share of latest quiz answers right, counting only what was tried.
+    /// `None` for a topic not started.
+    pub fn score(&self) -> Option<f64> {
+        let recall =
+            (self.cards_seen > 0).then(|| self.recall * self.cards as f64 / self.cards_seen as f64);
+        let quiz = (self.questions_answered > 0)
+            .then(|| self.questions_right as f64 / self.questions_answered as f64);
+        match (recall, quiz) {
+            (Some(r), Some(q)) => Some((r + q) / 2.0),
+            (r, q) => r.or(q),
+        }
+    }
+}
+
 impl Standing {
-    /// The started topic (some card seen or question answered) with the lowest recall, the one
+    /// The started topic (some card seen or question answered) with the lowest score, the one
     /// to work on next.
     pub fn weakest(&self) -> Option<&TopicMastery> {
         self.topics
             .iter()
-            .filter(|t| t.cards_seen > 0 || t.questions_answered > 0)
-            .min_by(|a, b| a.recall.total_cmp(&b.recall))
+            .filter_map(|t| Some((t, t.score()?)))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(t, _)| t)
     }
 }
 

@@ -97,10 +97,23 @@ fn standing_tile(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command
             ));
             if let Some(weak) = standing.weakest() {
                 ui.add_space(theme::GAP / 2.0);
+                let mut how = Vec::new();
+                if weak.cards_seen > 0 {
+                    how.push(format!(
+                        "{:.0}% of its cards recalled today",
+                        weak.recall * 100.0
+                    ));
+                }
+                if weak.questions_answered > 0 {
+                    how.push(format!(
+                        "{} of {} questions right",
+                        weak.questions_right, weak.questions_answered
+                    ));
+                }
                 ui.label(format!(
-                    "Weakest topic: {} ({:.0}% recalled today)",
+                    "Weakest topic: {} ({})",
                     weak.title,
-                    weak.recall * 100.0
+                    how.join(", ")
                 ));
                 if ui.button("See every topic (P)").clicked() {
                     cmds.push(Command::Go(Screen::Progress));
