@@ -214,3 +214,18 @@ fn a_settings_change_reaches_the_card_on_screen() {
     h.run_steps(2);
     assert!(h.query_by_label("Done for today").is_some());
 }
+
+#[test]
+fn a_link_to_a_note_in_a_card_opens_it_in_the_app() {
+    let clock = Arc::new(FixedClock::new("2026-11-26T10:00:00Z".parse().expect("ts")));
+    let mut h = harness(app(clock));
+    h.run_steps(2);
+    press(&mut h, Key::R);
+    press(&mut h, Key::Space);
+    press(&mut h, Key::Num3); // the memory card; next is the timeout card
+    press(&mut h, Key::Space);
+    h.get_by_label("the timeout section").click();
+    h.run_steps(3);
+    assert_eq!(h.state().screen, Screen::Notes);
+    assert!(h.query_by_label("Lambda limits").is_some(), "the limits note is open");
+}

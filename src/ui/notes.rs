@@ -8,7 +8,7 @@ use egui::RichText;
 use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
 
 use crate::app::AppState;
-use crate::content::{self, LinkTarget, Pack, SectionRef};
+use crate::content::{self, Pack, SectionRef};
 
 use super::{Command, theme};
 
@@ -227,17 +227,7 @@ impl NotesScreen {
                             citations(ui, &index.pack, &key, cards, questions);
                         }
                     }
-                    for link in &open.links {
-                        if self.cache.get_link_hook(link) == Some(true)
-                            && let LinkTarget::Note { topic, anchor } =
-                                content::resolve_link(link, &open.topic)
-                        {
-                            cmds.push(Command::OpenSection(SectionRef {
-                                topic,
-                                anchor: anchor.unwrap_or_default(),
-                            }));
-                        }
-                    }
+                    super::widgets::open_clicked(&mut self.cache, &open.links, &open.topic, cmds);
                 }
             });
     }
@@ -298,19 +288,7 @@ impl OpenNote {
                 markdown: body[s.offset..end].to_owned(),
             });
         }
-        let links = pulldown_cmark::Parser::new_ext(body, content::markdown_options())
-            .filter_map(|e| match e {
-                pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. })
-                    if !matches!(
-                        content::resolve_link(&dest_url, &note.topic),
-                        LinkTarget::External(_)
-                    ) =>
-                {
-                    Some(dest_url.to_string())
-                }
-                _ => None,
-            })
-            .collect();
+        let links = super::widgets::pack_links(body, &note.topic);
         Self {
             topic: note.topic.clone(),
             chunks,

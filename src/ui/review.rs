@@ -3,14 +3,14 @@
 //! disk before the next card shows (see `app::review`).
 
 use egui::{Key, Modifiers, RichText};
-use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
+use egui_commonmark::CommonMarkCache;
 use jiff::Timestamp;
 
 use crate::app::AppState;
 use crate::app::review::DueCard;
 use crate::srs::{Rating, State, format_interval};
 
-use super::{Command, Screen, theme};
+use super::{Command, Screen, theme, widgets};
 
 /// The card on screen.
 struct Shown {
@@ -180,10 +180,10 @@ impl ReviewScreen {
                         ui.style_mut()
                             .text_styles
                             .insert(egui::TextStyle::Body, egui::FontId::proportional(17.0));
-                        CommonMarkViewer::new().show(ui, &mut self.cache, &card.front);
+                        widgets::markdown(ui, &mut self.cache, &card.front, &card.topic, cmds);
                         if revealed {
                             ui.separator();
-                            CommonMarkViewer::new().show(ui, &mut self.cache, &card.back);
+                            widgets::markdown(ui, &mut self.cache, &card.back, &card.topic, cmds);
                         }
                     });
                 ui.add_space(theme::GAP);

@@ -1,8 +1,63 @@
 //! Small widgets shared by several screens.
 
 use egui::{RichText, Ui};
+use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
 
-use super::theme;
+use super::{Command, theme};
+use crate::content::{self, LinkTarget, SectionRef};
+
+/// Links in `markdown` (written in topic `from`) that lead inside the pack, as written: the ones
+/// the app opens itself rather than handing to a browser.
+pub fn pack_links(markdown: &str, from: &str) -> Vec<String> {
+    pulldown_cmark::Parser::new_ext(markdown, content::markdown_options())
+        .filter_map(|e| match e {
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. })
+                if !matches!(
+                    content::resolve_link(&dest_url, from),
+                    LinkTarget::External(_)
+                ) =>
+            {
+                Some(dest_url.to_string())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Renders `markdown` written in topic `from`; a click on a link to a note opens it in the app.
+pub fn markdown(
+    ui: &mut Ui,
+    cache: &mut CommonMarkCache,
+    markdown: &str,
+    from: &str,
+    cmds: &mut Vec<Command>,
+) {
+    let links = pack_links(markdown, from);
+    for link in &links {
+        cache.add_link_hook(link.clone());
+    }
+    CommonMarkViewer::new().show(ui, cache, markdown);
+    open_clicked(cache, &links, from, cmds);
+}
+
+/// Turns a click on one of `links` (hooked in `cache`) into opening its note.
+pub fn open_clicked(
+    cache: &mut CommonMarkCache,
+    links: &[String],
+    from: &str,
+    cmds: &mut Vec<Command>,
+) {
+    for link in links {
+        if cache.get_link_hook(link) == Some(true)
+            && let LinkTarget::Note { topic, anchor } = content::resolve_link(link, from)
+        {
+            cmds.push(Command::OpenSection(SectionRef {
+                topic,
+                anchor: anchor.unwrap_or_default(),
+            }));
+        }
+    }
+}
 
 /// A "coming soon" placeholder for a screen whose feature is not built yet. It says so plainly
 /// and shows no made-up data.

@@ -10,7 +10,7 @@ use super::View;
 use super::question;
 use crate::app::AppState;
 use crate::app::quiz::ActiveExam;
-use crate::ui::theme;
+use crate::ui::{Command, theme};
 
 pub(super) fn ui(
     ui: &mut Ui,
@@ -18,6 +18,7 @@ pub(super) fn ui(
     exam: &mut ActiveExam,
     reviewing: &mut bool,
     cache: &mut CommonMarkCache,
+    cmds: &mut Vec<Command>,
 ) -> Option<View> {
     if exam.session.is_submitted() {
         return Some(report_view(state, exam));
@@ -98,7 +99,7 @@ pub(super) fn ui(
                     next = Some(v);
                 }
             } else {
-                question_page(ui, state, exam, reviewing, cache);
+                question_page(ui, state, exam, reviewing, cache, cmds);
             }
         });
     });
@@ -184,6 +185,7 @@ fn question_page(
     exam: &mut ActiveExam,
     reviewing: &mut bool,
     cache: &mut CommonMarkCache,
+    cmds: &mut Vec<Command>,
 ) {
     let pos = exam.session.position();
     let total = exam.session.len();
@@ -199,7 +201,7 @@ fn question_page(
                 ui.label(RichText::new("Flagged for review").color(theme::due(ui.visuals())));
             }
         });
-        question::stem(ui, cache, &item);
+        question::stem(ui, cache, &item, cmds);
         ui.add_space(theme::GAP / 2.0);
         if let Some(place) = question::choice_buttons(ui, &item, &response, true) {
             state.exam_toggle(exam, place);

@@ -49,7 +49,9 @@ impl QuizScreen {
                 home::ui(ui, state, &mut self.form, attempts)
             }
             View::Practice(p) => practice::ui(ui, state, p, &mut self.cache, cmds),
-            View::Exam { exam, reviewing } => exam::ui(ui, state, exam, reviewing, &mut self.cache),
+            View::Exam { exam, reviewing } => {
+                exam::ui(ui, state, exam, reviewing, &mut self.cache, cmds)
+            }
             View::Report(r) => report::ui(ui, state, r, &mut self.cache, cmds),
         };
         if let Some(next) = next {

@@ -72,7 +72,7 @@ pub(super) fn ui(
 
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.set_max_width(theme::READING_WIDTH);
-        question::stem(ui, cache, &item);
+        question::stem(ui, cache, &item, cmds);
         ui.add_space(theme::GAP / 2.0);
         let response = p
             .session

@@ -3,11 +3,11 @@
 
 use egui::text::LayoutJob;
 use egui::{FontId, RichText, TextFormat, Ui};
-use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
+use egui_commonmark::CommonMarkCache;
 
 use crate::content::{QuestionKind, SectionRef};
 use crate::quiz::{Item, Response};
-use crate::ui::{Command, theme};
+use crate::ui::{Command, theme, widgets};
 
 /// The keys 1–9, which toggle the choice shown in that place.
 const NUM_KEYS: [egui::Key; 9] = [
@@ -97,8 +97,9 @@ pub fn inline_job(ui: &Ui, prefix: &str, text: &str, color: egui::Color32) -> La
 }
 
 /// The stem, with "Choose TWO." under it for a multiple-response question.
-pub fn stem(ui: &mut Ui, cache: &mut CommonMarkCache, item: &Item) {
-    CommonMarkViewer::new().show(ui, cache, &item.question.stem);
+pub fn stem(ui: &mut Ui, cache: &mut CommonMarkCache, item: &Item, cmds: &mut Vec<Command>) {
+    let q = &item.question;
+    widgets::markdown(ui, cache, &q.stem, &q.topic, cmds);
     if let Some(prompt) = item.choose_prompt() {
         ui.label(RichText::new(prompt).strong());
     }
@@ -178,7 +179,8 @@ pub fn explanation(
 ) {
     ui.add_space(theme::GAP / 2.0);
     ui.label(RichText::new("Explanation").strong());
-    CommonMarkViewer::new().show(ui, cache, &item.question.explanation);
+    let q = &item.question;
+    widgets::markdown(ui, cache, &q.explanation, &q.topic, cmds);
     source_link(ui, &item.question.source, pack, cmds);
 }
 

@@ -135,7 +135,7 @@ pub(super) fn ui(
                 );
             });
             ui.push_id(("report-question", i), |ui| {
-                question::stem(ui, cache, item);
+                question::stem(ui, cache, item, cmds);
                 question::revealed_choices(ui, item, response);
                 question::explanation(ui, cache, item, &state.pack, cmds);
             });
