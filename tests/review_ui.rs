@@ -227,5 +227,8 @@ fn a_link_to_a_note_in_a_card_opens_it_in_the_app() {
     h.get_by_label("the timeout section").click();
     h.run_steps(3);
     assert_eq!(h.state().screen, Screen::Notes);
-    assert!(h.query_by_label("Lambda limits").is_some(), "the limits note is open");
+    assert!(
+        h.query_by_label("Lambda limits").is_some(),
+        "the limits note is open"
+    );
 }
