@@ -155,18 +155,15 @@ impl ColdstartApp {
         if let Some(not_saving) = &self.state.not_saving {
             // No Dismiss: it stays true for as long as the window is open.
             let tone = theme::wrong(ui.visuals());
-            egui::Frame::new()
-                .fill(theme::banner_fill(ui.visuals(), tone))
-                .inner_margin(6.0)
-                .show(ui, |ui| {
-                    ui.label(
-                        RichText::new(crate::app::NotSaving::HEADLINE)
-                            .color(tone)
-                            .strong(),
-                    );
-                    ui.label(RichText::new(&not_saving.reason).color(tone));
-                    ui.label(RichText::new(&not_saving.remedy).color(tone));
-                });
+            banner(ui, tone, |ui| {
+                ui.label(
+                    RichText::new(crate::app::NotSaving::HEADLINE)
+                        .color(tone)
+                        .strong(),
+                );
+                ui.label(RichText::new(&not_saving.reason).color(tone));
+                ui.label(RichText::new(&not_saving.remedy).color(tone));
+            });
         }
         let mut dismissed = None;
         for (i, notice) in self.state.notices.iter().enumerate() {
@@ -175,28 +172,22 @@ impl ColdstartApp {
                 NoticeLevel::Warning => theme::warning(ui.visuals()),
                 NoticeLevel::Error => theme::wrong(ui.visuals()),
             };
-            egui::Frame::new()
-                .fill(theme::banner_fill(ui.visuals(), tone))
-                .inner_margin(6.0)
-                .show(ui, |ui| {
-                    ui.horizontal_wrapped(|ui| {
-                        ui.label(RichText::new(&notice.text).color(tone));
-                        if ui.small_button("Dismiss").clicked() {
-                            dismissed = Some(i);
-                        }
-                    });
+            banner(ui, tone, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(&notice.text).color(tone));
+                    if ui.small_button("Dismiss").clicked() {
+                        dismissed = Some(i);
+                    }
                 });
+            });
         }
         if let Some(i) = dismissed {
             self.state.notices.remove(i);
         }
         if !self.pack_errors.is_empty() {
             let tone = theme::wrong(ui.visuals());
-            egui::Frame::new()
-                .fill(theme::banner_fill(ui.visuals(), tone))
-                .inner_margin(6.0)
-                .show(ui, |ui| {
-                    ui.label(
+            banner(ui, tone, |ui| {
+                ui.label(
                         RichText::new(format!(
                             "This pack has {} error(s); the app shows what loaded. Fix them and save: it reloads by itself.",
                             self.pack_errors.len()
@@ -204,12 +195,14 @@ impl ColdstartApp {
                         .color(tone)
                         .strong(),
                     );
-                    egui::ScrollArea::vertical().max_height(120.0).show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .max_height(120.0)
+                    .show(ui, |ui| {
                         for d in &self.pack_errors {
                             ui.label(RichText::new(d.to_string()).monospace());
                         }
                     });
-                });
+            });
         }
     }
 
@@ -246,4 +239,12 @@ impl eframe::App for ColdstartApp {
         // Stops and saves a mock exam's clock: it runs only while the app is open.
         self.quiz.close(&mut self.state);
     }
+}
+
+/// A full-width strip tinted with `tone`, for messages about the whole app.
+fn banner(ui: &mut Ui, tone: egui::Color32, add: impl FnOnce(&mut Ui)) {
+    egui::Frame::new()
+        .fill(theme::banner_fill(ui.visuals(), tone))
+        .inner_margin(6.0)
+        .show(ui, add);
 }
