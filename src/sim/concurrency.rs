@@ -427,8 +427,8 @@ impl Describe for ConcurrencyEvent {
     }
 }
 
-/// `1000` as "1,000", for log lines.
-fn thousands(n: u32) -> String {
+/// `1000` as "1,000", as the notes and log lines write numbers.
+pub(crate) fn thousands(n: u32) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

@@ -85,17 +85,9 @@ struct Parts {
     explanation: String,
 }
 
+/// Thousands separators as the notes write them: 1,000.
 fn n(v: u32) -> String {
-    // Thousands separators as the notes write them: 1,000.
-    let s = v.to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
+    concurrency::thousands(v)
 }
 
 fn fallbacks(right: u32) -> impl Iterator<Item = Wrong> {
