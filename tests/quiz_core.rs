@@ -51,6 +51,8 @@ fn question(id: &str, topic: &str, multi: bool) -> Question {
         },
         difficulty: None,
         tags: Vec::new(),
+        refs: Vec::new(),
+        verified: None,
     }
 }
 

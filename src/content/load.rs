@@ -362,6 +362,8 @@ fn load(files: Vec<PackFile>, mut sink: Sink) -> Report {
                 check.field_markdown(field, raw.topic.get_ref(), &mut links);
             }
             let source = check.source(&raw.source);
+            let refs = check.refs(&raw.refs);
+            let verified = check.verified(raw.verified.as_ref());
             if let (false, Some(source)) = (dup, source) {
                 cited.insert(source.clone());
                 pack.cards.push(Card {
@@ -371,6 +373,8 @@ fn load(files: Vec<PackFile>, mut sink: Sink) -> Report {
                     back: raw.back.into_inner(),
                     source,
                     tags: raw.tags,
+                    refs,
+                    verified,
                 });
             }
         }
@@ -396,6 +400,8 @@ fn load(files: Vec<PackFile>, mut sink: Sink) -> Report {
                 check.field_markdown(field, raw.topic.get_ref(), &mut links);
             }
             let source = check.source(&raw.source);
+            let refs = check.refs(&raw.refs);
+            let verified = check.verified(raw.verified.as_ref());
             let kind = match raw.kind.get_ref() {
                 RawKind::Single => QuestionKind::Single,
                 RawKind::Multi => QuestionKind::Multi,
@@ -448,6 +454,8 @@ fn load(files: Vec<PackFile>, mut sink: Sink) -> Report {
                     source,
                     difficulty: raw.difficulty.map(|d| d.into_inner()),
                     tags: raw.tags,
+                    refs,
+                    verified,
                 });
             }
         }
@@ -720,6 +728,42 @@ impl Checker<'_, '_> {
                 "E004",
                 format!("unknown topic `{}` (not in pack.toml)", topic.get_ref()),
             );
+        }
+    }
+
+    /// `refs` are web pages the learner may open: `https://` only, no spaces, as written.
+    fn refs(&mut self, refs: &[toml::Spanned<String>]) -> Vec<String> {
+        let mut out = Vec::with_capacity(refs.len());
+        for r in refs {
+            let url = r.get_ref();
+            let host = url.strip_prefix("https://").unwrap_or("");
+            if host.is_empty() || host.starts_with('/') || url.chars().any(char::is_whitespace) {
+                self.error(
+                    r.span().start,
+                    "E012",
+                    format!("`refs` entry `{url}` is not an https:// URL"),
+                );
+            } else {
+                out.push(url.clone());
+            }
+        }
+        out
+    }
+
+    /// `verified` is a calendar date, `YYYY-MM-DD`.
+    fn verified(&mut self, verified: Option<&toml::Spanned<RawDate>>) -> Option<jiff::civil::Date> {
+        let v = verified?;
+        let text = v.get_ref().text();
+        match text.parse::<jiff::civil::Date>() {
+            Ok(date) if text.len() == 10 => Some(date),
+            _ => {
+                self.error(
+                    v.span().start,
+                    "E012",
+                    format!("`verified` is `{text}`; write a date as YYYY-MM-DD"),
+                );
+                None
+            }
         }
     }
 

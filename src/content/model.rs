@@ -114,6 +114,10 @@ pub struct Card {
     pub back: String,
     pub source: SectionRef,
     pub tags: Vec<String>,
+    /// Web pages (AWS documentation first) that back the card: `https://` URLs.
+    pub refs: Vec<String>,
+    /// When the facts were last checked against `refs`, for facts that change.
+    pub verified: Option<jiff::civil::Date>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -141,6 +145,10 @@ pub struct Question {
     /// 1 (easy) to 3 (hard), when the author gave one.
     pub difficulty: Option<u8>,
     pub tags: Vec<String>,
+    /// Web pages (AWS documentation first) that back the question: `https://` URLs.
+    pub refs: Vec<String>,
+    /// When the facts were last checked against `refs`, for facts that change.
+    pub verified: Option<jiff::civil::Date>,
 }
 
 impl Question {

@@ -29,6 +29,9 @@ pub struct RawCard {
     pub source: Spanned<String>,
     #[serde(default)]
     pub tags: Vec<String>,
+    #[serde(default)]
+    pub refs: Vec<Spanned<String>>,
+    pub verified: Option<Spanned<RawDate>>,
 }
 
 #[derive(Deserialize)]
@@ -45,6 +48,9 @@ pub struct RawQuestion {
     pub difficulty: Option<Spanned<u8>>,
     #[serde(default)]
     pub tags: Vec<String>,
+    #[serde(default)]
+    pub refs: Vec<Spanned<String>>,
+    pub verified: Option<Spanned<RawDate>>,
 }
 
 #[derive(Deserialize, Clone, Copy)]
@@ -60,4 +66,21 @@ pub struct RawChoice {
     pub text: Spanned<String>,
     pub correct: bool,
     pub why: Spanned<String>,
+}
+
+/// A date written as a TOML date (`2026-11-30`) or as a string (`"2026-11-30"`).
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub enum RawDate {
+    Toml(toml::value::Datetime),
+    Text(String),
+}
+
+impl RawDate {
+    pub fn text(&self) -> String {
+        match self {
+            RawDate::Toml(d) => d.to_string(),
+            RawDate::Text(s) => s.clone(),
+        }
+    }
 }

@@ -127,6 +127,8 @@ pub(crate) fn single_question(
         source: SectionRef::parse(source).expect("generator sources are written as topic#anchor"),
         difficulty: Some(2),
         tags: vec!["generated".to_owned()],
+        refs: Vec::new(),
+        verified: None,
     }
 }
 
