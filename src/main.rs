@@ -199,6 +199,8 @@ fn run_gui(pack_dir: Option<PathBuf>, data: Option<PathBuf>) -> anyhow::Result<(
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title(title)
+            .with_app_id(APP_ID)
+            .with_icon(window_icon())
             .with_inner_size([1280.0, 800.0])
             .with_min_inner_size([800.0, 560.0]),
         ..Default::default()
@@ -222,4 +224,16 @@ fn run_gui(pack_dir: Option<PathBuf>, data: Option<PathBuf>) -> anyhow::Result<(
         }),
     )
     .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+}
+
+/// The desktop id: the `.desktop` entry's name and `StartupWMClass`, so desktops group the
+/// window under the menu entry and show its icon.
+const APP_ID: &str = "org.coldstart.Coldstart";
+
+/// The window icon, the same image the `.desktop` entry installs.
+fn window_icon() -> egui::IconData {
+    // A PNG built into the binary cannot fail to decode unless the build is broken; a window
+    // without an icon is still better than no window.
+    eframe::icon_data::from_png_bytes(include_bytes!("../assets/icons/coldstart-128.png"))
+        .unwrap_or_default()
 }
