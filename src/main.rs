@@ -209,6 +209,7 @@ fn run_gui(pack_dir: Option<PathBuf>, data: Option<PathBuf>) -> anyhow::Result<(
         "coldstart",
         options,
         Box::new(move |cc| {
+            coldstart::ui::theme::install(&cc.egui_ctx);
             let mut app = ColdstartApp::new(state);
             if let Some(dir) = &pack_dir {
                 let ctx = cc.egui_ctx.clone();

@@ -88,6 +88,8 @@ impl ProgressScreen {
                 ui.add_space(theme::GAP);
                 self.settings_ui(ui, state);
                 ui.add_space(theme::GAP);
+                widgets::tile(ui, "Look", theme::look_settings);
+                ui.add_space(theme::GAP);
             });
     }
 

@@ -10,6 +10,75 @@ pub const SIDE_WIDTH: f32 = 240.0;
 /// Widest a column of reading text gets, for comfortable line lengths.
 pub const READING_WIDTH: f32 = 760.0;
 
+/// The app's look in a theme: egui's visuals with body and weak text made strong enough to
+/// read (WCAG AA, 4.5:1, on panels, windows and banners; `tests/theme_contrast.rs` checks it).
+pub fn visuals(theme: egui::Theme) -> Visuals {
+    let (mut v, text, weak) = match theme {
+        egui::Theme::Dark => (
+            Visuals::dark(),
+            Color32::from_gray(215),
+            Color32::from_gray(170),
+        ),
+        egui::Theme::Light => (
+            Visuals::light(),
+            Color32::from_gray(20),
+            Color32::from_gray(80),
+        ),
+    };
+    v.widgets.noninteractive.fg_stroke.color = text;
+    v.weak_text_color = Some(weak);
+    v
+}
+
+/// Installs the light and dark looks; which one shows follows the learner's choice (system,
+/// light or dark), which egui keeps with the window's other settings.
+pub fn install(ctx: &egui::Context) {
+    for theme in [egui::Theme::Dark, egui::Theme::Light] {
+        ctx.set_visuals_of(theme, visuals(theme));
+    }
+}
+
+/// Interface scales a learner can choose; Ctrl + / Ctrl − / Ctrl 0 step through the same range.
+pub const SCALES: std::ops::RangeInclusive<f32> = 0.8..=1.5;
+
+/// The look settings: theme (follow the system, light or dark) and interface scale. egui keeps
+/// both with the window's state, so they are remembered across runs.
+pub fn look_settings(ui: &mut egui::Ui) {
+    ui.horizontal(|ui| {
+        ui.label("Theme");
+        let mut pref = ui.ctx().options(|o| o.theme_preference);
+        let before = pref;
+        ui.selectable_value(&mut pref, egui::ThemePreference::System, "Follow system");
+        ui.selectable_value(&mut pref, egui::ThemePreference::Light, "Light");
+        ui.selectable_value(&mut pref, egui::ThemePreference::Dark, "Dark");
+        if pref != before {
+            ui.ctx().set_theme(pref);
+        }
+    });
+    ui.horizontal(|ui| {
+        ui.label("Interface scale");
+        // While the handle is dragged the value lives in temporary memory and is applied when
+        // the drag ends, so the slider does not move away under the pointer.
+        let id = egui::Id::unique("interface-scale-drag");
+        let mut zoom = ui
+            .data(|d| d.get_temp::<f32>(id))
+            .unwrap_or_else(|| ui.ctx().zoom_factor());
+        let slider = egui::Slider::new(&mut zoom, SCALES)
+            .step_by(0.1)
+            .custom_formatter(|v, _| format!("{:.0} %", v * 100.0));
+        let response = ui.add(slider);
+        if response.dragged() {
+            ui.data_mut(|d| d.insert_temp(id, zoom));
+        } else {
+            ui.data_mut(|d| d.remove::<f32>(id));
+            if response.changed() || response.drag_stopped() {
+                ui.ctx().set_zoom_factor(zoom);
+            }
+        }
+        ui.label(egui::RichText::new("Ctrl + / Ctrl − / Ctrl 0").color(muted(ui.visuals())));
+    });
+}
+
 fn pick(v: &Visuals, dark: Color32, light: Color32) -> Color32 {
     if v.dark_mode { dark } else { light }
 }
@@ -25,7 +94,7 @@ pub fn correct(v: &Visuals) -> Color32 {
 pub fn wrong(v: &Visuals) -> Color32 {
     pick(
         v,
-        Color32::from_rgb(240, 110, 100),
+        Color32::from_rgb(250, 125, 115),
         Color32::from_rgb(190, 40, 30),
     )
 }
@@ -42,7 +111,7 @@ pub fn due(v: &Visuals) -> Color32 {
     pick(
         v,
         Color32::from_rgb(255, 190, 80),
-        Color32::from_rgb(170, 100, 0),
+        Color32::from_rgb(140, 80, 0),
     )
 }
 
