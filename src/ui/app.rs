@@ -103,11 +103,17 @@ impl ColdstartApp {
                         }
                         ui.separator();
                     }
+                    // The pack's name takes what room the tabs leave (at a large interface
+                    // scale, little) and is elided rather than drawn over them.
                     let meta = &self.state.pack.meta;
-                    ui.label(
-                        RichText::new(format!("{} {}", meta.title, meta.version))
-                            .color(theme::muted(ui.visuals())),
-                    );
+                    let name = format!("{} {}", meta.title, meta.version);
+                    ui.add(
+                        egui::Label::new(
+                            RichText::new(name.as_str()).color(theme::muted(ui.visuals())),
+                        )
+                        .truncate(),
+                    )
+                    .on_hover_text(name);
                 });
             });
         });

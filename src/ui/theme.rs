@@ -57,21 +57,21 @@ pub fn look_settings(ui: &mut egui::Ui) {
     });
     ui.horizontal(|ui| {
         ui.label("Interface scale");
-        // While the handle is dragged the value lives in temporary memory and is applied when
-        // the drag ends, so the slider does not move away under the pointer.
-        let id = egui::Id::unique("interface-scale-drag");
-        let mut zoom = ui
-            .data(|d| d.get_temp::<f32>(id))
-            .unwrap_or_else(|| ui.ctx().zoom_factor());
+        // While the pointer is down on the slider the value lives in temporary memory, and it is
+        // applied when the pointer is released (after a drag or a click on the rail), so the
+        // slider does not move away under the pointer. Keys apply at once.
+        let id = egui::Id::unique("interface-scale-pending");
+        let pending = ui.data(|d| d.get_temp::<f32>(id));
+        let mut zoom = pending.unwrap_or_else(|| ui.ctx().zoom_factor());
         let slider = egui::Slider::new(&mut zoom, SCALES)
             .step_by(0.1)
             .custom_formatter(|v, _| format!("{:.0} %", v * 100.0));
         let response = ui.add(slider);
-        if response.dragged() {
+        if response.is_pointer_button_down_on() {
             ui.data_mut(|d| d.insert_temp(id, zoom));
         } else {
             ui.data_mut(|d| d.remove::<f32>(id));
-            if response.changed() || response.drag_stopped() {
+            if pending.is_some() || response.changed() {
                 ui.ctx().set_zoom_factor(zoom);
             }
         }
