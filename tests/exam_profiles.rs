@@ -691,3 +691,54 @@ fn the_store_gives_first_sights_from_practice_and_submitted_exams_only() {
             .is_empty()
     );
 }
+
+#[test]
+fn stats_json_carries_the_readiness_of_the_default_exam() {
+    use std::sync::Arc;
+    let pack = Arc::new(content::embedded().expect("built-in pack"));
+    let clock = Arc::new(coldstart::clock::FixedClock::new(
+        "2026-12-03T10:00:00Z".parse().expect("ts"),
+    ));
+    let mut state = coldstart::app::AppState::in_memory(pack.clone(), clock).expect("state");
+    // Five first-sight answers, all right, in a practice session.
+    let qs: Vec<_> = pack.questions.iter().take(5).cloned().collect();
+    let refs: Vec<ItemRef> = qs.iter().map(|q| item_ref(&q.id, &q.topic)).collect();
+    let attempt = state
+        .store
+        .create_quiz_attempt("aws-lambda", AttemptMode::Practice, 1, "{}", 1_000, &refs)
+        .expect("attempt");
+    for (i, q) in qs.iter().enumerate() {
+        state
+            .store
+            .save_quiz_answer(attempt, &answer(&q.id, &q.topic, i, true), 2_000, 0, i)
+            .expect("save");
+    }
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    assert_eq!(
+        coldstart::cli::stats::run(&mut state, true, &mut out, &mut err),
+        0
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out).expect("json");
+    let r = &json["readiness"];
+    assert_eq!(r["exam"], "dva-c03");
+    assert_eq!(r["first_sight"], 5);
+    assert_eq!(
+        r["predicted"],
+        serde_json::Value::Null,
+        "too little evidence for a number"
+    );
+    assert_eq!(r["more_needed"], 25);
+    assert_eq!(r["ready"], false);
+    assert_eq!(r["domains"].as_array().map(Vec::len), Some(4));
+    let mut out = Vec::new();
+    assert_eq!(
+        coldstart::cli::stats::run(&mut state, false, &mut out, &mut err),
+        0
+    );
+    let text = String::from_utf8(out).expect("utf-8");
+    assert!(
+        text.contains("Readiness for DVA-C03: answer 25 more questions you have not seen before"),
+        "{text}"
+    );
+}

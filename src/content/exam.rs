@@ -201,7 +201,7 @@ impl ExamProfile {
     /// quotas of [`Self::questions`] by weight (65 over 32/26/24/18 gives 21/17/15/12).
     pub fn domain_quotas(&self) -> Vec<usize> {
         let weights: Vec<f64> = self.domains.iter().map(|d| d.weight).collect();
-        crate::quiz::sample::largest_remainder(&weights, self.questions)
+        largest_remainder(&weights, self.questions)
     }
 
     /// How many of the pack's questions count toward each domain, in domain order.
@@ -240,6 +240,35 @@ impl ExamProfile {
             },
         }
     }
+}
+
+/// Largest-remainder (Hamilton) apportionment of `n` places by `weights`: each gets the floor of
+/// its exact share, then the places left go one each to the largest fractional parts (ties to
+/// the earlier one). Deterministic; the quotas add up to `n` unless no weight is positive (then
+/// all are 0).
+pub fn largest_remainder(weights: &[f64], n: usize) -> Vec<usize> {
+    let clean: Vec<f64> = weights
+        .iter()
+        .map(|&w| if w.is_finite() && w > 0.0 { w } else { 0.0 })
+        .collect();
+    let total: f64 = clean.iter().sum();
+    if total <= 0.0 {
+        return vec![0; weights.len()];
+    }
+    let shares: Vec<f64> = clean.iter().map(|w| n as f64 * w / total).collect();
+    let mut quota: Vec<usize> = shares.iter().map(|s| s.floor() as usize).collect();
+    let given: usize = quota.iter().sum();
+    let mut order: Vec<usize> = (0..shares.len()).filter(|&i| clean[i] > 0.0).collect();
+    // Largest remainder first; the stable sort keeps the earlier of equal remainders first.
+    order.sort_by(|&a, &b| {
+        let ra = shares[a] - shares[a].floor();
+        let rb = shares[b] - shares[b].floor();
+        rb.total_cmp(&ra)
+    });
+    for &i in order.iter().cycle().take(n.saturating_sub(given)) {
+        quota[i] += 1;
+    }
+    quota
 }
 
 impl Pack {

@@ -9,7 +9,9 @@ mod raw;
 mod slug;
 
 pub use diagnostic::{Diagnostic, Severity};
-pub use exam::{ExamDomain, ExamProfile, ExamStatus, FALLBACK_EXAM_ID, PassMark};
+pub use exam::{
+    ExamDomain, ExamProfile, ExamStatus, FALLBACK_EXAM_ID, PassMark, largest_remainder,
+};
 pub use load::{
     FORMAT, InvalidPack, MAX_FILE_BYTES, PackFile, Report, SIMULATORS, load_dir, load_files,
 };

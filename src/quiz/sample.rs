@@ -123,34 +123,7 @@ pub fn by_topic_weight<T>(
     out
 }
 
-/// Largest-remainder (Hamilton) apportionment of `n` places by `weights`: each gets the floor of
-/// its exact share, then the places left go one each to the largest fractional parts (ties to
-/// the earlier one). Deterministic; the quotas add up to `n` unless no weight is positive (then
-/// all are 0).
-pub fn largest_remainder(weights: &[f64], n: usize) -> Vec<usize> {
-    let clean: Vec<f64> = weights
-        .iter()
-        .map(|&w| if w.is_finite() && w > 0.0 { w } else { 0.0 })
-        .collect();
-    let total: f64 = clean.iter().sum();
-    if total <= 0.0 {
-        return vec![0; weights.len()];
-    }
-    let shares: Vec<f64> = clean.iter().map(|w| n as f64 * w / total).collect();
-    let mut quota: Vec<usize> = shares.iter().map(|s| s.floor() as usize).collect();
-    let given: usize = quota.iter().sum();
-    let mut order: Vec<usize> = (0..shares.len()).filter(|&i| clean[i] > 0.0).collect();
-    // Largest remainder first; the stable sort keeps the earlier of equal remainders first.
-    order.sort_by(|&a, &b| {
-        let ra = shares[a] - shares[a].floor();
-        let rb = shares[b] - shares[b].floor();
-        rb.total_cmp(&ra)
-    });
-    for &i in order.iter().cycle().take(n.saturating_sub(given)) {
-        quota[i] += 1;
-    }
-    quota
-}
+pub use crate::content::largest_remainder;
 
 /// [`largest_remainder`] with a capacity per group: a group that cannot fill its quota gives
 /// every place it cannot fill to the others, apportioned again by their weights. Groups with no
