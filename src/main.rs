@@ -50,6 +50,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List the exams the pack prepares for, with their status, dates, shape and domains.
+    Exams {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write your answers as CSV (flashcard reviews, or quiz answers) to a file or stdout.
     Export {
         /// Which answers.
@@ -87,6 +93,29 @@ fn main() -> ExitCode {
                 &mut std::io::stderr(),
             ))
         }),
+        Some(Command::Exams { json }) => {
+            let pack = match &cli.pack {
+                None => content::embedded().context("the built-in pack is broken"),
+                Some(dir) => content::load_dir(dir)
+                    .map(|r| r.pack)
+                    .with_context(|| format!("cannot read pack folder {}", dir.display())),
+            };
+            match pack {
+                Ok(pack) => {
+                    let code = coldstart::cli::exams::run(
+                        &pack,
+                        json,
+                        &mut std::io::stdout(),
+                        &mut std::io::stderr(),
+                    );
+                    ExitCode::from(code as u8)
+                }
+                Err(e) => {
+                    eprintln!("coldstart: {e:#}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Some(Command::Export { what, out }) => {
             with_progress(cli.pack, cli.data_dir, |pack, store| {
                 let mut file: Box<dyn std::io::Write> = match &out {

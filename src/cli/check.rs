@@ -93,6 +93,7 @@ pub fn to_json(report: &Report) -> serde_json::Value {
         "pack": { "id": p.meta.id, "title": p.meta.title, "version": p.meta.version },
         "diagnostics": diagnostics,
         "topics": topics,
+        "exams": super::exams::check_json(p),
         "totals": {
             "topics": p.topics.len(),
             "notes": p.notes.len(),

@@ -1,6 +1,7 @@
 //! Subcommands of the `coldstart` binary, as library functions so tests can call them.
 
 pub mod check;
+pub mod exams;
 pub mod export;
 pub mod sim;
 pub mod stats;

@@ -19,6 +19,8 @@ struct Stats {
     retention_30d: Option<Retention>,
     streak: Streak,
     exam: Option<Exam>,
+    /// Predicted exam score from first-sight answers (`quiz::readiness`), for the default exam.
+    readiness: Option<crate::quiz::readiness::Readiness>,
     topics: Vec<Topic>,
 }
 
@@ -132,6 +134,7 @@ fn collect(state: &mut AppState) -> Option<Stats> {
             recall_if_stopped: now.if_stopped,
             recall_on_plan: plan.at_pace,
         }),
+        readiness: super::exams::readiness(state),
         topics: standing
             .topics
             .into_iter()
@@ -202,6 +205,9 @@ fn write_text(s: &Stats, out: &mut dyn Write) -> std::io::Result<()> {
             pct(e.recall_if_stopped),
             pct(e.recall_on_plan)
         )?;
+    }
+    if let Some(r) = &s.readiness {
+        writeln!(out, "{}", super::exams::readiness_line(r))?;
     }
     writeln!(out)?;
     let width = s.topics.iter().map(|t| t.title.len()).max().unwrap_or(5);

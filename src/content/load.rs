@@ -532,6 +532,8 @@ fn load(files: Vec<PackFile>, mut sink: Sink) -> Report {
         }
     }
 
+    super::exam::load_exams(&texts, &mut pack, &mut sink);
+
     // Coverage warnings (W001–W003) are given only for a pack without errors: while any file
     // has an error, cards, questions or notes may be missing from `pack` (a TOML syntax error
     // loses a whole file, whose topics cannot be known), and "topic X has no questions" would
@@ -1005,6 +1007,7 @@ fn parse_pack_toml(
     };
     let mut table = table.into_inner();
     let topics = table.remove("topic");
+    table.remove("exam"); // read by `exam::load_exams`
     read_header(path, &index, table, pack, sink);
     let Some(topics) = topics else {
         sink.push(

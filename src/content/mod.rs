@@ -1,6 +1,7 @@
 //! Content packs: the model, loading from the embedded pack or a folder, and validation.
 
 mod diagnostic;
+mod exam;
 mod load;
 mod markdown;
 mod model;
@@ -8,6 +9,9 @@ mod raw;
 mod slug;
 
 pub use diagnostic::{Diagnostic, Severity};
+pub use exam::{
+    ExamDomain, ExamProfile, ExamStatus, FALLBACK_EXAM_ID, PassMark, largest_remainder,
+};
 pub use load::{
     FORMAT, InvalidPack, MAX_FILE_BYTES, PackFile, Report, SIMULATORS, load_dir, load_files,
 };

@@ -17,6 +17,9 @@ pub struct Pack {
     pub cards: Vec<Card>,
     /// Questions in the same order as cards.
     pub questions: Vec<Question>,
+    /// The exams the pack declares (`[[exam]]`), in pack order; empty for a pack without any
+    /// (see [`Pack::exam_choices`] for the built-in fallback).
+    pub exams: Vec<super::exam::ExamProfile>,
 }
 
 /// `pack.toml` minus its topics.

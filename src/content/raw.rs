@@ -51,6 +51,10 @@ pub struct RawQuestion {
     #[serde(default)]
     pub refs: Vec<Spanned<String>>,
     pub verified: Option<Spanned<RawDate>>,
+    /// Per exam, the domain this question counts toward instead of its topic's: read and
+    /// checked by `content::exam`.
+    #[allow(dead_code)]
+    pub domains: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize, Clone, Copy)]

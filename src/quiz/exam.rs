@@ -15,12 +15,13 @@ use super::practice::record;
 use super::{
     AnswerRecord, Item, Origin, QuizError, Report, Response, generate, ms_between, sample,
 };
-use crate::content::{Pack, Question};
+use crate::content::{ExamProfile, Pack, Question};
 
 /// How generated questions each chosen generator offers to a mock exam's pool.
 const GENERATED_PER_GENERATOR: usize = 3;
 
-/// A mock exam's shape; the defaults are DVA-C02's.
+/// A mock exam's shape; the defaults are DVA-C02's. [`ExamConfig::for_profile`] takes length,
+/// time and pass mark from one of the pack's exam profiles and draws to its domain weights.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ExamConfig {
     /// Number of questions (all of them when the pool is smaller).
@@ -32,6 +33,10 @@ pub struct ExamConfig {
     pub topics: Vec<String>,
     /// Generated questions are left out unless the learner asks for them.
     pub include_generated: bool,
+    /// The exam profile (`ExamProfile::id`) whose domain weights the questions are drawn to;
+    /// `None` (and configs stored before profiles existed) draws by topic weight only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exam: Option<String>,
 }
 
 impl Default for ExamConfig {
@@ -42,11 +47,25 @@ impl Default for ExamConfig {
             pass_mark_pct: 72,
             topics: Vec::new(),
             include_generated: false,
+            exam: None,
         }
     }
 }
 
 impl ExamConfig {
+    /// A mock exam of `profile`'s shape: its number of questions, minutes and pass mark (a
+    /// scaled pass mark as its share of the scale, 720 of 1000 → 72 %), drawn to its domains.
+    pub fn for_profile(profile: &ExamProfile) -> Self {
+        Self {
+            count: profile.questions,
+            minutes: profile.minutes,
+            pass_mark_pct: profile.pass_percent(),
+            topics: Vec::new(),
+            include_generated: false,
+            exam: Some(profile.id.clone()),
+        }
+    }
+
     fn wants(&self, topic: &str) -> bool {
         self.topics.is_empty() || self.topics.iter().any(|t| t == topic)
     }
@@ -84,16 +103,39 @@ pub fn build_items(pack: &Pack, config: &ExamConfig, seed: u64) -> Result<Vec<It
             }
         }
     }
+    let profile = config.exam.as_deref().and_then(|id| pack.exam_profile(id));
+    if let Some(profile) = &profile {
+        pool.retain(|(q, _)| profile.includes_topic(&q.topic));
+    }
     if pool.is_empty() {
         return Err(QuizError::NoQuestions);
     }
-    let chosen = sample::by_topic_weight(
-        pool,
-        |(q, _)| q.topic.as_str(),
-        |t| pack.topic(t).map_or(1.0, |t| t.weight),
-        config.count,
-        &mut rng,
-    );
+    let topic_weight = |t: &str| pack.topic(t).map_or(1.0, |t| t.weight);
+    let chosen = match profile {
+        Some(profile) => {
+            let domains: Vec<(String, f64)> = profile
+                .domains
+                .iter()
+                .map(|d| (d.id.clone(), d.weight))
+                .collect();
+            sample::by_domain_then_topic(
+                pool,
+                &domains,
+                |(q, _)| profile.domain_of(q).map(str::to_owned),
+                |(q, _)| q.topic.as_str(),
+                topic_weight,
+                config.count,
+                &mut rng,
+            )
+        }
+        None => sample::by_topic_weight(
+            pool,
+            |(q, _)| q.topic.as_str(),
+            topic_weight,
+            config.count,
+            &mut rng,
+        ),
+    };
     Ok(chosen
         .into_iter()
         .map(|(q, o)| Item::shuffled(q, o, &mut rng))

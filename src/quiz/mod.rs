@@ -4,10 +4,12 @@
 //! Nothing here touches egui or SQLite: the app layer (`app::quiz`) feeds sessions the time and
 //! the learner's actions, and writes the [`AnswerRecord`]s they hand back to the store.
 
+pub mod domains;
 pub mod exam;
 pub mod generate;
 pub mod item;
 pub mod practice;
+pub mod readiness;
 pub mod sample;
 pub mod score;
 

@@ -1,6 +1,9 @@
-//! Topic-weighted sampling without repeats, as a mock exam needs: each topic gets its share of
-//! the questions (in expectation exactly its weight's share), limited by how many questions it
-//! has, and no question appears twice.
+//! Sampling without repeats, as a mock exam needs. With an exam profile, questions are drawn to
+//! the exam's domain weights first — largest-remainder quotas, the same every time (65 over
+//! 32/26/24/18 is 21/17/15/12) — and then spread over each domain's topics by topic weight.
+//! Without one, each topic gets its share of the questions (in expectation exactly its weight's
+//! share). Either way a group gives what it cannot fill to the others, and no question appears
+//! twice.
 
 use rand::seq::SliceRandom;
 use rand::{Rng, RngExt};
@@ -120,6 +123,100 @@ pub fn by_topic_weight<T>(
     out
 }
 
+pub use crate::content::largest_remainder;
+
+/// [`largest_remainder`] with a capacity per group: a group that cannot fill its quota gives
+/// every place it cannot fill to the others, apportioned again by their weights. Groups with no
+/// positive weight fill only what the weighted ones cannot. The result never exceeds a
+/// capacity and adds up to `min(n, total capacity)`.
+pub fn capped_largest_remainder(weights: &[f64], capacity: &[usize], n: usize) -> Vec<usize> {
+    let k = weights.len().min(capacity.len());
+    let mut quota = vec![0usize; k];
+    let mut fixed = vec![false; k];
+    let n = n.min(capacity.iter().take(k).sum());
+    let mut zero_weights = false;
+    // Each round fixes at least one group, so k + 1 rounds always suffice.
+    for _ in 0..=(2 * k + 1) {
+        let taken: usize = (0..k).filter(|&i| fixed[i]).map(|i| quota[i]).sum();
+        let remaining = n - taken;
+        if remaining == 0 {
+            break;
+        }
+        let weight = |i: usize| {
+            let w = if weights[i].is_finite() {
+                weights[i].max(0.0)
+            } else {
+                0.0
+            };
+            if zero_weights { w + 1.0 } else { w }
+        };
+        let open: Vec<usize> = (0..k)
+            .filter(|&i| !fixed[i] && capacity[i] > 0 && weight(i) > 0.0)
+            .collect();
+        if open.is_empty() {
+            if zero_weights {
+                break;
+            }
+            zero_weights = true;
+            continue;
+        }
+        let w: Vec<f64> = open.iter().map(|&i| weight(i)).collect();
+        let q = largest_remainder(&w, remaining);
+        let over: Vec<usize> = open
+            .iter()
+            .zip(&q)
+            .filter(|&(&i, &q)| q >= capacity[i])
+            .map(|(&i, _)| i)
+            .collect();
+        if over.is_empty() {
+            for (&i, &q) in open.iter().zip(&q) {
+                quota[i] = q;
+                fixed[i] = true;
+            }
+            break;
+        }
+        // Full groups take everything they have; the rest is apportioned again.
+        for i in over {
+            quota[i] = capacity[i];
+            fixed[i] = true;
+        }
+    }
+    quota
+}
+
+/// Samples `n` of `items` (fewer if there are fewer) to domain weights first, then by topic
+/// weight within each domain, without repeats, in a random order. `domains` are (id, weight)
+/// in the profile's order; items whose domain is `None` or not listed only fill places the
+/// domains cannot.
+pub fn by_domain_then_topic<T>(
+    items: Vec<T>,
+    domains: &[(String, f64)],
+    domain_of: impl Fn(&T) -> Option<String>,
+    topic_of: impl Fn(&T) -> &str,
+    weight_of: impl Fn(&str) -> f64,
+    n: usize,
+    rng: &mut impl Rng,
+) -> Vec<T> {
+    // One group per domain, plus a last one for items that count toward none.
+    let mut groups: Vec<Vec<T>> = (0..=domains.len()).map(|_| Vec::new()).collect();
+    for item in items {
+        let g = domain_of(&item)
+            .and_then(|d| domains.iter().position(|(id, _)| *id == d))
+            .unwrap_or(domains.len());
+        groups[g].push(item);
+    }
+    let mut weights: Vec<f64> = domains.iter().map(|(_, w)| *w).collect();
+    weights.push(0.0);
+    let capacity: Vec<usize> = groups.iter().map(Vec::len).collect();
+    let quota = capped_largest_remainder(&weights, &capacity, n);
+    let mut out = Vec::with_capacity(n);
+    for (group, q) in groups.into_iter().zip(quota) {
+        out.extend(by_topic_weight(group, &topic_of, &weight_of, q, rng));
+    }
+    out.shuffle(rng);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,6 +242,43 @@ mod tests {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
         let q = quotas(&[1.0, 0.0], &[2, 5], 5, &mut rng);
         assert_eq!(q, vec![2, 3]);
+    }
+
+    #[test]
+    fn largest_remainder_is_exact_for_dva_weights() {
+        assert_eq!(
+            largest_remainder(&[32.0, 26.0, 24.0, 18.0], 65),
+            vec![21, 17, 15, 12]
+        );
+        assert_eq!(
+            largest_remainder(&[32.0, 26.0, 24.0, 18.0], 100),
+            vec![32, 26, 24, 18]
+        );
+        assert_eq!(largest_remainder(&[1.0, 1.0, 1.0], 2), vec![1, 1, 0]);
+        assert_eq!(largest_remainder(&[0.0, 0.0], 5), vec![0, 0]);
+    }
+
+    #[test]
+    fn capped_quotas_hand_places_on_by_weight() {
+        // Security can give only 5 of its 17: the other 12 go to the rest by weight.
+        let q = capped_largest_remainder(&[32.0, 26.0, 24.0, 18.0], &[100, 5, 100, 100], 65);
+        assert_eq!(q.iter().sum::<usize>(), 65);
+        assert_eq!(q[1], 5);
+        assert_eq!(q, vec![26, 5, 19, 15]);
+        // Not enough questions anywhere: everything.
+        assert_eq!(
+            capped_largest_remainder(&[1.0, 1.0], &[2, 3], 65),
+            vec![2, 3]
+        );
+        // A zero-weight group only fills what the others cannot.
+        assert_eq!(
+            capped_largest_remainder(&[1.0, 0.0], &[2, 9], 5),
+            vec![2, 3]
+        );
+        assert_eq!(
+            capped_largest_remainder(&[1.0, 0.0], &[9, 9], 5),
+            vec![5, 0]
+        );
     }
 
     #[test]

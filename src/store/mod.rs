@@ -7,6 +7,7 @@ mod activity;
 mod migrations;
 mod notes;
 mod quiz;
+mod readiness;
 mod reviews;
 
 use std::fs::{File, TryLockError};
