@@ -139,8 +139,11 @@ fn one_long_line(dir: &Path) {
     println!("  ({i} topics on one line)");
 }
 
+/// A pack to check: its name and how to write it into a folder.
+type Case = (&'static str, fn(&Path));
+
 fn main() {
-    let cases: [(&str, fn(&Path)); 4] = [
+    let cases: [Case; 4] = [
         ("1 MiB pack.toml of topics without notes", many_topics),
         (
             "100,000 cards citing 30,000 unknown sections",

@@ -29,8 +29,8 @@ pub const MAX_PACK_BYTES: u64 = 64 * 1024 * 1024;
 pub const MAX_FILES: usize = 10_000;
 
 /// At most this many items — topics, note sections, cards and questions — are loaded (E020).
-/// With the byte limits, this bounds the time a pack takes to check: a pack within the limits
-/// checks in well under two seconds.
+/// With the byte limits, this bounds the time a pack takes to check (see
+/// `examples/bench_load.rs`).
 pub const MAX_ITEMS: usize = 200_000;
 
 /// The largest topic weight: weights are shares of a mock exam, relative to each other, and a
