@@ -1,5 +1,6 @@
 //! `coldstart check DIR`: validate a pack and print every problem.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -15,7 +16,7 @@ pub fn run(dir: &Path, as_json: bool, out: &mut dyn Write, err: &mut dyn Write) 
             let _ = writeln!(
                 err,
                 "coldstart: cannot read pack folder: {e}: {}",
-                dir.display()
+                content::printable(&dir.to_string_lossy())
             );
             return 2;
         }
@@ -41,8 +42,9 @@ fn write_text(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let id = if meta.id.is_empty() { "pack" } else { &meta.id };
     writeln!(
         out,
-        "{id} {}: {} topics, {} notes, {} sections, {} cards, {} questions, {} errors, {} warnings",
-        meta.version,
+        "{} {}: {} topics, {} notes, {} sections, {} cards, {} questions, {} errors, {} warnings",
+        content::printable(id),
+        content::printable(&meta.version),
         p.topics.len(),
         p.notes.len(),
         section_count(p),
@@ -60,6 +62,15 @@ fn section_count(p: &Pack) -> usize {
 /// The `--json` shape documented in the README.
 pub fn to_json(report: &Report) -> serde_json::Value {
     let p = &report.pack;
+    // Counted once, not per topic: a pack may have many topics and many cards.
+    let mut cards: HashMap<&str, usize> = HashMap::new();
+    for c in &p.cards {
+        *cards.entry(c.topic.as_str()).or_default() += 1;
+    }
+    let mut questions: HashMap<&str, usize> = HashMap::new();
+    for q in &p.questions {
+        *questions.entry(q.topic.as_str()).or_default() += 1;
+    }
     let topics: Vec<_> = p
         .topics
         .iter()
@@ -70,8 +81,8 @@ pub fn to_json(report: &Report) -> serde_json::Value {
                 "title": t.title,
                 "notes": usize::from(note.is_some()),
                 "sections": note.map_or(0, |n| n.sections.len()),
-                "cards": p.cards.iter().filter(|c| c.topic == t.id).count(),
-                "questions": p.questions.iter().filter(|q| q.topic == t.id).count(),
+                "cards": cards.get(t.id.as_str()).copied().unwrap_or(0),
+                "questions": questions.get(t.id.as_str()).copied().unwrap_or(0),
             })
         })
         .collect();

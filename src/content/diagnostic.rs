@@ -31,32 +31,100 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+/// `file:line:col: severity[CODE]: message`, with control characters in the file name and the
+/// message escaped (see [`printable`]): pack text printed to a terminal can neither run
+/// terminal commands nor forge diagnostic lines.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "{}:{}:{}: {}[{}]: {}",
-            self.file,
+            printable(&self.file),
             self.line,
             self.column,
             self.severity.as_str(),
             self.code,
-            self.message
+            printable(&self.message)
         )
     }
 }
 
-/// Turns byte offsets of one file into line and column numbers.
+/// `text` safe to print to a terminal: control characters (C0 such as ESC and newline, DEL, C1)
+/// and the invisible bidirectional-text controls become `\u{…}` escapes; everything else is
+/// unchanged. Text from a pack goes through this before it is printed as plain text; the JSON
+/// form escapes control characters by itself.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    fn unsafe_char(c: char) -> bool {
+        c.is_control()
+            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    }
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Turns byte offsets of one file into line and column numbers. Built once per file; each
+/// lookup is a binary search plus a scan of at most [`CHUNK`] bytes, so a file with one very long
+/// line and many problems on it is not read again for each problem.
 pub(crate) struct LineIndex<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
+    /// Characters before byte `k * CHUNK`, for every `k` (empty for ASCII text, where characters
+    /// and bytes are the same).
+    chunk_chars: Vec<usize>,
+}
+
+/// Granularity of [`LineIndex`]'s character counts.
+const CHUNK: usize = 1024;
+
+/// Characters starting in `bytes` (UTF-8 continuation bytes are not counted).
+fn char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Self { text, line_starts }
+        let mut chunk_chars = Vec::new();
+        if !text.is_ascii() {
+            let mut before = 0;
+            for chunk in text.as_bytes().chunks(CHUNK) {
+                chunk_chars.push(before);
+                before += char_starts(chunk);
+            }
+            chunk_chars.push(before);
+        }
+        Self {
+            text,
+            line_starts,
+            chunk_chars,
+        }
+    }
+
+    /// Characters before byte `offset` (at most the text's length).
+    fn chars_before(&self, offset: usize) -> usize {
+        if self.chunk_chars.is_empty() {
+            return offset;
+        }
+        let k = offset / CHUNK;
+        let counted = self.chunk_chars.get(k).copied().unwrap_or(0);
+        counted
+            + char_starts(
+                self.text
+                    .as_bytes()
+                    .get(k * CHUNK..offset)
+                    .unwrap_or_default(),
+            )
     }
 
     /// 1-based line and character column of a byte offset (clamped to the text).
@@ -64,10 +132,7 @@ impl<'a> LineIndex<'a> {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
+        let column = self.chars_before(offset) - self.chars_before(start);
         (line + 1, column + 1)
     }
 }
@@ -102,5 +167,46 @@ impl Sink {
             code,
             message: message.into(),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_for_the_terminal() {
+        assert_eq!(printable("plain — text"), "plain — text");
+        assert_eq!(
+            printable("a\u{1b}]0;owned\u{7}b\nc\u{202e}d"),
+            "a\\u{1b}]0;owned\\u{7}b\\u{a}c\\u{202e}d"
+        );
+        let d = Diagnostic {
+            file: "cards/x\n.toml".into(),
+            line: 1,
+            column: 1,
+            severity: Severity::Error,
+            code: "E001",
+            message: "topic `\u{1b}[2J`".into(),
+        };
+        assert_eq!(
+            d.to_string(),
+            "cards/x\\u{a}.toml:1:1: error[E001]: topic `\\u{1b}[2J`"
+        );
+    }
+
+    #[test]
+    fn positions_count_characters_from_the_line_start() {
+        let text = format!("a\n{}é🙂x\r\nz", "ü".repeat(3000));
+        let index = LineIndex::new(&text);
+        assert_eq!(index.position(0), (1, 1));
+        assert_eq!(index.position(2), (2, 1));
+        let x = text.find('x').expect("x");
+        assert_eq!(index.position(x), (2, 3003));
+        let z = text.find('z').expect("z");
+        assert_eq!(index.position(z), (3, 1));
+        assert_eq!(index.position(usize::MAX), (3, 2));
+        let ascii = LineIndex::new("ab\ncd");
+        assert_eq!(ascii.position(4), (2, 2));
     }
 }

@@ -405,8 +405,8 @@ fn parse_date(d: &Spanned<RawDate>) -> Result<jiff::civil::Date, String> {
 /// Reads `[[exam]]` from `pack.toml` and the questions' `domains` overrides, checks them against
 /// the pack's topics and questions, and stores the valid profiles in `pack.exams`. Called by the
 /// loader once every question is in `pack`; `texts` are the pack's files as (path, text).
-pub(crate) fn load_exams(texts: &[(String, String)], pack: &mut Pack, sink: &mut Sink) {
-    let Some((path, text)) = texts.iter().find(|(p, _)| p == "pack.toml") else {
+pub(crate) fn load_exams(texts: &[(&str, &str)], pack: &mut Pack, sink: &mut Sink) {
+    let Some(&(path, text)) = texts.iter().find(|(p, _)| *p == "pack.toml") else {
         return;
     };
     let ctx = FileCtx {
@@ -864,8 +864,8 @@ fn parse_source(v: &toml::Value) -> Result<Vec<String>, String> {
 
 /// Reads `domains = { exam-id = "domain-id" }` from every question that has it and records the
 /// overrides on the profiles. Question files without the word `domains` are not parsed again.
-fn read_question_overrides(texts: &[(String, String)], pack: &mut Pack, sink: &mut Sink) {
-    for (path, text) in texts
+fn read_question_overrides(texts: &[(&str, &str)], pack: &mut Pack, sink: &mut Sink) {
+    for &(path, text) in texts
         .iter()
         .filter(|(p, t)| p.starts_with("questions/") && t.contains("domains"))
     {

@@ -17,8 +17,25 @@ use super::markdown::{self, LinkTarget, Reference};
 use super::model::*;
 use super::raw::*;
 
+mod folder;
+
 /// Files larger than this are refused: a pack is untrusted input.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// A whole pack larger than this, in bytes, is refused (E020).
+pub const MAX_PACK_BYTES: u64 = 64 * 1024 * 1024;
+
+/// At most this many files are read from a pack folder (E020).
+pub const MAX_FILES: usize = 10_000;
+
+/// At most this many items — topics, note sections, cards and questions — are loaded (E020).
+/// With the byte limits, this bounds the time a pack takes to check (see
+/// `examples/bench_load.rs`).
+pub const MAX_ITEMS: usize = 200_000;
+
+/// The largest topic weight: weights are shares of a mock exam, relative to each other, and a
+/// bound keeps their sum finite.
+pub const MAX_WEIGHT: f64 = 1000.0;
 
 /// The pack format this build reads.
 pub const FORMAT: i64 = 1;
@@ -80,98 +97,14 @@ pub struct InvalidPack {
 }
 
 /// Reads a pack folder. Only `pack.toml`, `notes/*.md`, `cards/*.toml` and `questions/*.toml`
-/// are read; symbolic links and oversized files are refused. A file or subfolder that cannot be
-/// read is a diagnostic naming it. An `Err` means the folder itself could not be read (a usage or
-/// I/O problem, not a pack problem).
+/// are read; symbolic links, files that are not regular files (FIFOs, devices, sockets, folders)
+/// and oversized files are refused, without following a link even when one is swapped in while
+/// the folder is read (see [`folder`]). A file or subfolder that cannot be read is a diagnostic
+/// naming it. An `Err` means the folder itself could not be read (a usage or I/O problem, not a
+/// pack problem).
 pub fn load_dir(dir: &Path) -> std::io::Result<Report> {
-    let meta = std::fs::metadata(dir)?;
-    if !meta.is_dir() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::NotADirectory,
-            format!("{} is not a folder", dir.display()),
-        ));
-    }
-    let mut sink = Sink::new();
-    let mut files = Vec::new();
-    read_one(dir, "pack.toml", &mut files, &mut sink);
-    for (sub, ext) in [("notes", "md"), ("cards", "toml"), ("questions", "toml")] {
-        let path = dir.join(sub);
-        let Ok(meta) = std::fs::symlink_metadata(&path) else {
-            continue;
-        };
-        if meta.file_type().is_symlink() {
-            sink.push(
-                sub,
-                None,
-                0,
-                Severity::Error,
-                "E009",
-                "symbolic links are not followed: a pack cannot reach outside its folder",
-            );
-            continue;
-        }
-        if !meta.is_dir() {
-            continue;
-        }
-        let entries = match std::fs::read_dir(&path) {
-            Ok(entries) => entries,
-            Err(e) => {
-                sink.push(
-                    sub,
-                    None,
-                    0,
-                    Severity::Error,
-                    "E001",
-                    format!("cannot list the folder: {e}"),
-                );
-                continue;
-            }
-        };
-        let mut names: Vec<String> = entries
-            .filter_map(|e| e.ok())
-            .filter_map(|e| e.file_name().into_string().ok())
-            .filter(|n| n.ends_with(&format!(".{ext}")) && !n.starts_with('.'))
-            .collect();
-        names.sort();
-        for name in names {
-            read_one(dir, &format!("{sub}/{name}"), &mut files, &mut sink);
-        }
-    }
+    let (files, sink) = folder::read(dir)?;
     Ok(load(files, sink))
-}
-
-/// Reads one file of the pack, or says in `sink` why it was not read.
-fn read_one(dir: &Path, rel: &str, files: &mut Vec<PackFile>, sink: &mut Sink) {
-    let path = dir.join(rel);
-    let mut refuse =
-        |code, message: String| sink.push(rel, None, 0, Severity::Error, code, message);
-    let meta = match std::fs::symlink_metadata(&path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
-        Err(e) => return refuse("E001", format!("cannot read the file: {e}")),
-    };
-    if meta.file_type().is_symlink() {
-        refuse(
-            "E009",
-            "symbolic links are not followed: a pack cannot reach outside its folder".into(),
-        );
-    } else if meta.len() > MAX_FILE_BYTES {
-        refuse(
-            "E008",
-            format!(
-                "file is {} bytes; the limit is {MAX_FILE_BYTES} (1 MiB)",
-                meta.len()
-            ),
-        );
-    } else if meta.is_file() {
-        match std::fs::read(&path) {
-            Ok(bytes) => files.push(PackFile {
-                path: rel.to_owned(),
-                bytes: Cow::Owned(bytes),
-            }),
-            Err(e) => refuse("E001", format!("cannot read the file: {e}")),
-        }
-    }
 }
 
 fn sort_diagnostics(diags: &mut [Diagnostic]) {
@@ -184,434 +117,719 @@ fn sort_diagnostics(diags: &mut [Diagnostic]) {
 pub fn load_files(files: Vec<PackFile>) -> Report {
     load(files, Sink::new())
 }
-
 /// Parses and validates `files`; `sink` already holds what went wrong reading the folder (files
-/// refused or unreadable), which the checks below take into account.
-fn load(files: Vec<PackFile>, mut sink: Sink) -> Report {
-    let mut pack = Pack::default();
-    let mut texts: Vec<(String, String)> = Vec::new();
-    for f in &files {
-        if f.bytes.len() as u64 > MAX_FILE_BYTES {
+/// refused or unreadable), which the checks below take into account. The steps run in order,
+/// each on what the ones before produced.
+fn load(files: Vec<PackFile>, sink: Sink) -> Report {
+    let mut loader = Loader::new(sink);
+    loader.read_files(&files);
+    loader.parse_pack_toml();
+    loader.read_notes();
+    loader.check_items::<RawCard>();
+    loader.check_items::<RawQuestion>();
+    loader.check_links();
+    loader.check_exams();
+    loader.check_coverage();
+    loader.finish()
+}
+
+/// One decoded file of the pack, with its line index, built once.
+struct Source<'f> {
+    path: &'f str,
+    text: &'f str,
+    index: LineIndex<'f>,
+}
+
+/// The files that decoded, in the order given, and by path.
+#[derive(Default)]
+struct Sources<'f> {
+    files: Vec<Source<'f>>,
+    by_path: HashMap<&'f str, usize>,
+}
+
+impl<'f> Sources<'f> {
+    fn push(&mut self, source: Source<'f>) {
+        self.by_path.insert(source.path, self.files.len());
+        self.files.push(source);
+    }
+
+    fn get(&self, path: &str) -> Option<&Source<'f>> {
+        self.by_path.get(path).and_then(|&i| self.files.get(i))
+    }
+}
+
+/// The state of one load as it goes through its steps (see [`load`]).
+struct Loader<'f> {
+    sources: Sources<'f>,
+    sink: Sink,
+    pack: Pack,
+    /// The topics of `pack.toml` in its order, with the offset of each id there.
+    topic_spans: Vec<(usize, String)>,
+    /// Each note's anchors, sorted, for did-you-mean hints.
+    sorted_anchors: HashMap<String, Vec<String>>,
+    /// Links found in notes, cards and questions, resolved once every note has loaded.
+    links: Vec<FoundLink>,
+    /// Sections some card or question cites.
+    cited: HashSet<SectionRef>,
+    budget: Budget,
+}
+
+/// Items loaded so far, against [`MAX_ITEMS`].
+#[derive(Default)]
+struct Budget {
+    used: usize,
+    /// Set once the limit is passed: the load stops adding items and says so once.
+    spent: bool,
+}
+
+impl Budget {
+    /// Counts `n` more items; false when that passes the limit (E020 at `path`, `offset`, once).
+    fn take(
+        &mut self,
+        n: usize,
+        sink: &mut Sink,
+        path: &str,
+        index: &LineIndex<'_>,
+        offset: usize,
+    ) -> bool {
+        if self.spent {
+            return false;
+        }
+        self.used = self.used.saturating_add(n);
+        if self.used > MAX_ITEMS {
+            self.spent = true;
             sink.push(
-                &f.path,
-                None,
-                0,
+                path,
+                Some(index),
+                offset,
                 Severity::Error,
-                "E008",
+                "E020",
                 format!(
-                    "file is {} bytes; the limit is {MAX_FILE_BYTES} (1 MiB)",
-                    f.bytes.len()
+                    "the pack holds more than {MAX_ITEMS} items (topics, sections, cards and \
+                     questions together); loading stopped here"
                 ),
             );
-            continue;
+            return false;
         }
-        match std::str::from_utf8(&f.bytes) {
-            Ok(t) => texts.push((f.path.clone(), t.to_owned())),
-            Err(e) => sink.push(
-                &f.path,
-                None,
-                0,
-                Severity::Error,
-                "E001",
-                format!("not valid UTF-8 (at byte {})", e.valid_up_to()),
-            ),
+        true
+    }
+}
+
+impl<'f> Loader<'f> {
+    fn new(sink: Sink) -> Self {
+        Self {
+            sources: Sources::default(),
+            sink,
+            pack: Pack::default(),
+            topic_spans: Vec::new(),
+            sorted_anchors: HashMap::new(),
+            links: Vec::new(),
+            cited: HashSet::new(),
+            budget: Budget::default(),
         }
     }
 
-    let mut topic_spans: Vec<(usize, String)> = Vec::new();
-    match texts.iter().find(|(p, _)| p == "pack.toml") {
-        Some((path, text)) => parse_pack_toml(path, text, &mut pack, &mut topic_spans, &mut sink),
-        None => {
-            // A pack.toml that was refused or did not decode has its own diagnostic already.
-            if !sink.diagnostics.iter().any(|d| d.file == "pack.toml") {
-                sink.push(
-                    "pack.toml",
+    /// Step 1: every file within the size limits that is UTF-8 becomes a [`Source`]. A byte
+    /// order mark at the start is dropped (editors do not show it; columns are counted without
+    /// it).
+    fn read_files(&mut self, files: &'f [PackFile]) {
+        let mut total: u64 = 0;
+        for f in files {
+            let len = f.bytes.len() as u64;
+            let mut refuse = |index: Option<&LineIndex<'_>>, offset, code, message| {
+                self.sink
+                    .push(&f.path, index, offset, Severity::Error, code, message);
+            };
+            if len > MAX_FILE_BYTES {
+                refuse(
                     None,
                     0,
-                    Severity::Error,
-                    "E001",
-                    "pack.toml not found: a pack folder starts with pack.toml",
+                    "E008",
+                    format!("file is {len} bytes; the limit is {MAX_FILE_BYTES} (1 MiB)"),
                 );
+                continue;
+            }
+            total += len;
+            if total > MAX_PACK_BYTES {
+                refuse(
+                    None,
+                    0,
+                    "E020",
+                    format!(
+                        "not read: the pack's files add up to more than {} MiB, the limit for \
+                         a whole pack",
+                        MAX_PACK_BYTES / (1024 * 1024)
+                    ),
+                );
+                continue;
+            }
+            match std::str::from_utf8(&f.bytes) {
+                Ok(text) => {
+                    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+                    self.sources.push(Source {
+                        path: &f.path,
+                        text,
+                        index: LineIndex::new(text),
+                    });
+                }
+                Err(e) => {
+                    // Everything before the bad byte is valid: that is where line and column
+                    // are counted.
+                    let valid = f.bytes.get(..e.valid_up_to()).unwrap_or_default();
+                    let valid = std::str::from_utf8(valid).unwrap_or_default();
+                    let valid = valid.strip_prefix('\u{feff}').unwrap_or(valid);
+                    let byte = f.bytes.get(e.valid_up_to()).copied().unwrap_or(0);
+                    refuse(
+                        Some(&LineIndex::new(valid)),
+                        valid.len(),
+                        "E001",
+                        format!("not valid UTF-8 (byte 0x{byte:02X} here); save the file as UTF-8"),
+                    );
+                }
             }
         }
     }
-    let topic_ids: HashSet<String> = pack.topics.iter().map(|t| t.id.clone()).collect();
 
-    // Notes first: sources and links are checked against their sections.
-    let mut links: Vec<FoundLink> = Vec::new();
-    let mut notes_by_topic: HashMap<String, Note> = HashMap::new();
-    for (path, text) in texts.iter().filter(|(p, _)| p.starts_with("notes/")) {
-        let index = LineIndex::new(text);
-        let Some(parsed) = markdown::parse_note(path, text, &index, &mut sink) else {
-            continue;
-        };
-        let (fm_topic, fm_offset) = parsed.topic.clone();
-        // A note that is refused below is still scanned, but its links to notes are not
-        // resolved: where `#section` points depends on the topic it was refused for.
-        let accepted = topic_ids.contains(&fm_topic) && !notes_by_topic.contains_key(&fm_topic);
-        Checker {
-            path,
-            text,
-            index: &index,
-            sink: &mut sink,
-            pack: &pack,
+    /// Step 2: `pack.toml`'s header and topics.
+    fn parse_pack_toml(&mut self) {
+        match self.sources.get("pack.toml") {
+            Some(src) => {
+                parse_pack_toml(
+                    src.path,
+                    src.text,
+                    &src.index,
+                    &mut self.pack,
+                    &mut self.topic_spans,
+                    &mut self.sink,
+                );
+                let (n, sink) = (self.pack.topics.len(), &mut self.sink);
+                self.budget.take(n, sink, src.path, &src.index, 0);
+            }
+            None => {
+                // A pack.toml that was refused or did not decode has its own diagnostic already.
+                if !self.sink.diagnostics.iter().any(|d| d.file == "pack.toml") {
+                    self.sink.push(
+                        "pack.toml",
+                        None,
+                        0,
+                        Severity::Error,
+                        "E001",
+                        "pack.toml not found: a pack folder starts with pack.toml",
+                    );
+                }
+            }
         }
-        .markdown(
-            &parsed.body,
-            |offset| parsed.body_start + offset,
-            accepted.then_some(fm_topic.as_str()),
-            &mut links,
-        );
-        if let Some((sim, offset)) = &parsed.simulator
-            && !SIMULATORS.contains(&sim.as_str())
-        {
-            sink.push(
-                path,
-                Some(&index),
-                *offset,
-                Severity::Error,
-                "E002",
-                format!(
-                    "unknown simulator `{sim}`; expected one of {}",
-                    SIMULATORS.join(", ")
-                ),
+        self.pack.reindex();
+    }
+
+    /// Step 3: every note's front matter, sections and Markdown; one note per topic, in topic
+    /// order. Links are kept for [`Loader::check_links`].
+    fn read_notes(&mut self) {
+        let mut notes_by_topic: HashMap<String, Note> = HashMap::new();
+        for (file, src) in self.sources.files.iter().enumerate() {
+            if !src.path.starts_with("notes/") {
+                continue;
+            }
+            let (path, index, sink) = (src.path, &src.index, &mut self.sink);
+            let Some(parsed) = markdown::parse_note(path, src.text, index, sink) else {
+                continue;
+            };
+            let n = parsed.sections.len() + 1;
+            if !self
+                .budget
+                .take(n, &mut self.sink, path, index, parsed.body_start)
+            {
+                break;
+            }
+            let (fm_topic, fm_offset) = parsed.topic.clone();
+            let known = self.pack.topic(&fm_topic).is_some();
+            // A note that is refused below is still scanned, but its links to notes are not
+            // resolved: where `#section` points depends on the topic it was refused for.
+            let accepted = known && !notes_by_topic.contains_key(&fm_topic);
+            Checker {
+                file,
+                src,
+                sink: &mut self.sink,
+                pack: &self.pack,
+                sorted_anchors: &self.sorted_anchors,
+                links: &mut self.links,
+            }
+            .markdown(
+                &parsed.body,
+                |offset| parsed.body_start + offset,
+                accepted.then_some(fm_topic.as_str()),
             );
-        }
-        if !topic_ids.contains(&fm_topic) {
-            sink.push(
-                path,
-                Some(&index),
-                fm_offset,
-                Severity::Error,
-                "E010",
-                format!("note for unknown topic `{fm_topic}` (not in pack.toml)"),
-            );
-            continue;
-        }
-        if notes_by_topic.contains_key(&fm_topic) {
-            sink.push(
-                path,
-                Some(&index),
-                fm_offset,
-                Severity::Error,
-                "E010",
-                format!(
-                    "a second note for topic `{fm_topic}` (also in {})",
-                    notes_by_topic[&fm_topic].path
-                ),
-            );
-            continue;
-        }
-        let title = parsed
-            .sections
-            .first()
-            .map(|s| s.title.clone())
-            .or_else(|| pack.topic(&fm_topic).map(|t| t.title.clone()))
-            .unwrap_or_default();
-        notes_by_topic.insert(
-            fm_topic.clone(),
-            Note {
-                topic: fm_topic,
-                path: path.clone(),
+            if let Some((sim, offset)) = &parsed.simulator
+                && !SIMULATORS.contains(&sim.as_str())
+            {
+                self.sink.push(
+                    path,
+                    Some(index),
+                    *offset,
+                    Severity::Error,
+                    "E002",
+                    format!(
+                        "unknown simulator `{sim}`; expected one of {}",
+                        SIMULATORS.join(", ")
+                    ),
+                );
+            }
+            let mut error = |offset, message| {
+                self.sink
+                    .push(path, Some(index), offset, Severity::Error, "E010", message);
+            };
+            if !known {
+                error(
+                    fm_offset,
+                    format!("note for unknown topic `{fm_topic}` (not in pack.toml)"),
+                );
+                continue;
+            }
+            if let Some(first) = notes_by_topic.get(&fm_topic) {
+                error(
+                    fm_offset,
+                    format!(
+                        "a second note for topic `{fm_topic}` (also in {})",
+                        first.path
+                    ),
+                );
+                continue;
+            }
+            let title = parsed
+                .sections
+                .first()
+                .map(|s| s.title.clone())
+                .or_else(|| self.pack.topic(&fm_topic).map(|t| t.title.clone()))
+                .unwrap_or_default();
+            let mut note = Note {
+                topic: fm_topic.clone(),
+                path: path.to_owned(),
                 title,
                 body: parsed.body,
                 sections: parsed.sections,
                 simulator: parsed.simulator.map(|(s, _)| s),
-            },
-        );
-    }
-    for (offset, id) in &topic_spans {
-        match notes_by_topic.remove(id) {
-            Some(note) => pack.notes.push(note),
-            None => {
-                let index = texts
-                    .iter()
-                    .find(|(p, _)| p == "pack.toml")
-                    .map(|(_, t)| LineIndex::new(t));
-                sink.push(
+                anchors: HashMap::new(),
+            };
+            note.reindex();
+            notes_by_topic.insert(fm_topic, note);
+        }
+        let pack_index = self.sources.get("pack.toml").map(|s| &s.index);
+        for (offset, id) in &self.topic_spans {
+            match notes_by_topic.remove(id) {
+                // Notes after the limit were not read: "no note" would not be news.
+                None if self.budget.spent => {}
+                Some(note) => {
+                    let mut anchors: Vec<String> =
+                        note.sections.iter().map(|s| s.anchor.clone()).collect();
+                    anchors.sort_unstable();
+                    self.sorted_anchors.insert(id.clone(), anchors);
+                    self.pack.notes.push(note);
+                }
+                None => self.sink.push(
                     "pack.toml",
-                    index.as_ref(),
+                    pack_index,
                     *offset,
                     Severity::Error,
                     "E010",
                     format!(
                         "topic `{id}` has no note (expected notes/{id}.md with `topic = \"{id}\"`)"
                     ),
-                );
+                ),
             }
         }
+        self.pack.reindex();
     }
 
-    let mut cited: HashSet<SectionRef> = HashSet::new();
-    let mut card_ids: HashMap<String, String> = HashMap::new();
-    let mut question_ids: HashMap<String, String> = HashMap::new();
-    for (path, text) in texts.iter().filter(|(p, _)| p.starts_with("cards/")) {
-        let index = LineIndex::new(text);
-        for (raw, _) in parse_items::<RawCard>(path, text, &index, "card", &mut sink) {
-            let mut check = Checker {
-                path,
-                text,
-                index: &index,
-                sink: &mut sink,
-                pack: &pack,
-            };
-            let dup = check.duplicate(&raw.id, &mut card_ids, "card");
-            check.topic(&raw.topic);
-            for (field, name) in [(&raw.front, "front"), (&raw.back, "back")] {
-                check.nonempty(field, name);
-                check.field_markdown(field, raw.topic.get_ref(), &mut links);
+    /// Step 4: the cards or the questions (`T`), file by file, each checked by the same rules:
+    /// id, topic, text, source, refs, verified, and what is particular to `T`.
+    fn check_items<T: Item>(&mut self) {
+        let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
+        let prefix = format!("{}/", T::DIR);
+        for (file, src) in self.sources.files.iter().enumerate() {
+            if !src.path.starts_with(&prefix) {
+                continue;
             }
-            let source = check.source(&raw.source);
-            let refs = check.refs(&raw.refs);
-            let verified = check.verified(raw.verified.as_ref());
-            if let (false, Some(source)) = (dup, source) {
-                cited.insert(source.clone());
-                pack.cards.push(Card {
-                    id: raw.id.into_inner(),
-                    topic: raw.topic.into_inner(),
-                    front: raw.front.into_inner(),
-                    back: raw.back.into_inner(),
-                    source,
-                    tags: raw.tags,
-                    refs,
-                    verified,
-                });
-            }
-        }
-    }
-    for (path, text) in texts.iter().filter(|(p, _)| p.starts_with("questions/")) {
-        let index = LineIndex::new(text);
-        for (raw, _) in parse_items::<RawQuestion>(path, text, &index, "question", &mut sink) {
-            let mut check = Checker {
-                path,
-                text,
-                index: &index,
-                sink: &mut sink,
-                pack: &pack,
-            };
-            let dup = check.duplicate(&raw.id, &mut question_ids, "question");
-            check.topic(&raw.topic);
-            let mut fields = vec![(&raw.stem, "stem"), (&raw.explanation, "explanation")];
-            for c in raw.choices.get_ref() {
-                fields.extend([(&c.text, "choice text"), (&c.why, "why")]);
-            }
-            for (field, name) in fields {
-                check.nonempty(field, name);
-                check.field_markdown(field, raw.topic.get_ref(), &mut links);
-            }
-            let source = check.source(&raw.source);
-            let refs = check.refs(&raw.refs);
-            let verified = check.verified(raw.verified.as_ref());
-            let kind = match raw.kind.get_ref() {
-                RawKind::Single => QuestionKind::Single,
-                RawKind::Multi => QuestionKind::Multi,
-            };
-            let choices = raw.choices.get_ref();
-            let correct = choices.iter().filter(|c| c.correct).count();
-            let shape_error = match kind {
-                QuestionKind::Single if correct != 1 => Some(format!(
-                    "a single-answer question needs exactly one correct choice; it has {correct}"
-                )),
-                QuestionKind::Multi if correct < 2 => Some(format!(
-                    "a multiple-response question needs at least two correct choices; it has {correct}"
-                )),
-                QuestionKind::Multi if correct >= choices.len() => {
-                    Some("a multiple-response question needs at least one wrong choice".to_owned())
-                }
-                _ if choices.len() < 2 => Some("a question needs at least two choices".to_owned()),
-                _ if choices.len() > 9 => Some(
-                    "a question can have at most nine choices (keys 1–9 select them)".to_owned(),
-                ),
-                _ => None,
-            };
-            if let Some(message) = &shape_error {
-                let offset = raw.kind.span().start;
-                check.error(offset, "E006", message.clone());
-            }
-            if let Some(d) = &raw.difficulty
-                && !(1..=3).contains(d.get_ref())
+            for (raw, offset) in
+                parse_items::<T>(src.path, src.text, &src.index, T::KEY, &mut self.sink)
             {
-                check.error(d.span().start, "E002", "difficulty must be 1, 2 or 3");
-            }
-            if let (false, Some(source), None) = (dup, source, shape_error) {
-                cited.insert(source.clone());
-                pack.questions.push(Question {
-                    id: raw.id.into_inner(),
-                    topic: raw.topic.into_inner(),
-                    kind,
-                    stem: raw.stem.into_inner(),
-                    choices: raw
-                        .choices
-                        .into_inner()
-                        .into_iter()
-                        .map(|c| Choice {
-                            text: c.text.into_inner(),
-                            correct: c.correct,
-                            why: c.why.into_inner(),
-                        })
-                        .collect(),
-                    explanation: raw.explanation.into_inner(),
-                    source,
-                    difficulty: raw.difficulty.map(|d| d.into_inner()),
-                    tags: raw.tags,
-                    refs,
-                    verified,
-                });
-            }
-        }
-    }
-
-    // Pack order follows the topics' reading order in pack.toml, then file and item order.
-    let topic_rank: HashMap<&str, usize> = pack
-        .topics
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.id.as_str(), i))
-        .collect();
-    let rank = |topic: &str| topic_rank.get(topic).copied().unwrap_or(usize::MAX);
-    let mut cards = std::mem::take(&mut pack.cards);
-    cards.sort_by_key(|c| rank(&c.topic));
-    let mut questions = std::mem::take(&mut pack.questions);
-    questions.sort_by_key(|q| rank(&q.topic));
-    pack.cards = cards;
-    pack.questions = questions;
-
-    // Links, from notes, cards and questions, now that every note has loaded.
-    let mut indexes: HashMap<&str, LineIndex<'_>> = HashMap::new();
-    for link in &links {
-        let Some((path, text)) = texts.iter().find(|(p, _)| p == &link.path) else {
-            continue;
-        };
-        let index = indexes
-            .entry(path.as_str())
-            .or_insert_with(|| LineIndex::new(text));
-        let dest = &link.dest;
-        let mut error = |code, message| {
-            sink.push(
-                path,
-                Some(index),
-                link.offset,
-                Severity::Error,
-                code,
-                message,
-            );
-        };
-        match markdown::resolve_link(dest, link.topic.as_deref().unwrap_or_default()) {
-            LinkTarget::External(_) => {}
-            LinkTarget::Escapes => error("E009", format!("link `{dest}` leaves the pack folder")),
-            LinkTarget::Unsupported => error(
-                "E011",
-                format!(
-                    "link `{dest}`: only links to notes (`topic.md#section`) and to http(s) \
-                     pages are allowed"
-                ),
-            ),
-            LinkTarget::Note { .. } if link.topic.is_none() => {}
-            LinkTarget::Note { topic, anchor } => match pack.note(&topic) {
-                None if pack.topic(&topic).is_some() => {
-                    error(
-                        "E005",
-                        format!("link `{dest}`: topic `{topic}` has no note yet"),
+                if !self
+                    .budget
+                    .take(1, &mut self.sink, src.path, &src.index, offset)
+                {
+                    return;
+                }
+                let mut check = Checker {
+                    file,
+                    src,
+                    sink: &mut self.sink,
+                    pack: &self.pack,
+                    sorted_anchors: &self.sorted_anchors,
+                    links: &mut self.links,
+                };
+                let id = raw.id();
+                check.id(id, T::KEY);
+                let first = seen.get(id.get_ref()).copied();
+                if let Some((first_file, first_offset)) = first {
+                    let first = &self.sources.files[first_file];
+                    let (line, _) = first.index.position(first_offset);
+                    check.error(
+                        id.span().start,
+                        "E003",
+                        format!(
+                            "duplicate {} id `{}` (first at {}:{line})",
+                            T::KEY,
+                            id.get_ref(),
+                            first.path
+                        ),
+                    );
+                } else {
+                    seen.insert(id.get_ref().clone(), (file, id.span().start));
+                }
+                check.topic(raw.topic());
+                for (field, name) in raw.texts() {
+                    check.nonempty(field, name);
+                    check.field_markdown(field, raw.topic().get_ref());
+                }
+                let source = check.source(raw.source());
+                let refs = check.refs(raw.refs());
+                let verified = check.verified(raw.verified());
+                let shaped = raw.check_shape(&mut check);
+                if let (None, Some(source), true) = (first, source, shaped) {
+                    self.cited.insert(source.clone());
+                    raw.add_to(
+                        &mut self.pack,
+                        Checked {
+                            source,
+                            refs,
+                            verified,
+                        },
                     );
                 }
-                None => error(
-                    "E005",
-                    format!("link `{dest}` names no note (no topic `{topic}`)"),
+            }
+        }
+    }
+
+    /// Step 5: links from notes, cards and questions, now that every note has loaded.
+    fn check_links(&mut self) {
+        for link in &self.links {
+            let src = &self.sources.files[link.file];
+            let dest = &link.dest;
+            let mut error = |code, message| {
+                self.sink.push(
+                    src.path,
+                    Some(&src.index),
+                    link.offset,
+                    Severity::Error,
+                    code,
+                    message,
+                );
+            };
+            match markdown::resolve_link(dest, link.topic.as_deref().unwrap_or_default()) {
+                LinkTarget::External(_) => {}
+                LinkTarget::Escapes => {
+                    error("E009", format!("link `{dest}` leaves the pack folder"))
+                }
+                LinkTarget::Unsupported => error(
+                    "E011",
+                    format!(
+                        "link `{dest}`: only links to notes (`topic.md#section`) and to http(s) \
+                         pages are allowed"
+                    ),
                 ),
-                Some(note) => {
-                    if let Some(anchor) = anchor
-                        && note.section(&anchor).is_none()
-                    {
+                LinkTarget::Note { .. } if link.topic.is_none() => {}
+                LinkTarget::Note { topic, anchor } => match self.pack.note(&topic) {
+                    None if self.pack.topic(&topic).is_some() => {
                         error(
                             "E005",
-                            format!("link `{dest}`: {} has no section `#{anchor}`", note.path),
+                            format!("link `{dest}`: topic `{topic}` has no note yet"),
                         );
                     }
-                }
-            },
+                    None => error(
+                        "E005",
+                        format!("link `{dest}` names no note (no topic `{topic}`)"),
+                    ),
+                    Some(note) => {
+                        if let Some(anchor) = anchor
+                            && note.section(&anchor).is_none()
+                        {
+                            error(
+                                "E005",
+                                format!("link `{dest}`: {} has no section `#{anchor}`", note.path),
+                            );
+                        }
+                    }
+                },
+            }
         }
     }
 
-    super::exam::load_exams(&texts, &mut pack, &mut sink);
-
-    // Coverage warnings (W001–W003) are given only for a pack without errors: while any file
-    // has an error, cards, questions or notes may be missing from `pack` (a TOML syntax error
-    // loses a whole file, whose topics cannot be known), and "topic X has no questions" would
-    // be a consequence of that error rather than news.
-    if sink
-        .diagnostics
-        .iter()
-        .all(|d| d.severity != Severity::Error)
-    {
-        coverage_warnings(&pack, &texts, &topic_spans, &cited, &mut sink);
+    /// Step 6: exam profiles (`[[exam]]` in `pack.toml`, `domains` overrides on questions),
+    /// checked against the topics and questions loaded so far.
+    fn check_exams(&mut self) {
+        let files: Vec<(&str, &str)> = self
+            .sources
+            .files
+            .iter()
+            .map(|s| (s.path, s.text))
+            .collect();
+        super::exam::load_exams(&files, &mut self.pack, &mut self.sink);
     }
 
-    let mut diagnostics = sink.diagnostics;
-    sort_diagnostics(&mut diagnostics);
-    Report { pack, diagnostics }
+    /// Step 7: W001–W003, topics without cards or questions and sections nothing cites. They
+    /// are given only for a pack without errors: while any file has an error, cards, questions
+    /// or notes may be missing from the pack (a TOML syntax error loses a whole file, whose
+    /// topics cannot be known), and "topic X has no questions" would be a consequence of that
+    /// error rather than news.
+    fn check_coverage(&mut self) {
+        if self
+            .sink
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+        {
+            return;
+        }
+        let with_cards: HashSet<&str> = self.pack.cards.iter().map(|c| c.topic.as_str()).collect();
+        let with_questions: HashSet<&str> = self
+            .pack
+            .questions
+            .iter()
+            .map(|q| q.topic.as_str())
+            .collect();
+        if let Some(src) = self.sources.get("pack.toml") {
+            for (offset, id) in &self.topic_spans {
+                let mut warn = |code, message| {
+                    self.sink.push(
+                        src.path,
+                        Some(&src.index),
+                        *offset,
+                        Severity::Warning,
+                        code,
+                        message,
+                    );
+                };
+                if !with_cards.contains(id.as_str()) {
+                    warn("W001", format!("topic `{id}` has no cards"));
+                }
+                if !with_questions.contains(id.as_str()) {
+                    warn("W002", format!("topic `{id}` has no questions"));
+                }
+            }
+        }
+        for note in &self.pack.notes {
+            let Some(src) = self.sources.get(&note.path) else {
+                continue;
+            };
+            let body_start = src.text.len() - note.body.len();
+            for s in note.sections.iter().filter(|s| s.level > 1) {
+                let r = SectionRef {
+                    topic: note.topic.clone(),
+                    anchor: s.anchor.clone(),
+                };
+                if !self.cited.contains(&r) {
+                    self.sink.push(
+                        &note.path,
+                        Some(&src.index),
+                        body_start + s.offset,
+                        Severity::Warning,
+                        "W003",
+                        format!("section `{r}` is not cited by any card or question"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Puts cards and questions in the topics' reading order (then file and item order, which
+    /// the stable sort keeps) and the diagnostics in file order.
+    fn finish(self) -> Report {
+        let mut pack = self.pack;
+        let topic_rank: HashMap<&str, usize> = pack
+            .topics
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.as_str(), i))
+            .collect();
+        let rank = |topic: &str| topic_rank.get(topic).copied().unwrap_or(usize::MAX);
+        let mut cards = std::mem::take(&mut pack.cards);
+        cards.sort_by_key(|c| rank(&c.topic));
+        let mut questions = std::mem::take(&mut pack.questions);
+        questions.sort_by_key(|q| rank(&q.topic));
+        drop(topic_rank);
+        pack.cards = cards;
+        pack.questions = questions;
+        pack.reindex();
+        let mut diagnostics = self.sink.diagnostics;
+        sort_diagnostics(&mut diagnostics);
+        Report { pack, diagnostics }
+    }
 }
 
-/// W001–W003: topics without cards or questions, and sections nothing cites.
-fn coverage_warnings(
-    pack: &Pack,
-    texts: &[(String, String)],
-    topic_spans: &[(usize, String)],
-    cited: &HashSet<SectionRef>,
-    sink: &mut Sink,
-) {
-    if let Some((_, text)) = texts.iter().find(|(p, _)| p == "pack.toml") {
-        let index = LineIndex::new(text);
-        for (offset, id) in topic_spans {
-            if !pack.cards.iter().any(|c| &c.topic == id) {
-                sink.push(
-                    "pack.toml",
-                    Some(&index),
-                    *offset,
-                    Severity::Warning,
-                    "W001",
-                    format!("topic `{id}` has no cards"),
-                );
-            }
-            if !pack.questions.iter().any(|q| &q.topic == id) {
-                sink.push(
-                    "pack.toml",
-                    Some(&index),
-                    *offset,
-                    Severity::Warning,
-                    "W002",
-                    format!("topic `{id}` has no questions"),
-                );
-            }
+/// What a card or question holds once its common fields are checked.
+struct Checked {
+    source: SectionRef,
+    refs: Vec<String>,
+    verified: Option<jiff::civil::Date>,
+}
+
+/// What cards and questions have in common, so that one check covers both.
+trait Item: DeserializeOwned {
+    /// The table name, `card` or `question`: `[[card]]`.
+    const KEY: &'static str;
+    /// The folder of the files, `cards` or `questions`.
+    const DIR: &'static str;
+    fn id(&self) -> &toml::Spanned<String>;
+    fn topic(&self) -> &toml::Spanned<String>;
+    fn source(&self) -> &toml::Spanned<String>;
+    fn refs(&self) -> &[toml::Spanned<String>];
+    fn verified(&self) -> Option<&toml::Spanned<RawDate>>;
+    /// The Markdown fields, each with its name as written in the file.
+    fn texts(&self) -> Vec<(&toml::Spanned<String>, &'static str)>;
+    /// Checks particular to this kind of item; false when it must not join the pack.
+    fn check_shape(&self, _check: &mut Checker<'_, '_>) -> bool {
+        true
+    }
+    /// Adds the checked item to the pack.
+    fn add_to(self, pack: &mut Pack, checked: Checked);
+}
+
+impl Item for RawCard {
+    const KEY: &'static str = "card";
+    const DIR: &'static str = "cards";
+
+    fn id(&self) -> &toml::Spanned<String> {
+        &self.id
+    }
+    fn topic(&self) -> &toml::Spanned<String> {
+        &self.topic
+    }
+    fn source(&self) -> &toml::Spanned<String> {
+        &self.source
+    }
+    fn refs(&self) -> &[toml::Spanned<String>] {
+        &self.refs
+    }
+    fn verified(&self) -> Option<&toml::Spanned<RawDate>> {
+        self.verified.as_ref()
+    }
+    fn texts(&self) -> Vec<(&toml::Spanned<String>, &'static str)> {
+        vec![(&self.front, "front"), (&self.back, "back")]
+    }
+    fn add_to(self, pack: &mut Pack, checked: Checked) {
+        pack.cards.push(Card {
+            id: self.id.into_inner(),
+            topic: self.topic.into_inner(),
+            front: self.front.into_inner(),
+            back: self.back.into_inner(),
+            source: checked.source,
+            tags: self.tags,
+            refs: checked.refs,
+            verified: checked.verified,
+        });
+    }
+}
+
+impl RawQuestion {
+    fn kind(&self) -> QuestionKind {
+        match self.kind.get_ref() {
+            RawKind::Single => QuestionKind::Single,
+            RawKind::Multi => QuestionKind::Multi,
         }
     }
-    for note in &pack.notes {
-        let Some((_, text)) = texts.iter().find(|(p, _)| p == &note.path) else {
-            continue;
-        };
-        let index = LineIndex::new(text);
-        let body_start = text.len() - note.body.len();
-        for s in note.sections.iter().filter(|s| s.level > 1) {
-            let r = SectionRef {
-                topic: note.topic.clone(),
-                anchor: s.anchor.clone(),
-            };
-            if !cited.contains(&r) {
-                sink.push(
-                    &note.path,
-                    Some(&index),
-                    body_start + s.offset,
-                    Severity::Warning,
-                    "W003",
-                    format!("section `{r}` is not cited by any card or question"),
-                );
-            }
+}
+
+impl Item for RawQuestion {
+    const KEY: &'static str = "question";
+    const DIR: &'static str = "questions";
+
+    fn id(&self) -> &toml::Spanned<String> {
+        &self.id
+    }
+    fn topic(&self) -> &toml::Spanned<String> {
+        &self.topic
+    }
+    fn source(&self) -> &toml::Spanned<String> {
+        &self.source
+    }
+    fn refs(&self) -> &[toml::Spanned<String>] {
+        &self.refs
+    }
+    fn verified(&self) -> Option<&toml::Spanned<RawDate>> {
+        self.verified.as_ref()
+    }
+    fn texts(&self) -> Vec<(&toml::Spanned<String>, &'static str)> {
+        let mut fields = vec![(&self.stem, "stem"), (&self.explanation, "explanation")];
+        for c in self.choices.get_ref() {
+            fields.extend([(&c.text, "choice text"), (&c.why, "why")]);
         }
+        fields
+    }
+
+    /// E006: the number of choices and of correct ones fit the kind; E002: the difficulty.
+    fn check_shape(&self, check: &mut Checker<'_, '_>) -> bool {
+        let choices = self.choices.get_ref();
+        let correct = choices.iter().filter(|c| c.correct).count();
+        let shape_error = match self.kind() {
+            QuestionKind::Single if correct != 1 => Some(format!(
+                "a single-answer question needs exactly one correct choice; it has {correct}"
+            )),
+            QuestionKind::Multi if correct < 2 => Some(format!(
+                "a multiple-response question needs at least two correct choices; it has {correct}"
+            )),
+            QuestionKind::Multi if correct >= choices.len() => {
+                Some("a multiple-response question needs at least one wrong choice".to_owned())
+            }
+            _ if choices.len() < 2 => Some("a question needs at least two choices".to_owned()),
+            _ if choices.len() > 9 => {
+                Some("a question can have at most nine choices (keys 1–9 select them)".to_owned())
+            }
+            _ => None,
+        };
+        if let Some(d) = &self.difficulty
+            && !(1..=3).contains(d.get_ref())
+        {
+            check.error(d.span().start, "E002", "difficulty must be 1, 2 or 3");
+        }
+        match shape_error {
+            Some(message) => {
+                check.error(self.kind.span().start, "E006", message);
+                false
+            }
+            None => true,
+        }
+    }
+
+    fn add_to(self, pack: &mut Pack, checked: Checked) {
+        let kind = self.kind();
+        pack.questions.push(Question {
+            id: self.id.into_inner(),
+            topic: self.topic.into_inner(),
+            kind,
+            stem: self.stem.into_inner(),
+            choices: self
+                .choices
+                .into_inner()
+                .into_iter()
+                .map(|c| Choice {
+                    text: c.text.into_inner(),
+                    correct: c.correct,
+                    why: c.why.into_inner(),
+                })
+                .collect(),
+            explanation: self.explanation.into_inner(),
+            source: checked.source,
+            difficulty: self.difficulty.map(|d| d.into_inner()),
+            tags: self.tags,
+            refs: checked.refs,
+            verified: checked.verified,
+        });
     }
 }
 
 /// A link found in pack Markdown, resolved once every note has loaded.
 struct FoundLink {
-    path: String,
+    /// Index of the file in [`Sources::files`].
+    file: usize,
     /// Byte offset in the file.
     offset: usize,
     dest: String,
@@ -621,12 +839,14 @@ struct FoundLink {
 }
 
 /// Checks of one file's notes, cards and questions.
-struct Checker<'a, 'i> {
-    path: &'a str,
-    text: &'a str,
-    index: &'a LineIndex<'i>,
+struct Checker<'a, 'f> {
+    /// Index of the file in [`Sources::files`].
+    file: usize,
+    src: &'a Source<'f>,
     sink: &'a mut Sink,
     pack: &'a Pack,
+    sorted_anchors: &'a HashMap<String, Vec<String>>,
+    links: &'a mut Vec<FoundLink>,
 }
 
 impl Checker<'_, '_> {
@@ -634,17 +854,11 @@ impl Checker<'_, '_> {
     /// one rule set for all of them: no images, no raw HTML, and links only to notes and to web
     /// pages. `at` turns an offset in `markdown` into one in the file. Links go to `links`, to be
     /// resolved once every note has loaded.
-    fn markdown(
-        &mut self,
-        markdown: &str,
-        at: impl Fn(usize) -> usize,
-        topic: Option<&str>,
-        links: &mut Vec<FoundLink>,
-    ) {
+    fn markdown(&mut self, markdown: &str, at: impl Fn(usize) -> usize, topic: Option<&str>) {
         for (offset, reference) in markdown::references(markdown) {
             match reference {
-                Reference::Link(dest) => links.push(FoundLink {
-                    path: self.path.to_owned(),
+                Reference::Link(dest) => self.links.push(FoundLink {
+                    file: self.file,
                     offset: at(offset),
                     dest,
                     topic: topic.map(str::to_owned),
@@ -664,25 +878,19 @@ impl Checker<'_, '_> {
     }
 
     /// [`Self::markdown`] for a string field of a card or question, written in topic `topic`.
-    fn field_markdown(
-        &mut self,
-        field: &toml::Spanned<String>,
-        topic: &str,
-        links: &mut Vec<FoundLink>,
-    ) {
-        let text = self.text;
+    fn field_markdown(&mut self, field: &toml::Spanned<String>, topic: &str) {
+        let text = self.src.text;
         self.markdown(
             field.get_ref(),
             |offset| string_offset(text, field, offset),
             Some(topic),
-            links,
         );
     }
 
     fn error(&mut self, offset: usize, code: &'static str, message: impl Into<String>) {
         self.sink.push(
-            self.path,
-            Some(self.index),
+            self.src.path,
+            Some(&self.src.index),
             offset,
             Severity::Error,
             code,
@@ -690,36 +898,17 @@ impl Checker<'_, '_> {
         );
     }
 
-    /// Returns true when the id was seen before.
-    fn duplicate(
-        &mut self,
-        id: &toml::Spanned<String>,
-        seen: &mut HashMap<String, String>,
-        what: &str,
-    ) -> bool {
-        let offset = id.span().start;
+    /// E002: an item id is lowercase letters, digits or `-`.
+    fn id(&mut self, id: &toml::Spanned<String>, what: &str) {
         if !valid_id(id.get_ref()) {
             self.error(
-                offset,
+                id.span().start,
                 "E002",
                 format!(
                     "{what} id `{}` must be lowercase letters, digits or '-'",
                     id.get_ref()
                 ),
             );
-        }
-        let (line, _) = self.index.position(offset);
-        let here = format!("{}:{line}", self.path);
-        if let Some(first) = seen.get(id.get_ref()) {
-            self.error(
-                offset,
-                "E003",
-                format!("duplicate {what} id `{}` (first at {first})", id.get_ref()),
-            );
-            true
-        } else {
-            seen.insert(id.get_ref().clone(), here);
-            false
         }
     }
 
@@ -798,7 +987,11 @@ impl Checker<'_, '_> {
                 None
             }
             Some(note) if note.section(&r.anchor).is_none() => {
-                let hint = closest(&r.anchor, note.sections.iter().map(|s| s.anchor.as_str()))
+                let sorted = self
+                    .sorted_anchors
+                    .get(&r.topic)
+                    .map_or(&[][..], Vec::as_slice);
+                let hint = closest(&r.anchor, sorted)
                     .map(|a| format!("; did you mean `{}#{a}`?", r.topic))
                     .unwrap_or_default();
                 self.error(
@@ -854,16 +1047,22 @@ fn valid_id(id: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
-/// The candidate sharing the longest prefix with `wanted`, to suggest a fix.
-fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
+/// The candidate sharing the longest prefix (of at least 3 characters) with `wanted`, to
+/// suggest a fix. `sorted` is sorted, so the best candidate is one of the two next to where
+/// `wanted` would go: a binary search, not a scan of every section for every unknown source.
+fn closest<'a>(wanted: &str, sorted: &'a [String]) -> Option<&'a str> {
+    let at = sorted.partition_point(|c| c.as_str() < wanted);
+    [at.checked_sub(1), Some(at)]
+        .into_iter()
+        .flatten()
+        .filter_map(|i| sorted.get(i))
         .map(|c| {
             let common = c
                 .chars()
                 .zip(wanted.chars())
                 .take_while(|(a, b)| a == b)
                 .count();
-            (common, c)
+            (common, c.as_str())
         })
         .filter(|(n, _)| *n >= 3)
         .max_by_key(|(n, _)| *n)
@@ -993,26 +1192,26 @@ fn header_field<T: DeserializeOwned>(
 fn parse_pack_toml(
     path: &str,
     text: &str,
+    index: &LineIndex<'_>,
     pack: &mut Pack,
     topic_spans: &mut Vec<(usize, String)>,
     sink: &mut Sink,
 ) {
-    let index = LineIndex::new(text);
     let table = match DeTable::parse(text) {
         Ok(t) => t,
         Err(e) => {
-            syntax_error(path, &index, &e, sink);
+            syntax_error(path, index, &e, sink);
             return;
         }
     };
     let mut table = table.into_inner();
     let topics = table.remove("topic");
     table.remove("exam"); // read by `exam::load_exams`
-    read_header(path, &index, table, pack, sink);
+    read_header(path, index, table, pack, sink);
     let Some(topics) = topics else {
         sink.push(
             path,
-            Some(&index),
+            Some(index),
             0,
             Severity::Error,
             "E002",
@@ -1021,7 +1220,7 @@ fn parse_pack_toml(
         return;
     };
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for (item, offset) in items_of(path, &index, topics, "topic", sink) {
+    for (item, offset) in items_of(path, index, topics, "topic", sink) {
         match RawTopic::deserialize(item.into_deserializer()) {
             Ok(t) => {
                 let id_offset = t.id.span().start;
@@ -1029,7 +1228,7 @@ fn parse_pack_toml(
                 if !valid_id(&id) {
                     sink.push(
                         path,
-                        Some(&index),
+                        Some(index),
                         id_offset,
                         Severity::Error,
                         "E002",
@@ -1040,7 +1239,7 @@ fn parse_pack_toml(
                     let (line, _) = index.position(*first);
                     sink.push(
                         path,
-                        Some(&index),
+                        Some(index),
                         id_offset,
                         Severity::Error,
                         "E003",
@@ -1048,20 +1247,20 @@ fn parse_pack_toml(
                     );
                     continue;
                 }
-                if !(t.weight.get_ref().is_finite() && *t.weight.get_ref() >= 0.0) {
+                if !(0.0..=MAX_WEIGHT).contains(t.weight.get_ref()) {
                     sink.push(
                         path,
-                        Some(&index),
+                        Some(index),
                         t.weight.span().start,
                         Severity::Error,
                         "E002",
-                        "weight must be a number ≥ 0",
+                        "weight must be a number from 0 to 1000",
                     );
                 }
                 if t.title.get_ref().trim().is_empty() {
                     sink.push(
                         path,
-                        Some(&index),
+                        Some(index),
                         t.title.span().start,
                         Severity::Error,
                         "E007",
@@ -1077,7 +1276,7 @@ fn parse_pack_toml(
                     summary: t.summary,
                 });
             }
-            Err(e) => field_error(path, &index, &e, offset, sink),
+            Err(e) => field_error(path, index, &e, offset, sink),
         }
     }
 }

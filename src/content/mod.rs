@@ -8,12 +8,13 @@ mod model;
 mod raw;
 mod slug;
 
-pub use diagnostic::{Diagnostic, Severity};
+pub use diagnostic::{Diagnostic, Severity, printable};
 pub use exam::{
     ExamDomain, ExamProfile, ExamStatus, FALLBACK_EXAM_ID, PassMark, largest_remainder,
 };
 pub use load::{
-    FORMAT, InvalidPack, MAX_FILE_BYTES, PackFile, Report, SIMULATORS, load_dir, load_files,
+    FORMAT, InvalidPack, MAX_FILE_BYTES, MAX_FILES, MAX_ITEMS, MAX_PACK_BYTES, MAX_WEIGHT,
+    PackFile, Report, SIMULATORS, load_dir, load_files,
 };
 pub use markdown::{LinkTarget, options as markdown_options, resolve_link};
 pub use model::*;

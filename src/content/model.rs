@@ -2,6 +2,7 @@
 //!
 //! Everything here is plain data: loading and validation live in [`super::load`].
 
+use std::collections::HashMap;
 use std::fmt;
 
 /// A whole content pack: metadata, topics, notes, cards and questions.
@@ -20,6 +21,45 @@ pub struct Pack {
     /// The exams the pack declares (`[[exam]]`), in pack order; empty for a pack without any
     /// (see [`Pack::exam_choices`] for the built-in fallback).
     pub exams: Vec<super::exam::ExamProfile>,
+    /// Where each id sits in the lists above, for lookups by id; see [`Pack::reindex`]. Public
+    /// only so that `Pack { cards, ..Pack::default() }` works; it has nothing to read.
+    pub lookup: Lookup,
+}
+
+/// Positions by id. A lookup trusts a map only while it has as many entries as its list (and
+/// checks the id it finds there), so a list that grew or shrank since [`Pack::reindex`] is
+/// scanned instead: slower, not wrong. Code that replaces items in place calls `reindex`.
+#[derive(Clone, Debug, Default)]
+pub struct Lookup {
+    topics: HashMap<String, usize>,
+    notes: HashMap<String, usize>,
+    cards: HashMap<String, usize>,
+    questions: HashMap<String, usize>,
+}
+
+fn positions<T>(items: &[T], id: impl Fn(&T) -> &str) -> HashMap<String, usize> {
+    let mut map = HashMap::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        // The first of two equal ids wins, as a scan would find it.
+        map.entry(id(item).to_owned()).or_insert(i);
+    }
+    map
+}
+
+fn find<'a, T>(
+    items: &'a [T],
+    map: &HashMap<String, usize>,
+    wanted: &str,
+    id: impl Fn(&T) -> &str,
+) -> Option<&'a T> {
+    if map.len() == items.len() {
+        match map.get(wanted).and_then(|&i| items.get(i)) {
+            Some(item) if id(item) == wanted => return Some(item),
+            None => return None,
+            Some(_) => {}
+        }
+    }
+    items.iter().find(|item| id(item) == wanted)
 }
 
 /// `pack.toml` minus its topics.
@@ -58,11 +98,18 @@ pub struct Note {
     /// Simulator that shows this topic's behaviour, if any (`retry`, `traffic`, `concurrency`,
     /// `sqs`, `kinesis`), from the note's front matter.
     pub simulator: Option<String>,
+    /// Position of each section by anchor, for [`Note::section`]; see [`Note::reindex`].
+    pub anchors: HashMap<String, usize>,
 }
 
 impl Note {
     pub fn section(&self, anchor: &str) -> Option<&Section> {
-        self.sections.iter().find(|s| s.anchor == anchor)
+        find(&self.sections, &self.anchors, anchor, |s| &s.anchor)
+    }
+
+    /// Rebuilds the anchor map [`Note::section`] uses; the loader calls it.
+    pub fn reindex(&mut self) {
+        self.anchors = positions(&self.sections, |s| &s.anchor);
     }
 }
 
@@ -172,19 +219,31 @@ pub struct Choice {
 
 impl Pack {
     pub fn topic(&self, id: &str) -> Option<&Topic> {
-        self.topics.iter().find(|t| t.id == id)
+        find(&self.topics, &self.lookup.topics, id, |t| &t.id)
     }
 
     pub fn note(&self, topic: &str) -> Option<&Note> {
-        self.notes.iter().find(|n| n.topic == topic)
+        find(&self.notes, &self.lookup.notes, topic, |n| &n.topic)
     }
 
     pub fn card(&self, id: &str) -> Option<&Card> {
-        self.cards.iter().find(|c| c.id == id)
+        find(&self.cards, &self.lookup.cards, id, |c| &c.id)
     }
 
     pub fn question(&self, id: &str) -> Option<&Question> {
-        self.questions.iter().find(|q| q.id == id)
+        find(&self.questions, &self.lookup.questions, id, |q| &q.id)
+    }
+
+    /// Rebuilds the maps that make [`Pack::topic`], [`Pack::note`], [`Pack::card`] and
+    /// [`Pack::question`] constant-time. The loader calls it; code that edits a pack's lists
+    /// should call it again (lookups stay correct without it, only slower).
+    pub fn reindex(&mut self) {
+        self.lookup = Lookup {
+            topics: positions(&self.topics, |t| &t.id),
+            notes: positions(&self.notes, |n| &n.topic),
+            cards: positions(&self.cards, |c| &c.id),
+            questions: positions(&self.questions, |q| &q.id),
+        };
     }
 
     /// The section a reference names, if the pack has it.

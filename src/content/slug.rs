@@ -18,26 +18,27 @@ pub fn slugify(heading: &str) -> String {
         .collect()
 }
 
-/// Makes slugs unique within one note, as GitHub does: `x`, `x-1`, `x-2`, …
+/// Makes slugs unique within one note, as GitHub does (github-slugger): a repeated slug gets
+/// `-1`, `-2`, … appended, skipping any that an earlier heading already has, so headings `X`,
+/// `X-1`, `X` give `x`, `x-1`, `x-2`.
 #[derive(Default)]
 pub struct SlugSet {
+    /// Each slug given out, with how many times its text was asked for again.
     seen: std::collections::HashMap<String, usize>,
 }
 
 impl SlugSet {
     pub fn unique(&mut self, slug: String) -> String {
-        match self.seen.get_mut(&slug) {
-            None => {
-                self.seen.insert(slug.clone(), 0);
-                slug
-            }
-            Some(n) => {
-                *n += 1;
-                let candidate = format!("{slug}-{n}");
-                self.seen.insert(candidate.clone(), 0);
-                candidate
-            }
+        let mut candidate = slug.clone();
+        // Each turn advances the counter of `slug` for good, and each candidate skipped is a
+        // slug given out before: the turns over a whole note are at most its headings.
+        while self.seen.contains_key(&candidate) {
+            let n = self.seen.entry(slug.clone()).or_insert(0);
+            *n += 1;
+            candidate = format!("{slug}-{n}");
         }
+        self.seen.insert(candidate.clone(), 0);
+        candidate
     }
 }
 
@@ -60,5 +61,11 @@ mod tests {
         assert_eq!(set.unique("x".into()), "x");
         assert_eq!(set.unique("x".into()), "x-1");
         assert_eq!(set.unique("x".into()), "x-2");
+        // GitHub skips a suffix an explicit heading took: `X`, `X-1`, `X` → x, x-1, x-2.
+        let mut set = SlugSet::default();
+        assert_eq!(set.unique("x".into()), "x");
+        assert_eq!(set.unique("x-1".into()), "x-1");
+        assert_eq!(set.unique("x".into()), "x-2");
+        assert_eq!(set.unique("x-2".into()), "x-2-1");
     }
 }

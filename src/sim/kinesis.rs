@@ -84,6 +84,12 @@ impl Default for KinesisConfig {
 const POISON_ACCEPTS: &str = "SHARD:RECORD pairs like 0:6 or 0:6,1:3 (shard from 0, record \
 from 1), or none";
 
+const POISON_ON_SHARDS: &str = "SHARD:RECORD pairs on shards the stream has (shard from 0 \
+to shards − 1; set shards first), or none";
+
+const SHARDS_ABOVE_POISON: &str = "an integer 1–8 that keeps every poisoned shard (shards are \
+numbered from 0; change poison first)";
+
 static KEYS: [KeyDoc; 11] = [
     KeyDoc {
         key: "shards",
@@ -163,11 +169,24 @@ impl Configurable for KinesisConfig {
     fn set(&mut self, key: &str, value: &str) -> Result<(), SimError> {
         let int = |lo, hi| parse_int::<Self>(key, value, lo, hi);
         match key {
-            "shards" => self.shards = int(1, 8)? as u32,
+            "shards" => {
+                let shards = int(1, 8)? as u32;
+                // A poisoned record on a shard the stream no longer has would be dropped silently.
+                if self.poison.iter().any(|&(shard, _)| shard >= shards) {
+                    return Err(bad(key, value, SHARDS_ABOVE_POISON));
+                }
+                self.shards = shards;
+            }
             "records_per_shard" => self.records_per_shard = int(1, 200)? as u32,
             "records_per_s" => self.records_per_s = parse_f64::<Self>(key, value, 0.1, 1000.0)?,
             "batch_size" => self.batch_size = int(1, 10_000)? as u32,
-            "poison" => self.poison = parse_poison(key, value)?,
+            "poison" => {
+                let poison = parse_poison(key, value)?;
+                if poison.iter().any(|&(shard, _)| shard >= self.shards) {
+                    return Err(bad(key, value, POISON_ON_SHARDS));
+                }
+                self.poison = poison;
+            }
             "bisect" => self.bisect = parse_bool::<Self>(key, value)?,
             "max_retry_attempts" => {
                 let v = int(-1, 10_000)?;
@@ -973,5 +992,26 @@ mod tests {
     fn concurrency_is_shards_times_factor() {
         assert_eq!(max_concurrency(4, 10), 40);
         assert_eq!(max_concurrency(4, 1), 4);
+    }
+
+    /// `--set poison=8:1` on a 2-shard stream named a record that does not exist: refused,
+    /// in either order of the settings, with nothing changed.
+    #[test]
+    fn poison_on_a_missing_shard_is_refused() {
+        let mut cfg = KinesisConfig::default();
+        assert!(matches!(
+            cfg.set("poison", "8:1"),
+            Err(SimError::BadValue { .. })
+        ));
+        assert_eq!(cfg.poison, vec![(0, 6)]);
+        cfg.set("shards", "4").expect("4 shards");
+        cfg.set("poison", "3:1").expect("shard 3 of 4");
+        assert!(matches!(
+            cfg.set("shards", "2"),
+            Err(SimError::BadValue { .. })
+        ));
+        assert_eq!(cfg.shards, 4);
+        assert!(crate::sim::run("kinesis", &["poison=8:1".into()], 1).is_err());
+        assert!(crate::sim::run("kinesis", &["shards=2".into(), "poison=1:3".into()], 1).is_ok());
     }
 }
