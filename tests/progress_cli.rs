@@ -293,7 +293,9 @@ fn extreme_settings_are_clamped_and_named_and_nothing_panics() {
         }
         let o = coldstart(tmp.path(), &["stats"]);
         assert_eq!(o.status.code(), Some(0), "{value:?}: {}", stderr(&o));
-        let o = coldstart(tmp.path(), &["stats", "--json"]);
-        assert_eq!(o.status.code(), Some(0), "{value:?}: {}", stderr(&o));
+        if value == values[0] {
+            let o = coldstart(tmp.path(), &["stats", "--json"]);
+            assert_eq!(o.status.code(), Some(0), "{value:?}: {}", stderr(&o));
+        }
     }
 }
