@@ -138,6 +138,8 @@ struct Phases {
     pack: Vec<Duration>,
     ready: Vec<Duration>,
     total: Vec<Duration>,
+    /// state ready, split: AppState::new, due counts, review statistics, standing.
+    parts: Vec<[Duration; 4]>,
 }
 
 fn spread(v: &[Duration]) -> (Duration, Duration, Duration) {
@@ -157,11 +159,18 @@ fn start_up(data: &Path, pack_dir: Option<&Path>, now: Timestamp, p: &mut Phases
     };
     let t2 = Instant::now();
     let mut state = AppState::new(Arc::new(pack), store, Arc::new(FixedClock::new(now)))?;
+    let mut at = vec![Instant::now()];
     std::hint::black_box(state.due_counts());
+    at.push(Instant::now());
     std::hint::black_box(state.review_stats());
+    at.push(Instant::now());
     std::hint::black_box(state.standing());
+    at.push(Instant::now());
     std::hint::black_box(state.exam_readiness());
+    at.push(Instant::now());
     let t3 = Instant::now();
+    p.parts
+        .push([at[0] - t2, at[1] - at[0], at[2] - at[1], at[3] - at[2]]);
     p.open.push(t1 - t0);
     p.pack.push(t2 - t1);
     p.ready.push(t3 - t2);
@@ -253,6 +262,16 @@ fn main() -> Res<()> {
             let (min, med, max) = spread(v);
             println!("  {phase:<19} {min:>10.2?} {med:>10.2?} {max:>10.2?}");
         }
+        let parts: Vec<String> = (0..4)
+            .map(|i| {
+                let v: Vec<Duration> = p.parts.iter().map(|x| x[i]).collect();
+                format!("{:.1?}", spread(&v).1)
+            })
+            .collect();
+        println!(
+            "  (state ready, medians: AppState::new {}, due counts {}, review stats {}, standing {})",
+            parts[0], parts[1], parts[2], parts[3]
+        );
         let med = spread(&p.total).1;
         println!(
             "  vs fresh (median)  {:+.1} ms ({:.2}x)",

@@ -41,7 +41,10 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
 fn studied(dir: &Path) -> PathBuf {
     let (mut store, _) = Store::open_in_dir(dir).expect("create");
     let pack = coldstart::content::embedded().expect("built-in pack");
-    let now: jiff::Timestamp = "2026-11-26T10:00:00Z".parse().expect("ts");
+    // An hour ago by the real clock: `stats` counts the last 30 days of the system clock.
+    let now = jiff::Timestamp::now()
+        .checked_sub(jiff::SignedDuration::from_hours(1))
+        .expect("ts");
     let scheduler =
         coldstart::srs::Scheduler::new(coldstart::srs::SrsSettings::default().scheduler_config())
             .expect("scheduler");

@@ -30,6 +30,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "activity",
         sql: include_str!("sql/004_activity.sql"),
     },
+    // 005–007 belong to other branches (merged in order).
+    Migration {
+        version: 8,
+        name: "review_stats_index",
+        sql: include_str!("sql/008_review_stats_index.sql"),
+    },
 ];
 
 /// The schema version this build writes.

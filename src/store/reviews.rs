@@ -250,6 +250,49 @@ impl Store {
         ))
     }
 
+    /// Answers on each study day between consecutive `bounds` (ascending instants: day starts,
+    /// then the end of the last day), split into (new, learning/relearning, review) by the state
+    /// before the answer; and of the review-state answers, how many were recalled (anything but
+    /// Again) and how many there were. Counted from an index, reading only those days' entries,
+    /// however long the history. Rows with values out of range are not counted.
+    pub fn review_day_counts(
+        &self,
+        pack: &str,
+        bounds: &[Timestamp],
+    ) -> Result<(Vec<[usize; 3]>, usize, usize), StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT COALESCE(SUM(ok AND state_before = 0), 0),
+                    COALESCE(SUM(ok AND state_before IN (1, 3)), 0),
+                    COALESCE(SUM(ok AND state_before = 2), 0),
+                    COALESCE(SUM(ok AND state_before = 2 AND rating != 1), 0),
+                    COALESCE(SUM(NOT ok), 0)
+             FROM (SELECT state_before, rating,
+                          state_before BETWEEN 0 AND 3 AND rating BETWEEN 1 AND 4 AS ok
+                   FROM review_log INDEXED BY review_log_by_time_kind
+                   WHERE pack_id = ?1 AND reviewed_ms >= ?2 AND reviewed_ms < ?3)",
+        )?;
+        let count = |x: i64| usize::try_from(x).unwrap_or(0);
+        let (mut days, mut passed, mut reviews, mut skipped) = (Vec::new(), 0, 0, 0);
+        for w in bounds.windows(2) {
+            let (new, learning, review, recalled, bad): (i64, i64, i64, i64, i64) = stmt
+                .query_row(
+                    params![pack, w[0].as_millisecond(), w[1].as_millisecond()],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )?;
+            days.push([count(new), count(learning), count(review)]);
+            reviews += count(review);
+            passed += count(recalled);
+            skipped += count(bad);
+        }
+        if skipped > 0 {
+            self.notice(OpenNotice::SkippedRows {
+                what: "review answers",
+                count: skipped,
+            });
+        }
+        Ok((days, passed, reviews))
+    }
+
     /// Total rows in the review log of `pack`.
     pub fn review_log_len(&self, pack: &str) -> Result<usize, StoreError> {
         let n: i64 = self.conn().query_row(
