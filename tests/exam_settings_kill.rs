@@ -66,7 +66,7 @@ fn child_writes_from_stdin() {
                 question_id: format!("q{n}"),
                 topic: "t".into(),
                 chosen: vec![(n % 4) as usize],
-                correct: n % 2 == 0,
+                correct: n.is_multiple_of(2),
                 flagged: false,
                 time_ms: 1000,
             };
