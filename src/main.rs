@@ -1,6 +1,7 @@
 //! The `coldstart` binary: parses arguments, resolves paths, opens the store, starts the GUI or
 //! runs a subcommand. Nothing else lives here.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -118,20 +119,35 @@ fn main() -> ExitCode {
         }
         Some(Command::Export { what, out }) => {
             with_progress(cli.pack, cli.data_dir, |pack, store| {
-                let mut file: Box<dyn std::io::Write> = match &out {
-                    Some(path) => Box::new(std::io::BufWriter::new(
-                        std::fs::File::create(path)
-                            .with_context(|| format!("cannot create {}", path.display()))?,
-                    )),
-                    None => Box::new(std::io::stdout().lock()),
-                };
-                Ok(coldstart::cli::export::run(
-                    &store,
-                    &pack.meta.id,
-                    what,
-                    &mut file,
-                    &mut std::io::stderr(),
-                ))
+                let mut err = std::io::stderr();
+                Ok(match &out {
+                    Some(path) => coldstart::cli::export::run_to_file(
+                        &store,
+                        &pack.meta.id,
+                        what,
+                        path,
+                        &mut err,
+                    ),
+                    None => {
+                        let mut stdout = coldstart::cli::export::stdout()
+                            .context("cannot write to standard output")?;
+                        let code = coldstart::cli::export::run(
+                            &store,
+                            &pack.meta.id,
+                            what,
+                            &mut stdout,
+                            &mut err,
+                        );
+                        match stdout.flush() {
+                            Ok(()) => code,
+                            Err(_) if code != 0 => code,
+                            Err(e) => {
+                                eprintln!("coldstart: cannot write the export: {e}");
+                                2
+                            }
+                        }
+                    }
+                })
             })
         }
         None => match run_gui(cli.pack, cli.data_dir) {
@@ -145,8 +161,8 @@ fn main() -> ExitCode {
 }
 
 /// Runs a subcommand that reads the learner's progress on a pack. Exit 2 when the pack or the
-/// store cannot be opened: no progress file is created for a read, and a locked one (the app is
-/// open) is reported; the file is otherwise opened as the app opens it.
+/// store cannot be opened: the progress file is opened read-only, so it is never created, set
+/// aside or changed; a missing, damaged or locked one (the app is open) is reported.
 fn with_progress(
     pack_dir: Option<PathBuf>,
     data: Option<PathBuf>,
@@ -163,13 +179,8 @@ fn with_progress(
         };
         let data = data_dir(data)?;
         let path = data.join(coldstart::store::FILE_NAME);
-        anyhow::ensure!(
-            path.exists(),
-            "no progress yet at {} (open coldstart and study first)",
-            path.display()
-        );
-        let (store, _) = coldstart::store::Store::open(&path)
-            .with_context(|| format!("cannot open {}", path.display()))?;
+        // Read-only: never creates, sets aside or changes the progress file; damage is reported.
+        let store = coldstart::store::Store::open_read_only(&path)?;
         run(Arc::new(pack), store)
     })();
     match result {

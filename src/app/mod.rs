@@ -2,6 +2,7 @@
 //! clock, and the operations a screen may ask for. Each operation writes the store before it
 //! returns, so whatever the learner did is on disk before the next frame.
 
+mod integrity;
 pub mod progress;
 pub mod quiz;
 pub mod review;
@@ -63,7 +64,15 @@ impl NotSaving {
                 "Move the damaged file out of its folder yourself, then open coldstart again; \
                  a fresh one will be started."
             }
-            StoreError::Sql(_) => {
+            StoreError::ReadOnly { .. } => {
+                "Make the progress file writable (or start coldstart with --data-dir pointing \
+                 elsewhere), then open coldstart again."
+            }
+            StoreError::Missing { .. }
+            | StoreError::Damaged { .. }
+            | StoreError::ForeignLog { .. }
+            | StoreError::NeedsUpgrade { .. }
+            | StoreError::Sql(_) => {
                 "Close this window and open coldstart again; your progress file was left as it \
                  is. If this keeps happening, keep a copy of the file and report this message."
             }
@@ -98,12 +107,22 @@ impl AppState {
         let notes_read = store.notes_read(&pack.meta.id)?;
         let tz = jiff::tz::TimeZone::system();
         let reviews = review::Reviews::load(&store, &pack.meta.id, &pack.cards, tz)?;
+        // What the store found while opening and reading (a foreign log set aside, a setting
+        // out of range, unreadable rows), each as a banner.
+        let notices = store
+            .take_notices()
+            .into_iter()
+            .map(|n| Notice {
+                level: NoticeLevel::Warning,
+                text: n.to_string(),
+            })
+            .collect();
         Ok(Self {
             reviews,
             pack,
             store,
             clock,
-            notices: Vec::new(),
+            notices,
             not_saving: None,
             notes_read,
             standing_cache: None,

@@ -470,17 +470,21 @@ impl AppState {
         }
         let now = self.clock.now();
         let r = &self.reviews;
-        let since = today
-            .checked_sub(jiff::Span::new().days(STATS_DAYS as i64 - 1))
-            .map(|d| r.day.start_of(d))
-            .unwrap_or(now);
-        let log = match self.store.answers_since(&self.pack.meta.id, since) {
-            Ok(log) => log,
-            Err(e) => {
-                self.report("read the review history", &e);
-                return None;
-            }
-        };
+        // Counted in the store from an index: only the days shown are read.
+        let days = stats::day_labels(now, &r.day, STATS_DAYS);
+        let bounds: Vec<jiff::Timestamp> = days
+            .iter()
+            .map(|d| r.day.start_of(*d))
+            .chain(std::iter::once(r.day.end_of(today)))
+            .collect();
+        let (per_day, passed, reviewed) =
+            match self.store.review_day_counts(&self.pack.meta.id, &bounds) {
+                Ok(counts) => counts,
+                Err(e) => {
+                    self.report("read the review history", &e);
+                    return None;
+                }
+            };
         let r = &self.reviews;
         let mut by_state = [0; 3];
         for c in &r.cards {
@@ -493,9 +497,9 @@ impl AppState {
         }
         let value = ReviewStats {
             forecast: stats::forecast(&r.cards, now, &r.day, STATS_DAYS),
-            per_day: stats::reviews_per_day(&log, now, &r.day, STATS_DAYS),
-            days: stats::day_labels(now, &r.day, STATS_DAYS),
-            retention: stats::retention(&log),
+            per_day,
+            days,
+            retention: (reviewed > 0).then(|| (passed as f64 / reviewed as f64, reviewed)),
             by_state,
         };
         self.reviews.stats_cache = Some((self.reviews.generation, today, value.clone()));

@@ -3,9 +3,10 @@
 //! attempt.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use crate::srs::LogEntry;
-use crate::store::{AnswerRow, Store, StoreError};
+use crate::store::{AnswerRow, LOCK_SUFFIX, Store, StoreError};
 
 /// What to export.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -34,12 +35,130 @@ pub fn run(
             .map_err(Error::Store)
             .and_then(|rows| write_quiz(&rows, out)),
     };
+    for n in store.take_notices() {
+        let _ = writeln!(err, "coldstart: {n}");
+    }
     match result {
         Ok(()) => 0,
         Err(e) => {
             let _ = writeln!(err, "coldstart: {e}");
             2
         }
+    }
+}
+
+/// Writes the export to the file `out`: refused when `out` is the progress database or one of
+/// the files beside it; written to a temporary file in the same folder and renamed over `out`
+/// only once complete, so a failed export leaves whatever was at `out` as it was.
+pub fn run_to_file(
+    store: &Store,
+    pack_id: &str,
+    what: What,
+    out: &Path,
+    err: &mut dyn Write,
+) -> i32 {
+    if let Some(db) = store.path()
+        && let Some(hit) = progress_files(db).into_iter().find(|p| same_file(p, out))
+    {
+        let _ = writeln!(
+            err,
+            "coldstart: refusing to export onto {}: it is part of your progress ({}); choose another file",
+            out.display(),
+            hit.display()
+        );
+        return 2;
+    }
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "export".to_owned());
+    let tmp = dir.join(format!(".{name}.coldstart-{}.tmp", std::process::id()));
+    let file = match std::fs::File::options()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+    {
+        Ok(f) => f,
+        Err(e) => {
+            let _ = writeln!(err, "coldstart: cannot create {}: {e}", tmp.display());
+            return 2;
+        }
+    };
+    let mut w = std::io::BufWriter::new(file);
+    let mut code = run(store, pack_id, what, &mut w, err);
+    if code == 0 {
+        let done = w
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .and_then(|f| f.sync_all())
+            .and_then(|()| std::fs::rename(&tmp, out));
+        if let Err(e) = done {
+            let _ = writeln!(err, "coldstart: cannot write {}: {e}", out.display());
+            code = 2;
+        }
+    } else {
+        drop(w);
+    }
+    if code != 0 {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    code
+}
+
+/// The progress database and the files SQLite and coldstart keep beside it.
+fn progress_files(db: &Path) -> Vec<PathBuf> {
+    ["", "-wal", "-shm", "-journal", LOCK_SUFFIX]
+        .iter()
+        .map(|s| {
+            let mut p = db.as_os_str().to_owned();
+            p.push(s);
+            PathBuf::from(p)
+        })
+        .collect()
+}
+
+/// Whether `a` and `b` name the same file: the same path once the folders are resolved (the file
+/// itself need not exist), or the same file on disk (a hard or symbolic link).
+fn same_file(a: &Path, b: &Path) -> bool {
+    let resolve = |p: &Path| -> Option<PathBuf> {
+        let dir = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        Some(std::fs::canonicalize(dir).ok()?.join(p.file_name()?))
+    };
+    if let (Some(x), Some(y)) = (resolve(a), resolve(b))
+        && x == y
+    {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return x.dev() == y.dev() && x.ino() == y.ino();
+        }
+    }
+    false
+}
+
+/// Standard output as a buffered writer whose every failure (a broken pipe, a full disk) is
+/// reported, never swallowed: on Unix a duplicate of descriptor 1 (Rust's own `stdout()` quietly
+/// discards output when that descriptor is invalid).
+pub fn stdout() -> std::io::Result<Box<dyn Write>> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let fd = std::io::stdout().as_fd().try_clone_to_owned()?;
+        Ok(Box::new(std::io::BufWriter::new(std::fs::File::from(fd))))
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(Box::new(std::io::stdout().lock()))
     }
 }
 

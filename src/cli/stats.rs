@@ -76,10 +76,23 @@ struct Topic {
 /// Prints `state`'s standing as text or JSON. Returns the exit code: 0, or 2 if the store
 /// could not be read.
 pub fn run(state: &mut AppState, json: bool, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let Some(stats) = collect(state) else {
-        for n in &state.notices {
-            let _ = writeln!(err, "coldstart: {}", n.text);
-        }
+    let stats = collect(state);
+    // Everything the window would show as a banner (a setting out of range, unreadable rows
+    // skipped, a failed read) goes to stderr.
+    state.notices.extend(
+        state
+            .store
+            .take_notices()
+            .into_iter()
+            .map(|n| crate::app::Notice {
+                level: crate::app::NoticeLevel::Warning,
+                text: n.to_string(),
+            }),
+    );
+    for n in &state.notices {
+        let _ = writeln!(err, "coldstart: {}", n.text);
+    }
+    let Some(stats) = stats else {
         return 2;
     };
     let written = if json {

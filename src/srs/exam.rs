@@ -29,9 +29,12 @@ pub fn new_cards_pace(
     unseen: usize,
     introduced_today: usize,
 ) -> usize {
-    let deadline = exam
-        .date
-        .checked_sub(jiff::Span::new().days(i64::from(exam.buffer_days)))
+    // Checked at every step: the settings are clamped when read, but nothing here may panic
+    // whatever values it is given.
+    let deadline = jiff::Span::new()
+        .try_days(i64::from(exam.buffer_days))
+        .ok()
+        .and_then(|span| exam.date.checked_sub(span).ok())
         .unwrap_or(exam.date);
     let days_left = StudyDay::days_between(today, deadline) + 1;
     let total = unseen + introduced_today;
@@ -127,8 +130,10 @@ pub fn readiness(
                         introduced_on_day = 0;
                     }
                     introduced_on_day += 1;
-                    let day_date = today
-                        .checked_add(jiff::Span::new().days(next_new_day))
+                    let day_date = jiff::Span::new()
+                        .try_days(next_new_day)
+                        .ok()
+                        .and_then(|span| today.checked_add(span).ok())
                         .unwrap_or(today);
                     let at = day.start_of(day_date).max(now);
                     (at < exam_at).then(|| CardState::new_card(at))

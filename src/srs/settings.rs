@@ -10,6 +10,19 @@ use super::scheduler::SchedulerConfig;
 pub const RETENTION_RANGE: (f64, f64) = (0.70, 0.99);
 /// Default days between the last new card and the exam.
 pub const DEFAULT_EXAM_BUFFER_DAYS: u32 = 3;
+/// Highest values the settings accept (the settings screen offers the same ranges); a stored
+/// value above one is brought down to it when read.
+pub const MAX_NEW_PER_DAY: u32 = 9_999;
+pub const MAX_REVIEWS_PER_DAY: u32 = 99_999;
+pub const MAX_EXAM_BUFFER_DAYS: u32 = 60;
+/// Most learning or relearning steps.
+pub const MAX_STEPS: usize = 20;
+/// Exam dates the settings accept: far enough either way for any real exam, and far from the
+/// ends of the calendar, so date arithmetic on them cannot overflow.
+pub const EXAM_DATE_RANGE: (Date, Date) = (
+    jiff::civil::date(2000, 1, 1),
+    jiff::civil::date(2199, 12, 31),
+);
 
 /// Every SRS setting the learner can change. Changing one takes effect on the next queue build.
 #[derive(Clone, Debug, PartialEq)]

@@ -94,8 +94,10 @@ pub fn day_labels(now: Timestamp, day: &StudyDay, days: usize) -> Vec<Date> {
     (0..days)
         .rev()
         .map(|back| {
-            today
-                .checked_sub(jiff::Span::new().days(back as i64))
+            jiff::Span::new()
+                .try_days(back as i64)
+                .ok()
+                .and_then(|span| today.checked_sub(span).ok())
                 .unwrap_or(today)
         })
         .collect()

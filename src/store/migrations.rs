@@ -30,6 +30,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "activity",
         sql: include_str!("sql/004_activity.sql"),
     },
+    Migration {
+        version: 5,
+        name: "review_stats_index",
+        sql: include_str!("sql/005_review_stats_index.sql"),
+    },
 ];
 
 /// The schema version this build writes.

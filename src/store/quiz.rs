@@ -256,7 +256,7 @@ impl Store {
                 answered_ms: r.get(11)?,
             })
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.readable("quiz answers", rows)
     }
 
     /// Deletes an attempt with its items and answers, in one transaction: the learner chose to

@@ -9,10 +9,13 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::{OptionalExtension, Row, params};
 
-use crate::srs::settings::{ExamSettings, SrsSettings, clamp_retention, format_steps, parse_steps};
+use crate::srs::settings::{
+    EXAM_DATE_RANGE, ExamSettings, MAX_EXAM_BUFFER_DAYS, MAX_NEW_PER_DAY, MAX_REVIEWS_PER_DAY,
+    MAX_STEPS, SrsSettings, clamp_retention, format_steps, parse_steps,
+};
 use crate::srs::{CardState, LogEntry, Memory, Rating, State};
 
-use super::{Store, StoreError};
+use super::{OpenNotice, Store, StoreError};
 
 const KEY_RETENTION: &str = "srs.desired_retention";
 const KEY_NEW: &str = "srs.new_per_day";
@@ -144,7 +147,7 @@ impl Store {
         let rows = stmt.query_map([pack], |r| {
             Ok((r.get::<_, String>(0)?, card_from_row(r, 1)?))
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        Ok(self.readable("card states", rows)?.into_iter().collect())
     }
 
     /// Writes one answer — the card's new state and its log row — in one transaction, and
@@ -215,7 +218,7 @@ impl Store {
              FROM review_log WHERE pack_id = ?1 AND reviewed_ms >= ?2 ORDER BY reviewed_ms, id",
         )?;
         let rows = stmt.query_map(params![pack, since.as_millisecond()], log_from_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.readable("review answers", rows)
     }
 
     /// Every answer to one card, oldest first.
@@ -226,7 +229,7 @@ impl Store {
              FROM review_log WHERE pack_id = ?1 AND card_id = ?2 ORDER BY reviewed_ms, id",
         )?;
         let rows = stmt.query_map(params![pack, card_id], log_from_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.readable("review answers", rows)
     }
 
     /// (new cards introduced, review-state answers) since `since`: what today's limits count.
@@ -247,6 +250,49 @@ impl Store {
         ))
     }
 
+    /// Answers on each study day between consecutive `bounds` (ascending instants: day starts,
+    /// then the end of the last day), split into (new, learning/relearning, review) by the state
+    /// before the answer; and of the review-state answers, how many were recalled (anything but
+    /// Again) and how many there were. Counted from an index, reading only those days' entries,
+    /// however long the history. Rows with values out of range are not counted.
+    pub fn review_day_counts(
+        &self,
+        pack: &str,
+        bounds: &[Timestamp],
+    ) -> Result<(Vec<[usize; 3]>, usize, usize), StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT COALESCE(SUM(ok AND state_before = 0), 0),
+                    COALESCE(SUM(ok AND state_before IN (1, 3)), 0),
+                    COALESCE(SUM(ok AND state_before = 2), 0),
+                    COALESCE(SUM(ok AND state_before = 2 AND rating != 1), 0),
+                    COALESCE(SUM(NOT ok), 0)
+             FROM (SELECT state_before, rating,
+                          state_before BETWEEN 0 AND 3 AND rating BETWEEN 1 AND 4 AS ok
+                   FROM review_log INDEXED BY review_log_by_time_kind
+                   WHERE pack_id = ?1 AND reviewed_ms >= ?2 AND reviewed_ms < ?3)",
+        )?;
+        let count = |x: i64| usize::try_from(x).unwrap_or(0);
+        let (mut days, mut passed, mut reviews, mut skipped) = (Vec::new(), 0, 0, 0);
+        for w in bounds.windows(2) {
+            let (new, learning, review, recalled, bad): (i64, i64, i64, i64, i64) = stmt
+                .query_row(
+                    params![pack, w[0].as_millisecond(), w[1].as_millisecond()],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )?;
+            days.push([count(new), count(learning), count(review)]);
+            reviews += count(review);
+            passed += count(recalled);
+            skipped += count(bad);
+        }
+        if skipped > 0 {
+            self.notice(OpenNotice::SkippedRows {
+                what: "review answers",
+                count: skipped,
+            });
+        }
+        Ok((days, passed, reviews))
+    }
+
     /// Total rows in the review log of `pack`.
     pub fn review_log_len(&self, pack: &str) -> Result<usize, StoreError> {
         let n: i64 = self.conn().query_row(
@@ -257,37 +303,96 @@ impl Store {
         Ok(usize::try_from(n).unwrap_or(0))
     }
 
-    /// The learner's SRS settings; defaults for anything unset or unreadable.
+    /// The learner's SRS settings, each checked and brought into range as it is read: a value
+    /// that is unreadable or out of range (a damaged or hand-edited file) gives the nearest
+    /// allowed value or the default, with an [`OpenNotice::Setting`] naming it.
     pub fn srs_settings(&self) -> Result<SrsSettings, StoreError> {
         let mut s = SrsSettings::default();
-        let get = |key: &str| self.get_setting(key);
-        if let Some(v) = get(KEY_RETENTION)?.and_then(|v| v.parse::<f64>().ok()) {
-            s.desired_retention = clamp_retention(v);
+        let read = |key: &str| -> Result<Option<String>, StoreError> { self.get_setting(key) };
+        let warn = |key: &str, found: &str, used: String| {
+            self.notice(OpenNotice::Setting {
+                key: key.to_owned(),
+                found: found
+                    .chars()
+                    .take(40)
+                    .collect::<String>()
+                    .escape_debug()
+                    .to_string(),
+                used,
+            })
+        };
+        if let Some(v) = read(KEY_RETENTION)? {
+            match v.trim().parse::<f64>() {
+                Ok(r) if r.is_finite() && clamp_retention(r) == r => s.desired_retention = r,
+                Ok(r) if r.is_finite() => {
+                    s.desired_retention = clamp_retention(r);
+                    warn(KEY_RETENTION, &v, format!("{:.2}", s.desired_retention));
+                }
+                _ => warn(KEY_RETENTION, &v, format!("{:.2}", s.desired_retention)),
+            }
         }
-        if let Some(v) = get(KEY_NEW)?.and_then(|v| v.parse().ok()) {
-            s.new_per_day = v;
+        for (key, slot, max) in [
+            (KEY_NEW, &mut s.new_per_day, MAX_NEW_PER_DAY),
+            (
+                KEY_MAX_REVIEWS,
+                &mut s.max_reviews_per_day,
+                MAX_REVIEWS_PER_DAY,
+            ),
+        ] {
+            if let Some(v) = read(key)? {
+                match v.trim().parse::<u64>() {
+                    Ok(n) if n <= u64::from(max) => *slot = n as u32,
+                    Ok(_) => {
+                        *slot = max;
+                        warn(key, &v, max.to_string());
+                    }
+                    Err(_) => warn(key, &v, slot.to_string()),
+                }
+            }
         }
-        if let Some(v) = get(KEY_MAX_REVIEWS)?.and_then(|v| v.parse().ok()) {
-            s.max_reviews_per_day = v;
+        for (key, slot) in [
+            (KEY_LEARNING, &mut s.learning_steps),
+            (KEY_RELEARNING, &mut s.relearning_steps),
+        ] {
+            if let Some(v) = read(key)? {
+                match parse_steps(&v) {
+                    Ok(steps) if steps.len() <= MAX_STEPS => *slot = steps,
+                    _ => warn(key, &v, format_steps(slot)),
+                }
+            }
         }
-        if let Some(v) = get(KEY_LEARNING)?.and_then(|v| parse_steps(&v).ok()) {
-            s.learning_steps = v;
+        if let Some(v) = read(KEY_DAY_START)? {
+            match v.trim().parse::<u64>() {
+                Ok(h) if h <= 23 => s.day_start_hour = h as u8,
+                Ok(_) => {
+                    s.day_start_hour = 23;
+                    warn(KEY_DAY_START, &v, "23".into());
+                }
+                Err(_) => warn(KEY_DAY_START, &v, s.day_start_hour.to_string()),
+            }
         }
-        if let Some(v) = get(KEY_RELEARNING)?.and_then(|v| parse_steps(&v).ok()) {
-            s.relearning_steps = v;
+        let mut buffer = crate::srs::settings::DEFAULT_EXAM_BUFFER_DAYS;
+        if let Some(v) = read(KEY_EXAM_BUFFER)? {
+            match v.trim().parse::<u64>() {
+                Ok(n) if n <= u64::from(MAX_EXAM_BUFFER_DAYS) => buffer = n as u32,
+                Ok(_) => {
+                    buffer = MAX_EXAM_BUFFER_DAYS;
+                    warn(KEY_EXAM_BUFFER, &v, buffer.to_string());
+                }
+                Err(_) => warn(KEY_EXAM_BUFFER, &v, buffer.to_string()),
+            }
         }
-        if let Some(v) = get(KEY_DAY_START)?.and_then(|v| v.parse::<u8>().ok()) {
-            s.day_start_hour = v.min(23);
+        if let Some(v) = read(KEY_EXAM_DATE)?.filter(|v| !v.trim().is_empty()) {
+            match v.trim().parse::<Date>() {
+                Ok(date) if (EXAM_DATE_RANGE.0..=EXAM_DATE_RANGE.1).contains(&date) => {
+                    s.exam = Some(ExamSettings {
+                        date,
+                        buffer_days: buffer,
+                    });
+                }
+                _ => warn(KEY_EXAM_DATE, &v, "no exam date".into()),
+            }
         }
-        let buffer = get(KEY_EXAM_BUFFER)?
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(crate::srs::settings::DEFAULT_EXAM_BUFFER_DAYS);
-        s.exam = get(KEY_EXAM_DATE)?
-            .and_then(|v| v.parse::<Date>().ok())
-            .map(|date| ExamSettings {
-                date,
-                buffer_days: buffer,
-            });
         Ok(s)
     }
 

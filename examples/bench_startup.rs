@@ -1,0 +1,283 @@
+//! Benchmark: what coldstart does before its first frame, in three cases — a fresh progress file
+//! with the built-in pack, a progress file with 1,000,000 reviews of the built-in pack's cards,
+//! and a pack of about 10,000 items (the built-in pack's items copied under new ids) with a fresh
+//! progress file — plus, for comparison, the 1M-review file after a crash (when the integrity
+//! check runs before the window).
+//!
+//! Run with `cargo run --release --example bench_startup`. Each phase is timed over several runs
+//! (min / median / max):
+//! - store open: `Store::open_in_dir` (lock, foreign-log check, integrity check if needed,
+//!   migrations, the session's epoch);
+//! - pack load: the built-in pack (`content::embedded`) or the folder pack (`content::load_dir`);
+//! - state ready: `AppState::new` and the dashboard's numbers (due counts, review statistics,
+//!   standing, exam outlook), i.e. everything the first frame draws.
+//!
+//! The first frame itself needs a window: see README ("Start-up time") for comparing the window
+//! time with the egui floor under Xvfb.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use coldstart::app::AppState;
+use coldstart::clock::FixedClock;
+use coldstart::content::Pack;
+use coldstart::srs::{CardState, LogEntry, Rating, Scheduler, SchedulerConfig};
+use coldstart::store::{FILE_NAME, LOCK_SUFFIX, Store};
+use jiff::{SignedDuration, Timestamp};
+
+const LOG_ROWS: usize = 1_000_000;
+const TARGET_ITEMS: usize = 10_000;
+const RUNS: usize = 7;
+
+/// SplitMix64, so every run builds the same file.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// A progress file with `LOG_ROWS` answers to every card of `pack`, spread over three years.
+fn seed_history(dir: &Path, pack: &Pack, now: Timestamp) -> Res<()> {
+    let (mut store, _) = Store::open_in_dir(dir)?;
+    let scheduler = Scheduler::new(SchedulerConfig::default())?;
+    let mut rng = Rng(20_240_601);
+    let per_card = LOG_ROWS / pack.cards.len();
+    let mut states = Vec::new();
+    let mut log = Vec::with_capacity(LOG_ROWS);
+    for (i, c) in pack.cards.iter().enumerate() {
+        let rows = per_card + usize::from(i < LOG_ROWS - per_card * pack.cards.len());
+        let mut t = now.checked_sub(SignedDuration::from_hours(24 * 3 * 365))?;
+        let step = SignedDuration::from_secs(3 * 365 * 86_400 / rows as i64);
+        let mut card = CardState::new_card(t);
+        for _ in 0..rows {
+            let rating = match rng.below(100) {
+                0..=9 => Rating::Again,
+                10..=19 => Rating::Hard,
+                20..=89 => Rating::Good,
+                _ => Rating::Easy,
+            };
+            let o = scheduler.review(&card, rating, t)?;
+            let m = o.card.memory.unwrap_or(coldstart::srs::Memory {
+                stability: 1.0,
+                difficulty: 5.0,
+            });
+            log.push(LogEntry {
+                card_id: c.id.clone(),
+                reviewed_at: t,
+                rating,
+                elapsed_days: o.elapsed_days,
+                state_before: card.state,
+                state_after: o.card.state,
+                stability: m.stability,
+                difficulty: m.difficulty,
+                due_after: o.card.due,
+                duration_ms: 5_000,
+            });
+            card = o.card;
+            t = t.checked_add(step)?;
+        }
+        states.push((c.id.clone(), card));
+    }
+    store.import_reviews(&pack.meta.id, &states, &log)?;
+    Ok(())
+}
+
+/// The built-in pack written out as a folder, with its cards and questions copied under new ids
+/// (`<id>-copyN`, in files `<name>-copyN.toml`) until it has about `TARGET_ITEMS` items.
+fn big_pack(dir: &Path, pack: &Pack) -> Res<usize> {
+    let items = pack.cards.len() + pack.questions.len();
+    let copies = TARGET_ITEMS.div_ceil(items.max(1));
+    for f in coldstart::content::embedded_files() {
+        let path = dir.join(&f.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, &f.bytes)?;
+        let is_items = f.path.starts_with("cards/") || f.path.starts_with("questions/");
+        if !is_items {
+            continue;
+        }
+        let text = String::from_utf8(f.bytes.to_vec())?;
+        for n in 1..copies {
+            let copied: String = text
+                .lines()
+                .map(|l| match l.strip_prefix("id = \"") {
+                    Some(rest) => {
+                        format!("id = \"{}", rest.replacen('"', &format!("-copy{n}\""), 1))
+                    }
+                    None => l.to_owned(),
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            let name = path.with_file_name(format!(
+                "{}-copy{n}.toml",
+                path.file_stem().and_then(|s| s.to_str()).unwrap_or("items")
+            ));
+            std::fs::write(name, copied + "\n")?;
+        }
+    }
+    Ok(items * copies)
+}
+
+#[derive(Default)]
+struct Phases {
+    open: Vec<Duration>,
+    pack: Vec<Duration>,
+    ready: Vec<Duration>,
+    total: Vec<Duration>,
+    /// state ready, split: AppState::new, due counts, review statistics, standing.
+    parts: Vec<[Duration; 4]>,
+}
+
+fn spread(v: &[Duration]) -> (Duration, Duration, Duration) {
+    let mut v = v.to_vec();
+    v.sort();
+    (v[0], v[v.len() / 2], v[v.len() - 1])
+}
+
+/// One start-up: open the store, load the pack, make the state and the first frame's numbers.
+fn start_up(data: &Path, pack_dir: Option<&Path>, now: Timestamp, p: &mut Phases) -> Res<()> {
+    let t0 = Instant::now();
+    let (store, _) = Store::open_in_dir(data)?;
+    let t1 = Instant::now();
+    let pack = match pack_dir {
+        None => coldstart::content::embedded()?,
+        Some(d) => coldstart::content::load_dir(d)?.pack,
+    };
+    let t2 = Instant::now();
+    let mut state = AppState::new(Arc::new(pack), store, Arc::new(FixedClock::new(now)))?;
+    let mut at = vec![Instant::now()];
+    std::hint::black_box(state.due_counts());
+    at.push(Instant::now());
+    std::hint::black_box(state.review_stats());
+    at.push(Instant::now());
+    std::hint::black_box(state.standing());
+    at.push(Instant::now());
+    std::hint::black_box(state.exam_readiness());
+    at.push(Instant::now());
+    let t3 = Instant::now();
+    p.parts
+        .push([at[0] - t2, at[1] - at[0], at[2] - at[1], at[3] - at[2]]);
+    p.open.push(t1 - t0);
+    p.pack.push(t2 - t1);
+    p.ready.push(t3 - t2);
+    p.total.push(t3 - t0);
+    // Closing is not part of start-up (it also waits for the background check to stop).
+    drop(state);
+    Ok(())
+}
+
+/// Makes the next open see an unclean shutdown, as after a crash.
+fn mark_unclean(data: &Path) -> Res<()> {
+    let lock = data.join(format!("{FILE_NAME}{LOCK_SUFFIX}"));
+    let text = std::fs::read_to_string(&lock)?.replace("state closed", "state open");
+    std::fs::write(lock, text)?;
+    Ok(())
+}
+
+fn main() -> Res<()> {
+    let now: Timestamp = "2026-11-26T10:00:00Z".parse()?;
+    let builtin = coldstart::content::embedded()?;
+    let tmp = tempfile::tempdir()?;
+    let fresh_dir = |name: &str| -> PathBuf { tmp.path().join(name) };
+
+    let t = Instant::now();
+    let history = fresh_dir("history");
+    seed_history(&history, &builtin, now)?;
+    let size = std::fs::metadata(history.join(FILE_NAME))?.len();
+    println!(
+        "built a progress file with {LOG_ROWS} reviews of {} cards ({:.0} MB) in {:.1?}",
+        builtin.cards.len(),
+        size as f64 / 1e6,
+        t.elapsed()
+    );
+    let t = Instant::now();
+    let pack_dir = fresh_dir("pack");
+    let items = big_pack(&pack_dir, &builtin)?;
+    let report = coldstart::content::load_dir(&pack_dir)?;
+    println!(
+        "built a pack of {items} items ({} cards, {} questions, {} diagnostics) in {:.1?}",
+        report.pack.cards.len(),
+        report.pack.questions.len(),
+        report.diagnostics.len(),
+        t.elapsed()
+    );
+
+    let mut cases: Vec<(&str, Phases)> = Vec::new();
+    // A fresh progress file each run: the learner's first start.
+    let mut p = Phases::default();
+    for i in 0..RUNS {
+        start_up(&fresh_dir(&format!("fresh-{i}")), None, now, &mut p)?;
+    }
+    cases.push(("fresh progress, built-in pack", p));
+
+    let mut p = Phases::default();
+    start_up(&history, None, now, &mut Phases::default())?; // warm the page cache
+    for _ in 0..RUNS {
+        start_up(&history, None, now, &mut p)?;
+    }
+    cases.push(("1,000,000 reviews, built-in pack", p));
+
+    let mut p = Phases::default();
+    for i in 0..RUNS {
+        start_up(
+            &fresh_dir(&format!("big-{i}")),
+            Some(&pack_dir),
+            now,
+            &mut p,
+        )?;
+    }
+    cases.push(("~10,000-item pack, fresh progress", p));
+
+    let mut p = Phases::default();
+    for _ in 0..RUNS {
+        mark_unclean(&history)?;
+        start_up(&history, None, now, &mut p)?;
+    }
+    cases.push(("1,000,000 reviews after a crash", p));
+
+    println!("\n{RUNS} runs each; min / median / max");
+    let fresh_median = spread(&cases[0].1.total).1;
+    for (name, p) in &cases {
+        println!("{name}:");
+        for (phase, v) in [
+            ("store open", &p.open),
+            ("pack load", &p.pack),
+            ("state ready", &p.ready),
+            ("before first frame", &p.total),
+        ] {
+            let (min, med, max) = spread(v);
+            println!("  {phase:<19} {min:>10.2?} {med:>10.2?} {max:>10.2?}");
+        }
+        let parts: Vec<String> = (0..4)
+            .map(|i| {
+                let v: Vec<Duration> = p.parts.iter().map(|x| x[i]).collect();
+                format!("{:.1?}", spread(&v).1)
+            })
+            .collect();
+        println!(
+            "  (state ready, medians: AppState::new {}, due counts {}, review stats {}, standing {})",
+            parts[0], parts[1], parts[2], parts[3]
+        );
+        let med = spread(&p.total).1;
+        println!(
+            "  vs fresh (median)  {:+.1} ms ({:.2}x)",
+            (med.as_secs_f64() - fresh_median.as_secs_f64()) * 1000.0,
+            med.as_secs_f64() / fresh_median.as_secs_f64()
+        );
+    }
+    Ok(())
+}

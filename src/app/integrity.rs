@@ -1,0 +1,36 @@
+//! The progress file's background integrity check, as the app sees it: [`AppState::poll_integrity`]
+//! collects its result (call it every frame, from `AppState::tick`). A damaged file has been set
+//! aside and replaced by the store; everything read from it is read again, and the learner told.
+
+use super::{AppState, NoticeLevel, review};
+
+impl AppState {
+    /// Collects the result of the store's background check of the progress file, if it has
+    /// arrived. Cheap when there is nothing to collect.
+    pub fn poll_integrity(&mut self) {
+        match self.store.poll_integrity() {
+            Ok(None) => {}
+            Ok(Some(notice)) => {
+                let pack_id = self.pack.meta.id.clone();
+                let tz = self.reviews.study_day().time_zone().clone();
+                match review::Reviews::load(&self.store, &pack_id, &self.pack.cards, tz) {
+                    Ok(r) => self.reviews = r,
+                    Err(e) => self.report("read the fresh progress database", &e),
+                }
+                match self.store.notes_read(&pack_id) {
+                    Ok(read) => self.notes_read = read,
+                    Err(e) => self.report("read the fresh progress database", &e),
+                }
+                self.standing_cache = None;
+                self.notify(NoticeLevel::Warning, notice.to_string());
+            }
+            Err(e) => self.report("set the damaged progress database aside", &e),
+        }
+    }
+
+    /// Starts checking the progress file in the background (the "Check progress file" action);
+    /// the result arrives through [`AppState::poll_integrity`].
+    pub fn check_progress_file(&mut self) {
+        self.store.start_integrity_check();
+    }
+}
