@@ -2,5 +2,10 @@
 
 pub mod check;
 pub mod export;
+pub mod item_stats;
+pub mod lint;
+pub mod new;
+pub mod pack;
+pub mod reports;
 pub mod sim;
 pub mod stats;

@@ -30,6 +30,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "activity",
         sql: include_str!("sql/004_activity.sql"),
     },
+    Migration {
+        version: 7,
+        name: "reports",
+        sql: include_str!("sql/007_reports.sql"),
+    },
 ];
 
 /// The schema version this build writes.

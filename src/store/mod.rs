@@ -4,9 +4,12 @@
 //! The only module that speaks SQL.
 
 mod activity;
+pub mod anki;
+mod item_stats;
 mod migrations;
 mod notes;
 mod quiz;
+mod reports;
 mod reviews;
 
 use std::fs::{File, TryLockError};
@@ -15,8 +18,10 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
+pub use item_stats::ItemAnswerRow;
 pub use migrations::{MIGRATIONS, Migration, latest as latest_schema};
 pub use quiz::{AnswerRow, AttemptMode, AttemptSummary, StoredAnswer, StoredAttempt};
+pub use reports::{ProblemReport, ReportItem, ReportReason};
 
 /// The progress file's name inside the data folder.
 pub const FILE_NAME: &str = "progress.sqlite";
