@@ -63,10 +63,10 @@ fn answers() -> Vec<Answer> {
         // Learner 0 sees Q1 again later and gets it wrong: not a first sight, not counted.
         answer(0, 9, Q1, &[2], false, 100),
         answer(0, 9, Q2, &[0, 1], true, 100),
-        // A generated question is left out.
+        // A generated question is left out (in an attempt of its own, so no rest score changes).
         Answer {
             generated: true,
-            ..answer(1, 1, "gen-retry", &[0], true, 1)
+            ..answer(1, 3, "gen-retry", &[0], true, 1)
         },
     ]
 }
