@@ -351,8 +351,11 @@ fn moodle_xml_is_well_formed_with_feedback_per_choice() {
     let _ = texts;
 }
 
+/// (title, stem, choices as (mark, text, feedback), general feedback)
+type GiftQuestion = (String, String, Vec<(char, String, String)>, String);
+
 /// A small GIFT parser: enough of the format to read back what the exporter writes.
-fn parse_gift(text: &str) -> Vec<(String, String, Vec<(char, String, String)>, String)> {
+fn parse_gift(text: &str) -> Vec<GiftQuestion> {
     fn unescape(s: &str) -> String {
         let mut out = String::new();
         let mut chars = s.chars();
