@@ -458,6 +458,7 @@ fn question_sentence(stem: &str) -> &str {
 fn unemphasized_negative(stem: &str) -> Option<String> {
     let sentence = question_sentence(stem);
     let mut emphasis = false;
+    let mut prev = ' ';
     let mut word = String::new();
     let check = |word: &str, emphasis: bool| -> Option<String> {
         let lower = word.to_lowercase();
@@ -473,6 +474,7 @@ fn unemphasized_negative(stem: &str) -> Option<String> {
     for ch in sentence.chars().chain(std::iter::once(' ')) {
         if ch.is_alphanumeric() || ch == '\'' {
             word.push(ch);
+            prev = ch;
             continue;
         }
         if !word.is_empty() {
@@ -481,9 +483,11 @@ fn unemphasized_negative(stem: &str) -> Option<String> {
             }
             word.clear();
         }
-        if ch == '*' || ch == '_' {
+        // A run of markers (`**`, `__`) opens or closes emphasis once.
+        if (ch == '*' || ch == '_') && prev != ch {
             emphasis = !emphasis;
         }
+        prev = ch;
     }
     None
 }
