@@ -4,6 +4,7 @@
 //! that speaks SQL; `ui` draws and talks to the core. See ARCHITECTURE.md.
 
 pub mod app;
+pub mod authoring;
 pub mod cli;
 pub mod clock;
 pub mod content;

@@ -66,6 +66,45 @@ enum Command {
         #[arg(long, short, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Start a pack: write a small valid pack into DIR showing every feature of the format,
+    /// with comments on each field.
+    New {
+        /// The folder to create (it must not exist or be empty).
+        dir: PathBuf,
+        /// The pack id (default: made from the folder name).
+        #[arg(long)]
+        id: Option<String>,
+        /// The pack title.
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// Item statistics: per question, from first-sight answers, the share right, discrimination,
+    /// how often each choice is picked and the time spent; flags questions to look at.
+    ItemStats {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Leave out questions with fewer first-sight answers than this.
+        #[arg(long, value_name = "N", default_value_t = 5)]
+        min_answers: usize,
+        /// Read learners' `coldstart export quiz` CSV files (one per learner) instead of your
+        /// progress.
+        #[arg(long, value_name = "FILE", num_args = 1..)]
+        from: Vec<PathBuf>,
+    },
+    /// Packs, cards and questions to and from other tools: `coldstart pack export`,
+    /// `import-cards`, `import-anki`.
+    #[command(subcommand)]
+    Pack(coldstart::cli::pack::PackCommand),
+    /// Second opinions on the writing of a pack's questions and cards (warnings L001…, see
+    /// content/README.md); exit 1 if the pack does not pass `check`.
+    Lint {
+        /// The pack folder.
+        dir: PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -150,6 +189,61 @@ fn main() -> ExitCode {
                 })
             })
         }
+        Some(Command::New { dir, id, title }) => {
+            let code = coldstart::cli::new::run(
+                &dir,
+                id.as_deref(),
+                title.as_deref(),
+                today(),
+                &mut std::io::stdout(),
+                &mut std::io::stderr(),
+            );
+            ExitCode::from(code as u8)
+        }
+        Some(Command::ItemStats {
+            json,
+            min_answers,
+            from,
+        }) if !from.is_empty() => {
+            let result = load_pack(cli.pack.as_deref()).and_then(|pack| {
+                let answers = coldstart::cli::item_stats::answers_from_files(&from)
+                    .map_err(anyhow::Error::msg)?;
+                Ok(coldstart::cli::item_stats::run(
+                    &pack,
+                    &answers,
+                    json,
+                    min_answers,
+                    &mut std::io::stdout(),
+                    &mut std::io::stderr(),
+                ))
+            });
+            exit(result)
+        }
+        Some(Command::ItemStats {
+            json, min_answers, ..
+        }) => with_progress(cli.pack, cli.data_dir, |pack, store| {
+            let answers = coldstart::cli::item_stats::answers_from_store(&store, &pack.meta.id)
+                .map_err(anyhow::Error::msg)?;
+            Ok(coldstart::cli::item_stats::run(
+                &pack,
+                &answers,
+                json,
+                min_answers,
+                &mut std::io::stdout(),
+                &mut std::io::stderr(),
+            ))
+        }),
+        Some(Command::Pack(cmd)) => run_pack(cmd, cli.pack, cli.data_dir),
+        Some(Command::Lint { dir, json }) => {
+            let code = coldstart::cli::lint::run(
+                &dir,
+                json,
+                today(),
+                &mut std::io::stdout(),
+                &mut std::io::stderr(),
+            );
+            ExitCode::from(code as u8)
+        }
         None => match run_gui(cli.pack, cli.data_dir) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -190,6 +284,96 @@ fn with_progress(
             ExitCode::from(2)
         }
     }
+}
+
+fn run_pack(
+    cmd: coldstart::cli::pack::PackCommand,
+    pack_dir: Option<PathBuf>,
+    data: Option<PathBuf>,
+) -> ExitCode {
+    use coldstart::cli::pack::{self, PackCommand};
+    let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
+    match cmd {
+        PackCommand::Export(args) => {
+            let src = match pack::source(pack_dir.as_deref()) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("coldstart: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let now_ms = jiff::Timestamp::now().as_millisecond();
+            if !args.with_progress {
+                let code = pack::export(&args, &src, None, now_ms, &mut out, &mut err);
+                return ExitCode::from(code as u8);
+            }
+            with_progress(pack_dir, data, |_, store| {
+                let id = &src.pack.meta.id;
+                let states = store.card_states(id)?;
+                let log = store.answers_since(id, jiff::Timestamp::MIN)?;
+                let progress = coldstart::authoring::exchange::anki::Progress {
+                    states: &states,
+                    log: &log,
+                };
+                Ok(pack::export(
+                    &args,
+                    &src,
+                    Some(&progress),
+                    now_ms,
+                    &mut out,
+                    &mut err,
+                ))
+            })
+        }
+        PackCommand::ImportCards { file, into, topic } => {
+            ExitCode::from(pack::import_cards(&file, &into, &topic, &mut out, &mut err) as u8)
+        }
+        PackCommand::ImportAnki { file, into, topic } => {
+            ExitCode::from(
+                pack::import_anki(&file, &into, topic.as_deref(), &mut out, &mut err) as u8,
+            )
+        }
+    }
+}
+
+/// The pack a subcommand works on: `--pack DIR` (which must pass `check`) or the built-in one.
+fn load_pack(dir: Option<&std::path::Path>) -> anyhow::Result<content::Pack> {
+    match dir {
+        None => Ok(content::embedded().context("the built-in pack is broken")?),
+        Some(dir) => Ok(content::load_dir(dir)
+            .with_context(|| format!("cannot read pack folder {}", dir.display()))?
+            .into_valid()
+            .map_err(|e| {
+                let first = e
+                    .diagnostics
+                    .first()
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+                anyhow::anyhow!(
+                    "{} has {} errors (run `coldstart check`), the first: {first}",
+                    dir.display(),
+                    e.diagnostics.len()
+                )
+            })?),
+    }
+}
+
+/// Exit code of a subcommand that returns one, or 2 with the error on stderr.
+fn exit(result: anyhow::Result<i32>) -> ExitCode {
+    match result {
+        Ok(code) => ExitCode::from(code as u8),
+        Err(e) => {
+            eprintln!("coldstart: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Today's date where the user is.
+fn today() -> jiff::civil::Date {
+    jiff::tz::TimeZone::system()
+        .to_datetime(jiff::Timestamp::now())
+        .date()
 }
 
 fn data_dir(explicit: Option<PathBuf>) -> anyhow::Result<PathBuf> {

@@ -15,6 +15,8 @@ pub enum What {
     Reviews,
     /// Every quiz answer, practice and mock exams (one row per question of an attempt).
     Quiz,
+    /// Problems learners reported on cards and questions, for the pack's author.
+    Reports,
 }
 
 /// Writes the export to `out`. Returns the exit code: 0, or 2 if the store or output failed.
@@ -34,6 +36,7 @@ pub fn run(
             .quiz_answer_rows(pack_id)
             .map_err(Error::Store)
             .and_then(|rows| write_quiz(&rows, out)),
+        What::Reports => crate::cli::reports::write(store, pack_id, out).map_err(Error::Reports),
     };
     for n in store.take_notices() {
         let _ = writeln!(err, "coldstart: {n}");
@@ -168,6 +171,8 @@ enum Error {
     Store(StoreError),
     #[error("cannot write the export: {0}")]
     Csv(#[from] csv::Error),
+    #[error("{0}")]
+    Reports(crate::cli::reports::ReportsError),
 }
 
 fn ms_to_utc(ms: i64) -> String {

@@ -3,5 +3,10 @@
 pub mod check;
 pub mod exams;
 pub mod export;
+pub mod item_stats;
+pub mod lint;
+pub mod new;
+pub mod pack;
+pub mod reports;
 pub mod sim;
 pub mod stats;

@@ -35,6 +35,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "review_stats_index",
         sql: include_str!("sql/005_review_stats_index.sql"),
     },
+    Migration {
+        version: 6,
+        name: "reports",
+        sql: include_str!("sql/006_reports.sql"),
+    },
 ];
 
 /// The schema version this build writes.

@@ -4,11 +4,14 @@
 //! The only module that speaks SQL.
 
 mod activity;
+pub mod anki;
 mod files;
+mod item_stats;
 mod migrations;
 mod notes;
 mod quiz;
 mod readiness;
+mod reports;
 mod reviews;
 
 use std::cell::RefCell;
@@ -23,8 +26,10 @@ use rusqlite::config::DbConfig;
 use rusqlite::{Connection, InterruptHandle, OpenFlags, OptionalExtension};
 
 use files::{LockInfo, beside};
+pub use item_stats::ItemAnswerRow;
 pub use migrations::{MIGRATIONS, Migration, latest as latest_schema};
 pub use quiz::{AnswerRow, AttemptMode, AttemptSummary, StoredAnswer, StoredAttempt};
+pub use reports::{ProblemReport, ReportItem, ReportReason};
 
 /// The progress file's name inside the data folder.
 pub const FILE_NAME: &str = "progress.sqlite";
