@@ -49,6 +49,8 @@ fn pack() -> Pack {
                 anchor: "top".into(),
             },
             tags: Vec::new(),
+            refs: Vec::new(),
+            verified: None,
         })
         .collect();
     let mut pack = Pack {
