@@ -141,6 +141,13 @@ pub(crate) fn times(n: u32) -> String {
     }
 }
 
+/// A fresh seed for a generated question, from any RNG the caller trusts.
+pub fn new_seed(rng: &mut impl rand::Rng) -> u64 {
+    use rand::RngExt;
+    // Kept below 2^63 so it round-trips through SQLite's signed integers unchanged.
+    rng.random::<u64>() >> 1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,11 +189,4 @@ mod tests {
             }
         }
     }
-}
-
-/// A fresh seed for a generated question, from any RNG the caller trusts.
-pub fn new_seed(rng: &mut impl rand::Rng) -> u64 {
-    use rand::RngExt;
-    // Kept below 2^63 so it round-trips through SQLite's signed integers unchanged.
-    rng.random::<u64>() >> 1
 }
