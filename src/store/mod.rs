@@ -183,6 +183,11 @@ impl Store {
     fn migrate(&mut self) -> Result<(), Broken> {
         self.migrate_check()?;
         let path = self.path.clone().unwrap_or_default();
+        // The schema's `ON DELETE CASCADE` holds only with foreign keys on (SQLite's default is
+        // off, per connection).
+        self.conn
+            .pragma_update(None, "foreign_keys", true)
+            .map_err(|e| classify(e, &path))?;
         let version: i64 = self
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
