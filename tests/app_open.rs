@@ -171,7 +171,7 @@ fn the_window_shows_a_banner_that_cannot_be_dismissed() {
     let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .build_ui_state(
-            |ui, app: &mut ColdstartApp| app.show(ui),
+            |ui, app: &mut ColdstartApp| app.frame(ui),
             ColdstartApp::new(state),
         );
     h.run();
@@ -200,7 +200,7 @@ fn a_usable_file_shows_no_banner() {
     let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .build_ui_state(
-            |ui, app: &mut ColdstartApp| app.show(ui),
+            |ui, app: &mut ColdstartApp| app.frame(ui),
             ColdstartApp::new(open(tmp.path())),
         );
     h.run();

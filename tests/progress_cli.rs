@@ -273,7 +273,7 @@ fn extreme_settings_are_clamped_and_named_and_nothing_panics() {
             let clock = std::sync::Arc::new(coldstart::clock::FixedClock::new(
                 "2026-11-26T10:00:00Z".parse().expect("ts"),
             ));
-            let mut state = coldstart::app::AppState::new(pack, store, clock).expect("state opens");
+            let state = coldstart::app::AppState::new(pack, store, clock).expect("state opens");
             let s = state.reviews.settings().clone();
             assert!(s.new_per_day <= coldstart::srs::settings::MAX_NEW_PER_DAY);
             assert!(s.day_start_hour <= 23);

@@ -1,39 +1,19 @@
 //! The learner's standing: the study streak on the dashboard and mastery per topic on the
 //! Progress screen, driven through the real screens and the store.
 
-use std::path::Path;
+mod support;
+
 use std::sync::Arc;
 
-use coldstart::app::AppState;
 use coldstart::clock::FixedClock;
 use coldstart::quiz::PracticeConfig;
 use coldstart::ui::{ColdstartApp, Screen};
 use egui::Key;
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use jiff::SignedDuration;
+use support::{harness, press};
 
-fn state(clock: Arc<FixedClock>) -> AppState {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini");
-    let pack = coldstart::content::load_dir(&dir)
-        .expect("read fixture")
-        .into_valid()
-        .expect("fixture is valid");
-    let mut state = AppState::in_memory(Arc::new(pack), clock).expect("state");
-    state.set_review_time_zone(jiff::tz::TimeZone::UTC);
-    state
-}
-
-fn harness(app: ColdstartApp) -> Harness<'static, ColdstartApp> {
-    Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_ui_state(|ui, app: &mut ColdstartApp| app.show(ui), app)
-}
-
-fn press(h: &mut Harness<'static, ColdstartApp>, key: Key) {
-    h.key_press(key);
-    h.run_steps(3);
-}
+use support::mini_state as state;
 
 #[test]
 fn a_review_starts_a_streak_that_lasts_until_a_day_is_missed() {
@@ -100,24 +80,15 @@ fn quiz_answers_count_as_study_and_show_per_topic() {
     assert!(!state.standing().expect("standing").streak.studied_today);
 
     // One practice question on async, answered with every correct choice.
-    let mut p = state
-        .start_practice(PracticeConfig {
+    assert!(
+        state.start_practice(PracticeConfig {
             topics: vec!["async".to_owned()],
             count: 1,
             ..Default::default()
-        })
-        .expect("starts");
-    let (item, _) = p.session.current().expect("question");
-    let right: Vec<usize> = item
-        .shown_choices()
-        .enumerate()
-        .filter(|(_, (_, c))| c.correct)
-        .map(|(place, _)| place)
-        .collect();
-    for place in right {
-        p.session.toggle(place);
-    }
-    state.practice_submit(&mut p);
+        }),
+        "starts"
+    );
+    support::answer_practice(&mut state, true);
 
     let standing = state.standing().expect("standing");
     assert!(standing.streak.studied_today, "a quiz answer is study");
@@ -137,25 +108,15 @@ fn quiz_answers_count_as_study_and_show_per_topic() {
     assert_eq!(weakest.topic, "async");
 
     // A wrong answer on concurrency makes it the weakest, though async has no card learned.
-    let mut p = state
-        .start_practice(PracticeConfig {
+    assert!(
+        state.start_practice(PracticeConfig {
             topics: vec!["concurrency".to_owned()],
             count: 1,
             ..Default::default()
-        })
-        .expect("starts");
-    let (item, _) = p.session.current().expect("question");
-    let mut places: Vec<usize> = item
-        .shown_choices()
-        .enumerate()
-        .filter(|(_, (_, c))| !c.correct)
-        .map(|(place, _)| place)
-        .collect();
-    places.truncate(item.needed());
-    for place in places {
-        p.session.toggle(place);
-    }
-    state.practice_submit(&mut p);
+        }),
+        "starts"
+    );
+    support::answer_practice(&mut state, false);
     let standing = state.standing().expect("standing");
     assert_eq!(standing.weakest().expect("started").topic, "concurrency");
 }

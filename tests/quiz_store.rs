@@ -1,5 +1,7 @@
 //! The quiz service on an in-memory store: what is written, when, and what comes back.
 
+mod support;
+
 use std::sync::Arc;
 
 use coldstart::app::AppState;
@@ -29,31 +31,45 @@ fn the_quiz_migration_applies() {
 #[test]
 fn generated_answers_keep_generator_and_seed_and_rebuild_exactly() {
     let (mut state, clock) = state();
-    let mut p = state
-        .start_practice(PracticeConfig {
+    assert!(
+        state.start_practice(PracticeConfig {
             topics: vec!["codedeploy".to_owned()],
             count: 8,
             include_generated: true,
             ..Default::default()
-        })
-        .expect("starts");
+        }),
+        "starts"
+    );
     let mut generated = Vec::new();
     // Bounded, so a submit that is refused fails the test instead of hanging it.
-    for _ in 0..p.session.len() {
-        let (item, _) = p.session.current().expect("question");
+    for _ in 0..support::practice(&state).session.len() {
+        let item = support::practice(&state)
+            .session
+            .current()
+            .expect("question")
+            .0
+            .clone();
         if let Origin::Generated { .. } = item.origin {
-            generated.push((p.session.position(), item.question.stem.clone()));
+            generated.push((
+                support::practice(&state).session.position(),
+                item.question.stem.clone(),
+            ));
         }
         for place in 0..item.needed() {
-            p.session.toggle(place);
+            state.practice_toggle(place);
         }
         clock.advance(SignedDuration::from_secs(3));
-        state.practice_submit(&mut p);
-        state.practice_next(&mut p);
+        state.practice_submit();
+        state.practice_next();
     }
-    assert!(p.session.is_finished(), "every question was answered");
+    assert!(
+        support::practice(&state).session.is_finished(),
+        "every question was answered"
+    );
     assert_eq!(generated.len(), 2, "about one in four is generated");
-    let past = state.open_attempt(p.attempt).expect("reopens");
+    let past = state
+        .open_attempt(support::practice(&state).attempt)
+        .expect("reopens");
     assert_eq!(past.summary.mode, AttemptMode::Practice);
     assert!(past.summary.finished_ms.is_some());
     for (pos, stem) in generated {
@@ -74,15 +90,21 @@ fn weakest_topics_first_uses_past_answers() {
     let (mut state, _clock) = state();
     // Answer two limits questions right and two concurrency questions wrong.
     for (topic, right) in [("limits", true), ("concurrency", false)] {
-        let mut p = state
-            .start_practice(PracticeConfig {
+        assert!(
+            state.start_practice(PracticeConfig {
                 topics: vec![topic.to_owned()],
                 count: 2,
                 ..Default::default()
-            })
-            .expect("starts");
-        for _ in 0..p.session.len() {
-            let (item, _) = p.session.current().expect("question");
+            }),
+            "starts"
+        );
+        for _ in 0..support::practice(&state).session.len() {
+            let item = support::practice(&state)
+                .session
+                .current()
+                .expect("question")
+                .0
+                .clone();
             // Right: exactly the correct choices. Wrong: a wrong choice first, then any others
             // until as many are picked as the question asks for.
             let mut places: Vec<usize> = item
@@ -97,26 +119,31 @@ fn weakest_topics_first_uses_past_answers() {
                 places.extend((0..item.question.choices.len()).filter(|&p| Some(p) != first));
             }
             for &place in places.iter().take(item.needed()) {
-                p.session.toggle(place);
+                state.practice_toggle(place);
             }
-            state.practice_submit(&mut p);
-            state.practice_next(&mut p);
+            state.practice_submit();
+            state.practice_next();
         }
-        assert!(p.session.is_finished(), "every question was answered");
+        assert!(
+            support::practice(&state).session.is_finished(),
+            "every question was answered"
+        );
     }
     let history = state.quiz_history();
     assert_eq!(history.topic_accuracy("limits"), Some(1.0));
     assert_eq!(history.topic_accuracy("concurrency"), Some(0.0));
-    let p = state
-        .start_practice(PracticeConfig {
+    assert!(
+        state.start_practice(PracticeConfig {
             topics: vec!["limits".to_owned(), "concurrency".to_owned()],
             count: 4,
             weakest_first: true,
             ..Default::default()
-        })
-        .expect("starts");
+        }),
+        "starts"
+    );
     assert!(
-        p.session
+        support::practice(&state)
+            .session
             .items
             .iter()
             .all(|i| i.question.topic == "concurrency")
@@ -126,28 +153,29 @@ fn weakest_topics_first_uses_past_answers() {
 #[test]
 fn every_exam_change_is_written_with_the_clock() {
     let (mut state, clock) = state();
-    let mut e = state
-        .start_exam(ExamConfig {
+    assert!(
+        state.start_exam(ExamConfig {
             count: 5,
             minutes: 20,
             ..Default::default()
-        })
-        .expect("starts");
-    assert_eq!(e.session.len(), 5);
+        }),
+        "starts"
+    );
+    assert_eq!(support::exam(&state).session.len(), 5);
     clock.advance(SignedDuration::from_secs(40));
-    state.exam_toggle(&mut e, 0);
+    state.exam_toggle(0);
     let id = state.unfinished_exam().expect("in progress");
-    assert_eq!(id, e.attempt);
+    assert_eq!(id, support::exam(&state).attempt);
     let stored = state.store.quiz_attempt(id).expect("read").expect("exists");
     assert_eq!(stored.summary.elapsed_ms, 40_000);
     assert_eq!(stored.answers.len(), 1);
     assert_eq!(stored.answers[0].time_ms, 40_000);
     // Idle ticks save the clock every 15 s.
     clock.advance(SignedDuration::from_secs(20));
-    assert!(!state.exam_tick(&mut e));
+    assert!(!state.tick().exam_timed_out);
     let stored = state.store.quiz_attempt(id).expect("read").expect("exists");
     assert_eq!(stored.summary.elapsed_ms, 60_000);
-    let report = state.exam_submit(&mut e);
+    let report = state.exam_submit().expect("an exam");
     assert_eq!(report.total, 5);
     assert_eq!(state.unfinished_exam(), None);
 }
@@ -155,21 +183,29 @@ fn every_exam_change_is_written_with_the_clock() {
 #[test]
 fn a_flag_set_before_answering_is_on_disk_and_is_not_an_answer() {
     let (mut state, _clock) = state();
-    let mut p = state
-        .start_practice(PracticeConfig {
+    assert!(
+        state.start_practice(PracticeConfig {
             topics: vec!["limits".to_owned()],
             count: 2,
             ..Default::default()
-        })
-        .expect("starts");
-    p.session.toggle(0); // a pick in progress, not submitted
-    state.practice_flag(&mut p);
-    let question = p.session.current().expect("question").0.question.id.clone();
+        }),
+        "starts"
+    );
+    state.practice_toggle(0); // a pick in progress, not submitted
+    state.practice_flag();
+    let question = support::practice(&state)
+        .session
+        .current()
+        .expect("question")
+        .0
+        .question
+        .id
+        .clone();
 
     // Quitting now keeps the flag, without the pick.
     let stored = state
         .store
-        .quiz_attempt(p.attempt)
+        .quiz_attempt(support::practice(&state).attempt)
         .expect("read")
         .expect("exists");
     assert_eq!(stored.answers.len(), 1);
@@ -189,7 +225,9 @@ fn a_flag_set_before_answering_is_on_disk_and_is_not_an_answer() {
     );
 
     // Reopened, the question is flagged and still waiting for its answer.
-    let past = state.open_attempt(p.attempt).expect("reopens");
+    let past = state
+        .open_attempt(support::practice(&state).attempt)
+        .expect("reopens");
     assert!(past.responses[0].flagged);
     assert!(!past.responses[0].submitted);
 }

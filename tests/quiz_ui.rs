@@ -1,11 +1,9 @@
 //! The Quiz screen end to end, headless: a practice session, a short mock exam (answer, flag,
 //! go back, change an answer, review page, submit), and an interrupted exam resumed.
 
-use std::sync::Arc;
+mod support;
 
 use coldstart::app::AppState;
-use coldstart::clock::FixedClock;
-use coldstart::content::Pack;
 use coldstart::quiz::{ExamConfig, Item, PracticeConfig};
 use coldstart::store::{AttemptMode, Store};
 use coldstart::ui::{ColdstartApp, Screen};
@@ -13,21 +11,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use jiff::SignedDuration;
 
-fn pack() -> Arc<Pack> {
-    Arc::new(coldstart::content::embedded().expect("the embedded pack loads"))
-}
-
-fn clock() -> Arc<FixedClock> {
-    Arc::new(FixedClock::new(
-        "2026-11-26T10:00:00Z".parse().expect("timestamp"),
-    ))
-}
-
-fn harness(app: ColdstartApp) -> Harness<'static, ColdstartApp> {
-    Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_ui_state(|ui, app: &mut ColdstartApp| app.show(ui), app)
-}
+use support::{clock, embedded_pack as pack, harness, press};
 
 fn open_quiz(h: &mut Harness<'static, ColdstartApp>) {
     h.key_press(egui::Key::Q);
@@ -62,11 +46,6 @@ const NUM: [egui::Key; 9] = [
     egui::Key::Num9,
 ];
 
-fn press(h: &mut Harness<'static, ColdstartApp>, key: egui::Key) {
-    h.key_press(key);
-    h.run_steps(2);
-}
-
 /// The label of the choice button in `place`, as the screen writes it.
 fn choice_label(item: &Item, place: usize) -> String {
     let (_, c) = item.shown_choices().nth(place).expect("place exists");
@@ -83,12 +62,12 @@ fn choice_label(item: &Item, place: usize) -> String {
 }
 
 fn current_practice_item(h: &Harness<'static, ColdstartApp>) -> Item {
-    let p = h.state().quiz.practice().expect("practising");
+    let p = h.state().state.quiz.practice.as_ref().expect("practising");
     p.session.current().expect("a question").0.clone()
 }
 
 fn current_exam_item(h: &Harness<'static, ColdstartApp>) -> Item {
-    let e = h.state().quiz.exam().expect("in an exam");
+    let e = h.state().state.quiz.exam.as_ref().expect("in an exam");
     e.session.current().expect("a question").0.clone()
 }
 
@@ -119,7 +98,14 @@ fn a_practice_session_reveals_each_answer_and_keeps_every_answer() {
     press(&mut h, egui::Key::Enter);
     assert!(h.query_by_label("Correct").is_some());
     assert!(h.query_by_label_contains("Read in the notes").is_some());
-    let attempt = h.state().quiz.practice().expect("practising").attempt;
+    let attempt = h
+        .state()
+        .state
+        .quiz
+        .practice
+        .as_ref()
+        .expect("practising")
+        .attempt;
     let stored = h
         .state()
         .state
@@ -271,7 +257,15 @@ fn a_short_mock_exam_reveals_nothing_until_submit_and_reports_by_topic() {
     assert!(h.query_by_label_contains("Question 2 of 4").is_some());
     press(&mut h, NUM[wrong]); // unselect the wrong choice (a no-op swap target on singles)
     for p in right_places(&item2) {
-        if !h.state().quiz.exam().expect("exam").session.responses[1]
+        if !h
+            .state()
+            .state
+            .quiz
+            .exam
+            .as_ref()
+            .expect("exam")
+            .session
+            .responses[1]
             .chosen
             .contains(&item2.order[p])
         {
@@ -290,7 +284,7 @@ fn a_short_mock_exam_reveals_nothing_until_submit_and_reports_by_topic() {
     h.run_steps(2);
     assert!(h.query_by_label("Unanswered or incomplete: 1").is_some());
     assert!(h.query_by_label("Flagged: 1").is_some());
-    let attempt = h.state().quiz.exam().expect("exam").attempt;
+    let attempt = h.state().state.quiz.exam.as_ref().expect("exam").attempt;
     let stored = h
         .state()
         .state
@@ -373,8 +367,7 @@ fn an_interrupted_exam_resumes_with_answers_flags_and_time() {
     clock.advance(SignedDuration::from_secs(15));
     // Quit: eframe calls on_exit, which stops the clock.
     {
-        let app = h.state_mut();
-        app.quiz.close(&mut app.state);
+        h.state_mut().state.exam_pause();
     }
     drop(h);
 
@@ -390,7 +383,7 @@ fn an_interrupted_exam_resumes_with_answers_flags_and_time() {
     );
     h.get_by_label("Resume exam").click();
     h.run_steps(3);
-    let exam = h.state().quiz.exam().expect("resumed");
+    let exam = h.state().state.quiz.exam.as_ref().expect("resumed");
     assert_eq!(exam.session.position(), 1, "back on question 2");
     assert!(exam.session.status(0).answered);
     assert!(exam.session.status(1).flagged);
@@ -444,8 +437,7 @@ fn an_unfinished_exam_can_be_discarded_after_confirming() {
     h.run_steps(3);
     press(&mut h, NUM[0]);
     {
-        let app = h.state_mut();
-        app.quiz.close(&mut app.state);
+        h.state_mut().state.exam_pause();
     }
     drop(h);
 
@@ -483,4 +475,47 @@ fn an_unfinished_exam_can_be_discarded_after_confirming() {
     let store = &h.state().state.store;
     assert!(store.quiz_attempts("aws-lambda").expect("list").is_empty());
     assert_eq!(store.unfinished_exam("aws-lambda").expect("query"), None);
+}
+
+#[test]
+fn a_minimised_window_keeps_saving_the_exam_clock_and_submits_at_time_up() {
+    let clock = clock();
+    let state = AppState::in_memory(pack(), clock.clone()).expect("state");
+    let mut app = ColdstartApp::new(state);
+    assert!(app.state.start_exam(ExamConfig {
+        count: 3,
+        minutes: 1,
+        ..ExamConfig::default()
+    }));
+    let id = support::exam(&app.state).attempt;
+    // Minimised, eframe draws nothing and runs only the logic pass (which the running exam
+    // keeps asking for, once a second).
+    let ctx = egui::Context::default();
+    clock.advance(SignedDuration::from_secs(20));
+    app.logic(&ctx);
+    let stored = app
+        .state
+        .store
+        .quiz_attempt(id)
+        .expect("read")
+        .expect("exists");
+    assert_eq!(stored.summary.elapsed_ms, 20_000, "the clock is saved");
+    assert!(stored.summary.finished_ms.is_none());
+
+    clock.advance(SignedDuration::from_secs(45));
+    app.logic(&ctx);
+    let stored = app
+        .state
+        .store
+        .quiz_attempt(id)
+        .expect("read")
+        .expect("exists");
+    assert!(stored.summary.finished_ms.is_some(), "submitted at time-up");
+    assert_eq!(stored.summary.elapsed_ms, 60_000);
+    assert!(
+        app.state
+            .notices
+            .iter()
+            .any(|n| n.text.starts_with("Time ran out on your mock exam"))
+    );
 }

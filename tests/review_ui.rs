@@ -1,5 +1,7 @@
 //! Reviewing by keyboard only: reveal, answer each rating, undo — and the store agrees.
 
+mod support;
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -8,9 +10,9 @@ use coldstart::clock::FixedClock;
 use coldstart::srs::{Rating, State};
 use coldstart::ui::{ColdstartApp, Screen};
 use egui::{Key, Modifiers};
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use jiff::SignedDuration;
+use support::{harness, press};
 
 fn app(clock: Arc<FixedClock>) -> ColdstartApp {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini");
@@ -21,17 +23,6 @@ fn app(clock: Arc<FixedClock>) -> ColdstartApp {
     let mut state = AppState::in_memory(Arc::new(pack), clock).expect("state");
     state.set_review_time_zone(jiff::tz::TimeZone::UTC);
     ColdstartApp::new(state)
-}
-
-fn harness(app: ColdstartApp) -> Harness<'static, ColdstartApp> {
-    Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_ui_state(|ui, app: &mut ColdstartApp| app.show(ui), app)
-}
-
-fn press(h: &mut Harness<'static, ColdstartApp>, key: Key) {
-    h.key_press(key);
-    h.run_steps(3);
 }
 
 #[test]

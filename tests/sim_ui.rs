@@ -22,7 +22,7 @@ fn harness_on(sim: &str) -> Harness<'static, ColdstartApp> {
     app.apply(Command::OpenSimulator(sim.to_string()));
     let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
-        .build_ui_state(|ui, app: &mut ColdstartApp| app.show(ui), app);
+        .build_ui_state(|ui, app: &mut ColdstartApp| app.frame(ui), app);
     h.run_steps(3);
     h
 }

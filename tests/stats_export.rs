@@ -1,5 +1,7 @@
 //! `coldstart stats` and `coldstart export`, in-process on a store with real answers.
 
+mod support;
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -33,24 +35,15 @@ fn studied() -> AppState {
             .expect("answer");
         clock.advance(SignedDuration::from_secs(30));
     }
-    let mut p = state
-        .start_practice(PracticeConfig {
+    assert!(
+        state.start_practice(PracticeConfig {
             topics: vec!["limits".to_owned()],
             count: 1,
             ..Default::default()
-        })
-        .expect("starts");
-    let (item, _) = p.session.current().expect("question");
-    let right: Vec<usize> = item
-        .shown_choices()
-        .enumerate()
-        .filter(|(_, (_, c))| c.correct)
-        .map(|(place, _)| place)
-        .collect();
-    for place in right {
-        p.session.toggle(place);
-    }
-    state.practice_submit(&mut p);
+        }),
+        "starts"
+    );
+    support::answer_practice(&mut state, true);
     state
 }
 

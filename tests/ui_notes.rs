@@ -3,6 +3,8 @@
 //! read in the store — and still read after the app is closed and the file opened again.
 //! The search and link tests use the mini fixture pack on an in-memory store.
 
+mod support;
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -13,6 +15,7 @@ use coldstart::ui::{ColdstartApp, Screen};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use support::harness;
 
 fn clock() -> Arc<FixedClock> {
     Arc::new(FixedClock::new("2026-11-26T10:00:00Z".parse().expect("ts")))
@@ -25,12 +28,6 @@ fn app() -> ColdstartApp {
         .into_valid()
         .expect("fixture is valid");
     ColdstartApp::new(AppState::in_memory(Arc::new(pack), clock()).expect("state"))
-}
-
-fn harness(app: ColdstartApp) -> Harness<'static, ColdstartApp> {
-    Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_ui_state(|ui, app: &mut ColdstartApp| app.show(ui), app)
 }
 
 /// The note's heading is on screen: a text label, apart from the topic's entry in the side list.

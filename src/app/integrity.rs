@@ -22,6 +22,9 @@ impl AppState {
                     Err(e) => self.report("read the fresh progress database", &e),
                 }
                 self.standing_cache = None;
+                // A session's attempt lived in the file set aside: answering on would write to
+                // rows the fresh file does not have.
+                self.quiz = super::quiz::Quiz::default();
                 self.notify(NoticeLevel::Warning, notice.to_string());
             }
             Err(e) => self.report("set the damaged progress database aside", &e),

@@ -8,6 +8,7 @@ pub mod quiz;
 pub mod review;
 pub mod watch;
 
+use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
@@ -100,6 +101,26 @@ pub struct AppState {
     /// Spaced-repetition state (see `app::review`).
     pub reviews: review::Reviews,
     standing_cache: Option<progress::StandingCache>,
+    /// The quiz sessions being taken (see `app::quiz`).
+    pub quiz: quiz::Quiz,
+    /// Notices raised by reads (`&self`), moved to `notices` by the next [`AppState::tick`].
+    deferred: RefCell<Vec<Notice>>,
+    /// Which cached values were read since the last tick (`WANT_*` bits), so `tick` refreshes
+    /// only what a screen shows.
+    wanted: Cell<u8>,
+}
+
+const WANT_READINESS: u8 = 1;
+const WANT_STATS: u8 = 2;
+const WANT_STANDING: u8 = 4;
+
+/// What one [`AppState::tick`] did that the window should know about.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Ticked {
+    /// Time ran out on the mock exam and it was submitted.
+    pub exam_timed_out: bool,
+    /// A mock exam's clock is running: tick again within a second.
+    pub exam_running: bool,
 }
 
 impl AppState {
@@ -126,6 +147,9 @@ impl AppState {
             not_saving: None,
             notes_read,
             standing_cache: None,
+            quiz: quiz::Quiz::default(),
+            deferred: RefCell::new(Vec::new()),
+            wanted: Cell::new(0),
         })
     }
 
@@ -188,6 +212,40 @@ impl AppState {
     /// Reports a failed write in words the learner understands; nothing else is lost.
     pub fn report(&mut self, what: &str, e: &StoreError) {
         self.notify(NoticeLevel::Error, format!("Could not {what}: {e}"));
+    }
+
+    /// A notice from a read: shown after the next [`AppState::tick`].
+    fn notify_later(&self, level: NoticeLevel, text: String) {
+        self.deferred.borrow_mut().push(Notice { level, text });
+    }
+
+    /// A failed read, reported after the next [`AppState::tick`].
+    fn report_later(&self, what: &str, e: &StoreError) {
+        self.notify_later(NoticeLevel::Error, format!("Could not {what}: {e}"));
+    }
+
+    /// The one logic pass per frame, run before anything is drawn (and by eframe even while
+    /// the window is hidden): rolls the study day, refreshes the cached values the screens
+    /// read, keeps a running mock exam's clock saved and submits the exam when time runs out,
+    /// and shows the notices reads raised; collects the background check of the progress file.
+    /// Drawing then only reads.
+    pub fn tick(&mut self) -> Ticked {
+        self.poll_integrity();
+        self.reviews_day();
+        let wanted = self.wanted.replace(0);
+        self.refresh_review_caches(wanted);
+        if wanted & WANT_STANDING != 0 {
+            self.refresh_standing();
+        }
+        let exam_timed_out = self.exam_tick();
+        let deferred = std::mem::take(self.deferred.get_mut());
+        for n in deferred {
+            self.notify(n.level, n.text);
+        }
+        Ticked {
+            exam_timed_out,
+            exam_running: self.exam_time_left().is_some(),
+        }
     }
 
     /// Records that the learner opened a topic's note.

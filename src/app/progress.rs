@@ -71,40 +71,53 @@ impl Standing {
 
 /// A computed [`Standing`] and what it was computed from.
 pub(super) struct StandingCache {
-    store_changes: u64,
-    generation: u64,
-    day: Date,
+    /// Store writes, card-state generation and study day it was computed at.
+    key: (u64, u64, Date),
     value: Standing,
 }
 
 impl AppState {
-    /// Streak and per-topic mastery. Cached: recomputed only after a write to the store, a
-    /// change of pack or settings, or at the turn of the study day.
-    pub fn standing(&mut self) -> Option<Standing> {
-        let today = self.reviews_day()?;
-        let store_changes = self.store.change_count();
-        let generation = self.reviews.generation();
+    /// Streak and per-topic mastery. Cached by [`AppState::tick`]: recomputed only after a
+    /// write to the store, a change of pack or settings, or at the turn of the study day (and
+    /// computed on the spot when the cache is out of date).
+    pub fn standing(&self) -> Option<Standing> {
+        self.wanted.set(self.wanted.get() | super::WANT_STANDING);
+        let key = self.standing_key()?;
         if let Some(c) = &self.standing_cache
-            && c.store_changes == store_changes
-            && c.generation == generation
-            && c.day == today
+            && c.key == key
         {
             return Some(c.value.clone());
         }
-        let value = Standing {
-            streak: self.streak(today)?,
-            topics: self.topic_mastery()?,
-        };
-        self.standing_cache = Some(StandingCache {
-            store_changes,
-            generation,
-            day: today,
-            value: value.clone(),
-        });
-        Some(value)
+        self.compute_standing(key.2)
     }
 
-    fn streak(&mut self, today: Date) -> Option<Streak> {
+    /// What the standing is computed from: store writes, card changes, the study day.
+    fn standing_key(&self) -> Option<(u64, u64, Date)> {
+        let today = self.day_count()?.day;
+        Some((self.store.change_count(), self.reviews.generation(), today))
+    }
+
+    fn compute_standing(&self, today: Date) -> Option<Standing> {
+        Some(Standing {
+            streak: self.streak(today)?,
+            topics: self.topic_mastery()?,
+        })
+    }
+
+    /// Recomputes the standing if it was read since the last tick and is out of date.
+    pub(super) fn refresh_standing(&mut self) {
+        let Some(key) = self.standing_key() else {
+            return;
+        };
+        if self.standing_cache.as_ref().is_some_and(|c| c.key == key) {
+            return;
+        }
+        if let Some(value) = self.compute_standing(key.2) {
+            self.standing_cache = Some(StandingCache { key, value });
+        }
+    }
+
+    fn streak(&self, today: Date) -> Option<Streak> {
         let day = self.reviews.study_day();
         let (store, pack) = (&self.store, &self.pack.meta.id);
         let result = stats::streak(today, STREAK_WINDOW_DAYS, STREAK_LOOKBACK_DAYS, |d| {
@@ -113,17 +126,17 @@ impl AppState {
         match result {
             Ok(streak) => Some(streak),
             Err(e) => {
-                self.report("read when you studied", &e);
+                self.report_later("read when you studied", &e);
                 None
             }
         }
     }
 
-    fn topic_mastery(&mut self) -> Option<Vec<TopicMastery>> {
+    fn topic_mastery(&self) -> Option<Vec<TopicMastery>> {
         let history = match self.store.quiz_history(&self.pack.meta.id) {
             Ok(h) => h,
             Err(e) => {
-                self.report("read your past answers", &e);
+                self.report_later("read your past answers", &e);
                 return None;
             }
         };

@@ -1,8 +1,9 @@
 //! The quiz service: starts practice sessions and mock exams, applies the learner's actions to
 //! them, and writes every answer to the store before returning.
 //!
-//! Sessions live in the Quiz screen's view state; these operations take them by `&mut` so the
-//! store write and the state change happen together.
+//! The sessions being taken live here, in [`AppState::quiz`], like the review state in
+//! [`AppState::reviews`]: the Quiz screen reads them and changes them only through these methods,
+//! and [`AppState::tick`] keeps a running exam's clock saved and submits it when time runs out.
 
 use crate::quiz::{
     self, ExamConfig, ExamSession, History, Item, PracticeConfig, PracticeSession, Report,
@@ -31,6 +32,15 @@ pub struct ActiveExam {
     saved_elapsed_ms: u64,
 }
 
+/// The quiz sessions being taken: at most one practice session and one mock exam.
+#[derive(Default)]
+pub struct Quiz {
+    pub practice: Option<ActivePractice>,
+    /// The mock exam being taken; after it is submitted it stays here, submitted, until the
+    /// Quiz screen shows its report ([`AppState::exam_close`]).
+    pub exam: Option<ActiveExam>,
+}
+
 /// A past attempt, rebuilt for its report.
 pub struct PastAttempt {
     pub summary: AttemptSummary,
@@ -51,22 +61,22 @@ fn seed_from(now_ms: i64, salt: u64) -> u64 {
 
 impl AppState {
     /// The learner's record on this pack, for "weakest topics first" and retakes.
-    pub fn quiz_history(&mut self) -> History {
+    pub fn quiz_history(&self) -> History {
         match self.store.quiz_history(&self.pack.meta.id) {
             Ok(h) => h,
             Err(e) => {
-                self.report("read your past answers", &e);
+                self.report_later("read your past answers", &e);
                 History::default()
             }
         }
     }
 
     /// Past attempts, newest first.
-    pub fn quiz_attempts(&mut self) -> Vec<AttemptSummary> {
+    pub fn quiz_attempts(&self) -> Vec<AttemptSummary> {
         match self.store.quiz_attempts(&self.pack.meta.id) {
             Ok(v) => v,
             Err(e) => {
-                self.report("list past attempts", &e);
+                self.report_later("list past attempts", &e);
                 Vec::new()
             }
         }
@@ -76,8 +86,9 @@ impl AppState {
         self.notify(NoticeLevel::Warning, format!("Cannot start: {e}."));
     }
 
-    /// Builds and records a practice session.
-    pub fn start_practice(&mut self, config: PracticeConfig) -> Option<ActivePractice> {
+    /// Builds and records a practice session, which becomes [`Quiz::practice`]. Returns whether
+    /// it started (when not, a notice says why).
+    pub fn start_practice(&mut self, config: PracticeConfig) -> bool {
         let history = if config.weakest_first || config.retake {
             self.quiz_history()
         } else {
@@ -89,7 +100,7 @@ impl AppState {
             Ok(items) => items,
             Err(e) => {
                 self.quiz_error(&e);
-                return None;
+                return false;
             }
         };
         let refs: Vec<_> = items.iter().map(Item::to_ref).collect();
@@ -103,21 +114,35 @@ impl AppState {
             now.as_millisecond(),
             &refs,
         ) {
-            Ok(attempt) => Some(ActivePractice {
-                attempt,
-                config,
-                session: PracticeSession::new(items, now),
-            }),
+            Ok(attempt) => {
+                self.quiz.practice = Some(ActivePractice {
+                    attempt,
+                    config,
+                    session: PracticeSession::new(items, now),
+                });
+                true
+            }
             Err(e) => {
                 self.report("start the practice session", &e);
-                None
+                false
             }
         }
     }
 
+    /// Toggles the choice shown in place `shown` of the practice question on screen. Nothing
+    /// is written until the answer is submitted.
+    pub fn practice_toggle(&mut self, shown: usize) {
+        if let Some(p) = &mut self.quiz.practice {
+            p.session.toggle(shown);
+        }
+    }
+
     /// Submits the practice answer on screen and writes it.
-    pub fn practice_submit(&mut self, p: &mut ActivePractice) {
+    pub fn practice_submit(&mut self) {
         let now = self.clock.now();
+        let Some(p) = &mut self.quiz.practice else {
+            return;
+        };
         if let Some(rec) = p.session.submit(now) {
             let pos = p.session.position();
             if let Err(e) =
@@ -130,9 +155,12 @@ impl AppState {
     }
 
     /// Flags or unflags the practice question on screen, answered or not, and writes it.
-    pub fn practice_flag(&mut self, p: &mut ActivePractice) {
+    pub fn practice_flag(&mut self) {
+        let Some(p) = &mut self.quiz.practice else {
+            return;
+        };
         if let Some(rec) = p.session.toggle_flag() {
-            let now = self.now_ms();
+            let now = self.clock.now().as_millisecond();
             let pos = p.session.position();
             if let Err(e) = self.store.save_quiz_answer(p.attempt, &rec, now, 0, pos) {
                 self.report("save the flag", &e);
@@ -141,8 +169,11 @@ impl AppState {
     }
 
     /// Moves on; when the last question is done, records the attempt as finished.
-    pub fn practice_next(&mut self, p: &mut ActivePractice) {
+    pub fn practice_next(&mut self) {
         let now = self.clock.now();
+        let Some(p) = &mut self.quiz.practice else {
+            return;
+        };
         p.session.next(now);
         let result = if p.session.is_finished() {
             let report = p.session.report(&self.pack);
@@ -162,11 +193,15 @@ impl AppState {
     }
 
     /// Ends a practice session early; the report covers the questions answered.
-    pub fn practice_end(&mut self, p: &mut ActivePractice) {
+    pub fn practice_end(&mut self) {
+        let now = self.now_ms();
+        let Some(p) = &mut self.quiz.practice else {
+            return;
+        };
         let report = p.session.report(&self.pack);
         if let Err(e) = self.store.finish_quiz_attempt(
             p.attempt,
-            self.now_ms(),
+            now,
             report.time_used_ms,
             report.correct as u32,
         ) {
@@ -174,15 +209,22 @@ impl AppState {
         }
     }
 
-    /// Builds and records a mock exam; its clock starts now.
-    pub fn start_exam(&mut self, config: ExamConfig) -> Option<ActiveExam> {
+    /// Leaves the practice session (finished or ended) so the screen can show its report.
+    /// Returns its attempt id.
+    pub fn practice_close(&mut self) -> Option<i64> {
+        self.quiz.practice.take().map(|p| p.attempt)
+    }
+
+    /// Builds and records a mock exam, which becomes [`Quiz::exam`]; its clock starts now.
+    /// Returns whether it started (when not, a notice says why).
+    pub fn start_exam(&mut self, config: ExamConfig) -> bool {
         let now = self.clock.now();
         let seed = seed_from(now.as_millisecond(), 2);
         let items = match exam::build_items(&self.pack, &config, seed) {
             Ok(items) => items,
             Err(e) => {
                 self.quiz_error(&e);
-                return None;
+                return false;
             }
         };
         let refs: Vec<_> = items.iter().map(Item::to_ref).collect();
@@ -196,41 +238,51 @@ impl AppState {
             now.as_millisecond(),
             &refs,
         ) {
-            Ok(attempt) => Some(ActiveExam {
-                attempt,
-                session: ExamSession::new(config, seed, items, now),
-                saved_elapsed_ms: 0,
-            }),
+            Ok(attempt) => {
+                self.quiz.exam = Some(ActiveExam {
+                    attempt,
+                    session: ExamSession::new(config, seed, items, now),
+                    saved_elapsed_ms: 0,
+                });
+                true
+            }
             Err(e) => {
                 self.report("start the mock exam", &e);
-                None
+                false
             }
         }
     }
 
     /// The most recent mock exam left unfinished, if any.
-    pub fn unfinished_exam(&mut self) -> Option<i64> {
+    pub fn unfinished_exam(&self) -> Option<i64> {
         match self.store.unfinished_exam(&self.pack.meta.id) {
             Ok(id) => id,
             Err(e) => {
-                self.report("look for an unfinished exam", &e);
+                self.report_later("look for an unfinished exam", &e);
                 None
             }
         }
     }
 
-    /// Reopens an unfinished exam where it was, with its clock running again from now: time
-    /// spent away does not count.
     /// Discards an unfinished mock exam and everything answered in it.
     pub fn discard_exam(&mut self, id: i64) {
+        if self.quiz.exam.as_ref().is_some_and(|e| e.attempt == id) {
+            self.quiz.exam = None;
+        }
         if let Err(e) = self.store.delete_quiz_attempt(id) {
             self.report("discard the exam", &e);
         }
     }
 
-    pub fn resume_exam(&mut self, id: i64) -> Option<ActiveExam> {
-        let stored = self.load_attempt(id)?;
-        let (items, responses) = self.rebuild(&stored)?;
+    /// Reopens an unfinished exam where it was, as [`Quiz::exam`], with its clock running again
+    /// from now: time spent away does not count. Returns whether it reopened.
+    pub fn resume_exam(&mut self, id: i64) -> bool {
+        let Some(stored) = self.load_attempt(id) else {
+            return false;
+        };
+        let Some((items, responses)) = self.rebuild(&stored) else {
+            return false;
+        };
         let config: ExamConfig = serde_json::from_str(&stored.config).unwrap_or_default();
         let session = ExamSession::resume(
             config,
@@ -242,11 +294,12 @@ impl AppState {
             stored.summary.finished_ms.is_some(),
             self.clock.now(),
         );
-        Some(ActiveExam {
+        self.quiz.exam = Some(ActiveExam {
             attempt: id,
             saved_elapsed_ms: stored.summary.elapsed_ms,
             session,
-        })
+        });
+        true
     }
 
     fn load_attempt(&mut self, id: i64) -> Option<StoredAttempt> {
@@ -334,9 +387,10 @@ impl AppState {
         })
     }
 
-    fn save_exam_answer(&mut self, e: &mut ActiveExam, rec: Option<quiz::AnswerRecord>) {
+    fn save_exam_answer(&mut self, rec: Option<quiz::AnswerRecord>) {
         let Some(rec) = rec else { return };
         let now = self.clock.now();
+        let Some(e) = &mut self.quiz.exam else { return };
         let elapsed = e.session.elapsed_ms(now);
         match self.store.save_quiz_answer(
             e.attempt,
@@ -350,29 +404,46 @@ impl AppState {
         }
     }
 
-    /// Toggles the choice shown in place `shown` and writes the answer.
-    pub fn exam_toggle(&mut self, e: &mut ActiveExam, shown: usize) {
-        let rec = e.session.toggle(shown, self.clock.now());
-        self.save_exam_answer(e, rec);
+    /// Applies `change` to the open exam's session and writes the answer it returns.
+    fn exam_change(
+        &mut self,
+        change: impl FnOnce(&mut ExamSession, jiff::Timestamp) -> Option<quiz::AnswerRecord>,
+    ) {
+        let now = self.clock.now();
+        let rec = self
+            .quiz
+            .exam
+            .as_mut()
+            .and_then(|e| change(&mut e.session, now));
+        self.save_exam_answer(rec);
     }
 
-    pub fn exam_flag(&mut self, e: &mut ActiveExam) {
-        let rec = e.session.toggle_flag(self.clock.now());
-        self.save_exam_answer(e, rec);
+    /// Toggles the choice shown in place `shown` and writes the answer.
+    pub fn exam_toggle(&mut self, shown: usize) {
+        self.exam_change(|s, now| s.toggle(shown, now));
+    }
+
+    pub fn exam_flag(&mut self) {
+        self.exam_change(|s, now| s.toggle_flag(now));
     }
 
     /// Shows question `position`, saving the time spent on the one left.
-    pub fn exam_go(&mut self, e: &mut ActiveExam, position: usize) {
-        let rec = e.session.go_to(position, self.clock.now());
-        self.save_exam_answer(e, rec);
+    pub fn exam_go(&mut self, position: usize) {
+        self.exam_change(|s, now| s.go_to(position, now));
     }
 
-    /// Called every frame the exam is on screen: saves the clock now and then, and submits the
+    /// The open exam's clock, run by [`AppState::tick`]: saves it now and then, and submits the
     /// exam when time runs out. Returns true when it did submit.
-    pub fn exam_tick(&mut self, e: &mut ActiveExam) -> bool {
+    pub(super) fn exam_tick(&mut self) -> bool {
         let now = self.clock.now();
+        let Some(e) = &mut self.quiz.exam else {
+            return false;
+        };
+        if e.session.is_submitted() {
+            return false;
+        }
         if e.session.is_time_up(now) {
-            self.exam_submit(e);
+            self.exam_submit();
             return true;
         }
         if e.session.is_open() {
@@ -390,22 +461,34 @@ impl AppState {
         false
     }
 
+    /// Time left on the exam being taken, while it is not submitted.
+    pub fn exam_time_left(&self) -> Option<u64> {
+        let e = self.quiz.exam.as_ref()?;
+        (!e.session.is_submitted()).then(|| e.session.remaining_ms(self.clock.now()))
+    }
+
     /// Stops the exam clock (the app is closing) and saves it.
-    pub fn exam_pause(&mut self, e: &mut ActiveExam) {
-        let rec = e.session.pause(self.clock.now());
-        self.save_exam_answer(e, rec);
+    pub fn exam_pause(&mut self) {
+        self.exam_change(|s, now| s.pause(now));
     }
 
     /// Starts the clock again when the learner comes back to the exam.
-    pub fn exam_reopen(&mut self, e: &mut ActiveExam) {
-        e.session.reopen(self.clock.now());
+    pub fn exam_reopen(&mut self) {
+        let now = self.clock.now();
+        if let Some(e) = &mut self.quiz.exam
+            && !e.session.is_open()
+            && !e.session.is_submitted()
+        {
+            e.session.reopen(now);
+        }
     }
 
-    /// Ends the exam, scores it and records the result.
-    pub fn exam_submit(&mut self, e: &mut ActiveExam) -> Report {
+    /// Ends the exam, scores it and records the result. The submitted exam stays in
+    /// [`Quiz::exam`] until [`AppState::exam_close`].
+    pub fn exam_submit(&mut self) -> Option<Report> {
         let now = self.clock.now();
-        let rec = e.session.submit(now);
-        self.save_exam_answer(e, rec);
+        self.exam_change(|s, now| s.submit(now));
+        let e = self.quiz.exam.as_ref()?;
         let report = e.session.report(&self.pack, now);
         if let Err(err) = self.store.finish_quiz_attempt(
             e.attempt,
@@ -415,6 +498,12 @@ impl AppState {
         ) {
             self.report("save the exam result", &err);
         }
-        report
+        Some(report)
+    }
+
+    /// Leaves the exam (submitted, or left for later) so the screen can show its report or the
+    /// home page. Returns its attempt id.
+    pub fn exam_close(&mut self) -> Option<i64> {
+        self.quiz.exam.take().map(|e| e.attempt)
     }
 }

@@ -161,23 +161,19 @@ impl Reviews {
     }
 
     /// New cards allowed today in total: the setting, or the exam pace.
-    pub fn new_cards_today_target(&self, today: Date) -> usize {
+    fn new_cards_today_target(&self, c: DayCount) -> usize {
         match &self.settings.exam {
             // Once the exam is over, plain FSRS with the learner's own daily limit again.
-            Some(e) if e.date >= today => {
-                exam::new_cards_pace(e, today, self.unseen(), self.new_today)
-            }
+            Some(e) if e.date >= c.day => exam::new_cards_pace(e, c.day, self.unseen(), c.new),
             _ => self.settings.new_per_day as usize,
         }
     }
 
-    fn limits(&self, today: Date) -> DayLimits {
+    fn limits(&self, c: DayCount) -> DayLimits {
+        let today = c.day;
         DayLimits {
-            new_left: self
-                .new_cards_today_target(today)
-                .saturating_sub(self.new_today),
-            reviews_left: (self.settings.max_reviews_per_day as usize)
-                .saturating_sub(self.reviews_today),
+            new_left: self.new_cards_today_target(c).saturating_sub(c.new),
+            reviews_left: (self.settings.max_reviews_per_day as usize).saturating_sub(c.reviews),
             reviews_due_by: self
                 .settings
                 .exam
@@ -195,6 +191,31 @@ impl Reviews {
             .and_then(|e| exam::interval_cap(e, today))
     }
 
+    /// Today's answers counted against the limits: kept from the last count while the study
+    /// day is the same, read from the store when it has turned (and not yet rolled).
+    fn counted(
+        &self,
+        store: &Store,
+        pack_id: &str,
+        now: Timestamp,
+    ) -> Result<DayCount, ReviewError> {
+        let today = self.day.day_of(now);
+        if self.counted_day == Some(today) {
+            return Ok(DayCount {
+                day: today,
+                new: self.new_today,
+                reviews: self.reviews_today,
+            });
+        }
+        let (new, reviews) =
+            store.answers_counted_against_limits(pack_id, self.day.start_of(today))?;
+        Ok(DayCount {
+            day: today,
+            new,
+            reviews,
+        })
+    }
+
     /// Re-counts today's limits from the store when the study day has changed.
     fn roll_day(
         &mut self,
@@ -202,27 +223,18 @@ impl Reviews {
         pack_id: &str,
         now: Timestamp,
     ) -> Result<Date, ReviewError> {
-        let today = self.day.day_of(now);
-        if self.counted_day != Some(today) {
-            let (new, reviews) =
-                store.answers_counted_against_limits(pack_id, self.day.start_of(today))?;
-            self.new_today = new;
-            self.reviews_today = reviews;
-            self.counted_day = Some(today);
-        }
-        Ok(today)
+        let c = self.counted(store, pack_id, now)?;
+        self.new_today = c.new;
+        self.reviews_today = c.reviews;
+        self.counted_day = Some(c.day);
+        Ok(c.day)
     }
 
-    /// Today's queue at `now`.
-    pub fn queue(&self, now: Timestamp) -> DayQueue {
-        let today = self.day.day_of(now);
-        let mut queue = DayQueue::build(
-            &self.scheduler,
-            &self.cards,
-            now,
-            &self.day,
-            self.limits(today),
-        );
+    /// Today's queue at `now`, with today's counts `c`.
+    fn queue(&self, now: Timestamp, c: DayCount) -> DayQueue {
+        let today = c.day;
+        let mut queue =
+            DayQueue::build(&self.scheduler, &self.cards, now, &self.day, self.limits(c));
         // Unseen cards beyond today's limit start coming tomorrow: that is "the next card" too.
         let tomorrow = self.day.end_of(today);
         let new_tomorrow = match &self.settings.exam {
@@ -234,6 +246,14 @@ impl Reviews {
         }
         queue
     }
+}
+
+/// A study day and the answers of it counted against the daily limits.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct DayCount {
+    pub(super) day: Date,
+    new: usize,
+    reviews: usize,
 }
 
 /// Exam-day readiness at today's pace and on the plan's pace.
@@ -248,6 +268,8 @@ pub struct DueCard {
 }
 
 impl AppState {
+    /// Rolls the study day: re-counts today's answers when it has turned. Run by
+    /// [`AppState::tick`] and before every answer.
     pub(super) fn reviews_day(&mut self) -> Option<Date> {
         let now = self.clock.now();
         let pack_id = self.pack.meta.id.clone();
@@ -263,27 +285,44 @@ impl AppState {
         }
     }
 
+    /// Today's counts; read from the store only when the day turned since the last tick.
+    pub(super) fn day_count(&self) -> Option<DayCount> {
+        self.reviews
+            .counted(&self.store, &self.pack.meta.id, self.clock.now())
+            .map_err(|e| {
+                self.notify_later(
+                    super::NoticeLevel::Error,
+                    format!("Could not read today's reviews: {e}"),
+                );
+            })
+            .ok()
+    }
+
     /// New + Learning + Review due today.
-    pub fn due_counts(&mut self) -> DueCounts {
-        self.reviews_day();
-        self.reviews.queue(self.clock.now()).counts()
+    pub fn due_counts(&self) -> DueCounts {
+        self.review_queue().counts()
     }
 
     /// Today's queue as it stands now.
-    pub fn review_queue(&mut self) -> DayQueue {
-        self.reviews_day();
-        self.reviews.queue(self.clock.now())
+    pub fn review_queue(&self) -> DayQueue {
+        let now = self.clock.now();
+        let c = self.day_count().unwrap_or(DayCount {
+            day: self.reviews.day.day_of(now),
+            new: self.reviews.new_today,
+            reviews: self.reviews.reviews_today,
+        });
+        self.reviews.queue(now, c)
     }
 
     /// The card to review next, with its button previews; `None` when nothing is due.
-    pub fn next_due_card(&mut self) -> Option<DueCard> {
+    pub fn next_due_card(&self) -> Option<DueCard> {
         let now = self.clock.now();
         let index = self.review_queue().next(now)?;
         self.due_card(index)
     }
 
     /// Button previews for pack card `index` at the current time.
-    pub fn due_card(&mut self, index: usize) -> Option<DueCard> {
+    pub fn due_card(&self, index: usize) -> Option<DueCard> {
         let now = self.clock.now();
         let card = match self.reviews.cards.get(index)? {
             Some(c) => c.clone(),
@@ -297,7 +336,7 @@ impl AppState {
                 previews,
             }),
             Err(e) => {
-                self.notify(
+                self.notify_later(
                     super::NoticeLevel::Error,
                     format!("Could not schedule a card: {e}"),
                 );
@@ -423,51 +462,60 @@ impl AppState {
     }
 
     /// With an exam date: predicted recall on exam day if the learner stops now / keeps today's
-    /// pace, and the same on the plan's pace. Cached until something changes.
-    pub fn exam_readiness(&mut self) -> Option<ExamOutlook> {
-        let today = self.reviews_day()?;
+    /// pace, and the same on the plan's pace. Cached by [`AppState::tick`] until something
+    /// changes; computed on the spot when the cache is out of date.
+    pub fn exam_readiness(&self) -> Option<ExamOutlook> {
+        self.wanted.set(self.wanted.get() | super::WANT_READINESS);
+        let c = self.day_count()?;
         let r = &self.reviews;
         if let Some((generation, day, value)) = &r.readiness_cache
             && *generation == r.generation
-            && *day == today
+            && *day == c.day
         {
             return *value;
         }
+        self.compute_readiness(c)
+    }
+
+    fn compute_readiness(&self, c: DayCount) -> Option<ExamOutlook> {
         let now = self.clock.now();
-        let value = r.settings.exam.map(|e| {
-            let todays = exam::readiness(&r.scheduler, &r.cards, now, &r.day, &e, r.new_today);
-            let plan_pace = exam::new_cards_pace(&e, today, r.unseen(), r.new_today);
+        let r = &self.reviews;
+        r.settings.exam.map(|e| {
+            let todays = exam::readiness(&r.scheduler, &r.cards, now, &r.day, &e, c.new);
+            let plan_pace = exam::new_cards_pace(&e, c.day, r.unseen(), c.new);
             let plan = exam::readiness(&r.scheduler, &r.cards, now, &r.day, &e, plan_pace);
             (todays, plan)
-        });
-        self.reviews.readiness_cache = Some((self.reviews.generation, today, value));
-        value
+        })
     }
 
     /// New cards allowed today in all: the daily setting, or the exam plan's pace.
-    pub fn new_cards_target_today(&mut self) -> usize {
-        match self.reviews_day() {
-            Some(today) => self.reviews.new_cards_today_target(today),
+    pub fn new_cards_target_today(&self) -> usize {
+        match self.day_count() {
+            Some(c) => self.reviews.new_cards_today_target(c),
             None => self.reviews.settings.new_per_day as usize,
         }
     }
 
     /// New cards introduced today.
-    pub fn new_cards_introduced_today(&mut self) -> usize {
-        self.reviews_day();
-        self.reviews.new_today
+    pub fn new_cards_introduced_today(&self) -> usize {
+        self.day_count().map_or(self.reviews.new_today, |c| c.new)
     }
 
-    /// Forecast, reviews per day and retention for the Progress screen. Cached until something
-    /// changes.
-    pub fn review_stats(&mut self) -> Option<ReviewStats> {
-        let today = self.reviews_day()?;
+    /// Forecast, reviews per day and retention for the Progress screen. Cached by
+    /// [`AppState::tick`] until something changes; computed on the spot when out of date.
+    pub fn review_stats(&self) -> Option<ReviewStats> {
+        self.wanted.set(self.wanted.get() | super::WANT_STATS);
+        let c = self.day_count()?;
         if let Some((generation, day, value)) = &self.reviews.stats_cache
             && *generation == self.reviews.generation
-            && *day == today
+            && *day == c.day
         {
             return Some(value.clone());
         }
+        self.compute_review_stats(c.day)
+    }
+
+    fn compute_review_stats(&self, today: Date) -> Option<ReviewStats> {
         let now = self.clock.now();
         let r = &self.reviews;
         // Counted in the store from an index: only the days shown are read.
@@ -481,11 +529,10 @@ impl AppState {
             match self.store.review_day_counts(&self.pack.meta.id, &bounds) {
                 Ok(counts) => counts,
                 Err(e) => {
-                    self.report("read the review history", &e);
+                    self.report_later("read the review history", &e);
                     return None;
                 }
             };
-        let r = &self.reviews;
         let mut by_state = [0; 3];
         for c in &r.cards {
             let i = match c.as_ref().map(|c| c.state) {
@@ -495,14 +542,36 @@ impl AppState {
             };
             by_state[i] += 1;
         }
-        let value = ReviewStats {
+        Some(ReviewStats {
             forecast: stats::forecast(&r.cards, now, &r.day, STATS_DAYS),
             per_day,
             days,
             retention: (reviewed > 0).then(|| (passed as f64 / reviewed as f64, reviewed)),
             by_state,
-        };
-        self.reviews.stats_cache = Some((self.reviews.generation, today, value.clone()));
-        Some(value)
+        })
+    }
+
+    /// Refreshes the review caches that were read since the last tick and are out of date.
+    pub(super) fn refresh_review_caches(&mut self, wanted: u8) {
+        let Some(c) = self.day_count() else { return };
+        let generation = self.reviews.generation;
+        let fresh = |k: Option<(u64, Date)>| k == Some((generation, c.day));
+        if wanted & super::WANT_READINESS != 0
+            && !fresh(
+                self.reviews
+                    .readiness_cache
+                    .as_ref()
+                    .map(|(g, d, _)| (*g, *d)),
+            )
+        {
+            let value = self.compute_readiness(c);
+            self.reviews.readiness_cache = Some((generation, c.day, value));
+        }
+        if wanted & super::WANT_STATS != 0
+            && !fresh(self.reviews.stats_cache.as_ref().map(|(g, d, _)| (*g, *d)))
+            && let Some(value) = self.compute_review_stats(c.day)
+        {
+            self.reviews.stats_cache = Some((generation, c.day, value));
+        }
     }
 }

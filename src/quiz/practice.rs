@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::seq::SliceRandom;
-use rand::{Rng, RngExt, SeedableRng};
+use rand::{RngExt, SeedableRng};
 
 use super::{
     AnswerRecord, History, Item, Origin, QuizError, Report, Response, generate, ms_between,
@@ -270,10 +270,4 @@ pub(crate) fn record(item: &Item, r: &Response, position: usize) -> AnswerRecord
         flagged: r.flagged,
         time_ms: r.time_ms,
     }
-}
-
-/// A fresh seed for a new attempt, from any RNG the caller trusts.
-pub fn new_seed(rng: &mut impl Rng) -> u64 {
-    // Kept below 2^63 so it round-trips through SQLite's signed integers unchanged.
-    rng.random::<u64>() >> 1
 }

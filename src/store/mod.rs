@@ -737,6 +737,10 @@ fn migrate_check(conn: &Connection, path: &Path) -> Result<(), Broken> {
 /// Applies every migration newer than the file's `user_version`, each in its own transaction.
 fn migrate(conn: &mut Connection, path: &Path) -> Result<(), Broken> {
     migrate_check(conn, path)?;
+    // The schema's `ON DELETE CASCADE` holds only with foreign keys on (SQLite's default is off,
+    // per connection).
+    conn.pragma_update(None, "foreign_keys", true)
+        .map_err(|e| classify(e, path))?;
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(|e| classify(e, path))?;

@@ -1,20 +1,20 @@
 //! The user interface: the eframe app, one module per screen, shared widgets and the theme.
 //!
-//! Screens hold view state only. They read `AppState`, call its operations, and push
-//! [`Command`]s for navigation, which the app applies after the frame.
+//! Screens hold view state only; sessions live in `AppState`. They read `AppState`, call its
+//! operations, and push [`Command`]s for navigation, which the app applies after the frame.
 
-mod app;
 pub mod dashboard;
 pub mod notes;
 pub mod progress;
 pub mod quiz;
 pub mod review;
+mod shell;
 pub mod sim;
 pub mod simulators;
 pub mod theme;
 pub mod widgets;
 
-pub use app::ColdstartApp;
+pub use shell::ColdstartApp;
 
 use crate::content::SectionRef;
 

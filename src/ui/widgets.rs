@@ -59,15 +59,6 @@ pub fn open_clicked(
     }
 }
 
-/// A "coming soon" placeholder for a screen whose feature is not built yet. It says so plainly
-/// and shows no made-up data.
-pub fn coming_soon(ui: &mut Ui, title: &str, what: &str) {
-    ui.add_space(theme::GAP);
-    ui.label(theme::heading(title));
-    ui.add_space(theme::GAP / 2.0);
-    ui.label(RichText::new(format!("Coming soon: {what}")).color(theme::muted(ui.visuals())));
-}
-
 /// A framed card with a title, for dashboard tiles.
 pub fn tile<R>(ui: &mut Ui, title: &str, add: impl FnOnce(&mut Ui) -> R) -> R {
     egui::Frame::group(ui.style())

@@ -52,7 +52,7 @@ pub fn fresh(
     rng: &mut impl rand::Rng,
 ) -> (u64, Question) {
     let mut draw = || {
-        let seed = super::practice::new_seed(rng);
+        let seed = new_seed(rng);
         (seed, g.generate(seed))
     };
     let mut pick = draw();
@@ -139,6 +139,13 @@ pub(crate) fn times(n: u32) -> String {
     } else {
         format!("{n} times")
     }
+}
+
+/// A fresh seed for a generated question, from any RNG the caller trusts.
+pub fn new_seed(rng: &mut impl rand::Rng) -> u64 {
+    use rand::RngExt;
+    // Kept below 2^63 so it round-trips through SQLite's signed integers unchanged.
+    rng.random::<u64>() >> 1
 }
 
 #[cfg(test)]

@@ -15,23 +15,23 @@ use crate::ui::{Command, theme};
 pub(super) fn ui(
     ui: &mut Ui,
     state: &mut AppState,
-    exam: &mut ActiveExam,
     reviewing: &mut bool,
     cache: &mut CommonMarkCache,
     cmds: &mut Vec<Command>,
 ) -> Option<View> {
-    if exam.session.is_submitted() {
-        return Some(report_view(state, exam));
-    }
-    // Reopened after the app was closed: the clock starts again.
-    if !exam.session.is_open() {
-        state.exam_reopen(exam);
-    }
-    if state.exam_tick(exam) {
-        return Some(report_view(state, exam));
+    match &state.quiz.exam {
+        None => return Some(View::Home),
+        // Submitted (by the learner or, in `AppState::tick`, by the clock): show the report.
+        Some(e) if e.session.is_submitted() => return Some(report_view(state)),
+        // Reopened after the app was closed: the clock starts again.
+        Some(e) if !e.session.is_open() => state.exam_reopen(),
+        Some(_) => {}
     }
     // The countdown changes once a second; no need to draw every frame.
     ui.ctx().request_repaint_after(Duration::from_secs(1));
+    let Some(exam) = &state.quiz.exam else {
+        return Some(View::Home);
+    };
 
     let mut next = None;
     let now = state.clock.now();
@@ -41,11 +41,11 @@ pub(super) fn ui(
 
     if !*reviewing {
         if let Some(place) = question::pressed_choice(ui, exam.session.items[pos].order.len()) {
-            state.exam_toggle(exam, place);
+            state.exam_toggle(place);
         }
         if question::pressed_enter(ui) {
             if pos + 1 < total {
-                state.exam_go(exam, pos + 1);
+                state.exam_go(pos + 1);
             } else {
                 *reviewing = true;
             }
@@ -87,30 +87,34 @@ pub(super) fn ui(
     ui.horizontal_top(|ui| {
         ui.vertical(|ui| {
             ui.set_width(theme::SIDE_WIDTH);
-            if let Some(p) = navigator(ui, exam) {
-                state.exam_go(exam, p);
+            let clicked = state
+                .quiz
+                .exam
+                .as_ref()
+                .and_then(|exam| navigator(ui, exam));
+            if let Some(p) = clicked {
+                state.exam_go(p);
                 *reviewing = false;
             }
         });
         ui.separator();
         ui.vertical(|ui| {
             if *reviewing {
-                if let Some(v) = review_page(ui, state, exam, reviewing) {
+                if let Some(v) = review_page(ui, state, reviewing) {
                     next = Some(v);
                 }
             } else {
-                question_page(ui, state, exam, reviewing, cache, cmds);
+                question_page(ui, state, reviewing, cache, cmds);
             }
         });
     });
     next
 }
 
-pub(super) fn report_view(state: &mut AppState, exam: &ActiveExam) -> View {
-    match state.open_attempt(exam.attempt) {
-        Some(r) => View::Report(Box::new(r)),
-        None => View::Home,
-    }
+/// Leaves the submitted exam for its report.
+fn report_view(state: &mut AppState) -> View {
+    let id = state.exam_close();
+    super::report_of(state, id)
 }
 
 /// The grid of question numbers; returns the one clicked.
@@ -182,11 +186,11 @@ fn navigator(ui: &mut Ui, exam: &ActiveExam) -> Option<usize> {
 fn question_page(
     ui: &mut Ui,
     state: &mut AppState,
-    exam: &mut ActiveExam,
     reviewing: &mut bool,
     cache: &mut CommonMarkCache,
     cmds: &mut Vec<Command>,
 ) {
+    let Some(exam) = &state.quiz.exam else { return };
     let pos = exam.session.position();
     let total = exam.session.len();
     let Some((item, response)) = exam.session.current() else {
@@ -204,7 +208,7 @@ fn question_page(
         question::stem(ui, cache, &item, cmds);
         ui.add_space(theme::GAP / 2.0);
         if let Some(place) = question::choice_buttons(ui, &item, &response, true) {
-            state.exam_toggle(exam, place);
+            state.exam_toggle(place);
         }
         ui.add_space(theme::GAP);
         ui.horizontal(|ui| {
@@ -212,7 +216,7 @@ fn question_page(
                 .add_enabled(pos > 0, egui::Button::new("Previous"))
                 .clicked()
             {
-                state.exam_go(exam, pos - 1);
+                state.exam_go(pos - 1);
             }
             let flag = if response.flagged {
                 "Remove flag"
@@ -220,11 +224,11 @@ fn question_page(
                 "Flag for review"
             };
             if ui.button(flag).clicked() {
-                state.exam_flag(exam);
+                state.exam_flag();
             }
             if pos + 1 < total {
                 if ui.button("Next (Enter)").clicked() {
-                    state.exam_go(exam, pos + 1);
+                    state.exam_go(pos + 1);
                 }
             } else if ui.button("Go to review (Enter)").clicked() {
                 *reviewing = true;
@@ -238,12 +242,10 @@ fn question_page(
 }
 
 /// The page before submitting: what is unanswered and flagged, and the submit button.
-fn review_page(
-    ui: &mut Ui,
-    state: &mut AppState,
-    exam: &mut ActiveExam,
-    reviewing: &mut bool,
-) -> Option<View> {
+fn review_page(ui: &mut Ui, state: &mut AppState, reviewing: &mut bool) -> Option<View> {
+    let Some(exam) = &state.quiz.exam else {
+        return Some(View::Home);
+    };
     let unanswered = exam.session.unanswered();
     let flagged = exam.session.flagged();
     ui.label(
@@ -280,7 +282,7 @@ fn review_page(
     );
     list(ui, "Flagged", &flagged, "No flags.");
     if let Some(i) = jump {
-        state.exam_go(exam, i);
+        state.exam_go(i);
         *reviewing = false;
         return None;
     }
@@ -300,8 +302,8 @@ fn review_page(
             *reviewing = false;
         }
         if ui.button("Submit exam").clicked() {
-            state.exam_submit(exam);
-            next = Some(report_view(state, exam));
+            state.exam_submit();
+            next = Some(report_view(state));
         }
     });
     next

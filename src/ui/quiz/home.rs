@@ -59,13 +59,8 @@ pub(super) fn ui(
                             ))
                             .color(tone),
                         );
-                        if ui.button("Resume exam").clicked()
-                            && let Some(exam) = state.resume_exam(open.id)
-                        {
-                            next = Some(View::Exam {
-                                exam: Box::new(exam),
-                                reviewing: false,
-                            });
+                        if ui.button("Resume exam").clicked() && state.resume_exam(open.id) {
+                            next = Some(View::Exam { reviewing: false });
                         }
                         if form.confirm_discard == Some(open.id) {
                             ui.label(RichText::new("Discard it and its answers?").color(tone));
@@ -213,9 +208,7 @@ fn practice_form(ui: &mut Ui, state: &mut AppState, form: &mut HomeForm) -> Opti
     if ui.button("Start practice").clicked() {
         let mut config = p.clone();
         config.topics = form.topics.iter().cloned().collect();
-        return state
-            .start_practice(config)
-            .map(|p| View::Practice(Box::new(p)));
+        return state.start_practice(config).then_some(View::Practice);
     }
     None
 }
@@ -280,10 +273,9 @@ fn exam_form(ui: &mut Ui, state: &mut AppState, c: &mut ExamConfig) -> Option<Vi
     );
     ui.add_space(theme::GAP / 2.0);
     if ui.button("Start mock exam").clicked() {
-        return state.start_exam(c.clone()).map(|exam| View::Exam {
-            exam: Box::new(exam),
-            reviewing: false,
-        });
+        return state
+            .start_exam(c.clone())
+            .then_some(View::Exam { reviewing: false });
     }
     None
 }
@@ -336,10 +328,9 @@ fn attempt_list(ui: &mut Ui, state: &mut AppState, attempts: &[AttemptSummary]) 
                     .clicked()
                 {
                     next = if open_exam {
-                        state.resume_exam(a.id).map(|exam| View::Exam {
-                            exam: Box::new(exam),
-                            reviewing: false,
-                        })
+                        state
+                            .resume_exam(a.id)
+                            .then_some(View::Exam { reviewing: false })
                     } else {
                         state.open_attempt(a.id).map(|r| View::Report(Box::new(r)))
                     };

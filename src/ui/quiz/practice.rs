@@ -6,21 +6,19 @@ use egui_commonmark::CommonMarkCache;
 use super::View;
 use super::question;
 use crate::app::AppState;
-use crate::app::quiz::ActivePractice;
 use crate::ui::{Command, theme};
 
 pub(super) fn ui(
     ui: &mut Ui,
     state: &mut AppState,
-    p: &mut ActivePractice,
     cache: &mut CommonMarkCache,
     cmds: &mut Vec<Command>,
 ) -> Option<View> {
+    let Some(p) = &state.quiz.practice else {
+        return Some(View::Home);
+    };
     if p.session.is_finished() {
-        return Some(match state.open_attempt(p.attempt) {
-            Some(r) => View::Report(Box::new(r)),
-            None => View::Home,
-        });
+        return Some(report_view(state));
     }
     let mut next = None;
     let pos = p.session.position();
@@ -33,13 +31,18 @@ pub(super) fn ui(
 
     // Keys first, so a click and a key in the same frame do not both apply.
     if !revealed && let Some(place) = question::pressed_choice(ui, item.order.len()) {
-        p.session.toggle(place);
+        state.practice_toggle(place);
     }
     if question::pressed_enter(ui) {
         if revealed {
-            state.practice_next(p);
-        } else if p.session.can_submit() {
-            state.practice_submit(p);
+            state.practice_next();
+        } else if state
+            .quiz
+            .practice
+            .as_ref()
+            .is_some_and(|p| p.session.can_submit())
+        {
+            state.practice_submit();
         }
     }
 
@@ -60,11 +63,8 @@ pub(super) fn ui(
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button("End practice").clicked() {
-                state.practice_end(p);
-                next = Some(match state.open_attempt(p.attempt) {
-                    Some(r) => View::Report(Box::new(r)),
-                    None => View::Home,
-                });
+                state.practice_end();
+                next = Some(report_view(state));
             }
         });
     });
@@ -74,6 +74,9 @@ pub(super) fn ui(
         ui.set_max_width(theme::READING_WIDTH);
         question::stem(ui, cache, &item, cmds);
         ui.add_space(theme::GAP / 2.0);
+        let Some(p) = &state.quiz.practice else {
+            return;
+        };
         let response = p
             .session
             .current()
@@ -90,8 +93,12 @@ pub(super) fn ui(
             question::revealed_choices(ui, &item, &response);
             question::explanation(ui, cache, &item, &state.pack, cmds);
         } else if let Some(place) = question::choice_buttons(ui, &item, &response, true) {
-            p.session.toggle(place);
+            state.practice_toggle(place);
         }
+        let Some(p) = &state.quiz.practice else {
+            return;
+        };
+        let (can, left) = (p.session.can_submit(), p.session.still_to_pick());
 
         ui.add_space(theme::GAP);
         ui.horizontal(|ui| {
@@ -102,17 +109,15 @@ pub(super) fn ui(
                     "Next question (Enter)"
                 };
                 if ui.button(label).clicked() {
-                    state.practice_next(p);
+                    state.practice_next();
                 }
             } else {
-                let can = p.session.can_submit();
                 if ui
                     .add_enabled(can, egui::Button::new("Submit (Enter)"))
                     .clicked()
                 {
-                    state.practice_submit(p);
+                    state.practice_submit();
                 }
-                let left = p.session.still_to_pick();
                 if left > 0 {
                     ui.label(
                         RichText::new(format!(
@@ -123,10 +128,15 @@ pub(super) fn ui(
                     );
                 }
             }
-            let flagged = p.session.current().is_some_and(|(_, r)| r.flagged);
+            let flagged = state
+                .quiz
+                .practice
+                .as_ref()
+                .and_then(|p| p.session.current())
+                .is_some_and(|(_, r)| r.flagged);
             let flag_label = if flagged { "Unflag" } else { "Flag for later" };
             if ui.button(flag_label).clicked() {
-                state.practice_flag(p);
+                state.practice_flag();
             }
         });
         ui.label(
@@ -135,4 +145,10 @@ pub(super) fn ui(
         );
     });
     next
+}
+
+/// Leaves the finished (or ended) practice session for its report.
+fn report_view(state: &mut AppState) -> View {
+    let id = state.practice_close();
+    super::report_of(state, id)
 }

@@ -28,6 +28,7 @@ pub struct ColdstartApp {
     watcher: Option<PackWatcher>,
     /// Errors of the pack as last loaded from its folder; shown until fixed.
     pack_errors: Vec<Diagnostic>,
+    fonts_installed: bool,
 }
 
 impl ColdstartApp {
@@ -43,6 +44,7 @@ impl ColdstartApp {
             progress: ProgressScreen::default(),
             watcher: None,
             pack_errors: Vec::new(),
+            fonts_installed: false,
         }
     }
 
@@ -54,21 +56,45 @@ impl ColdstartApp {
         self
     }
 
-    /// Draws one whole frame and applies what the screens asked for.
-    pub fn show(&mut self, ui: &mut Ui) {
-        theme::install_fonts(ui.ctx());
+    /// The logic pass eframe runs before every frame and, while the window is hidden, on its
+    /// own: installs the fonts once, picks up a reloaded pack, and runs [`AppState::tick`] (the
+    /// exam clock keeps being saved and submits at time-up even when minimised).
+    pub fn logic(&mut self, ctx: &egui::Context) {
+        if !self.fonts_installed {
+            theme::install_fonts(ctx);
+            self.fonts_installed = true;
+        }
         self.poll_reload();
+        let ticked = self.state.tick();
+        if ticked.exam_timed_out && self.screen != Screen::Quiz {
+            self.state.notify(
+                NoticeLevel::Warning,
+                "Time ran out on your mock exam: it was submitted. The report is on the Quiz screen.",
+            );
+        }
+        if ticked.exam_running {
+            // The countdown changes once a second; this also keeps `logic` running while the
+            // window is hidden.
+            ctx.request_repaint_after(std::time::Duration::from_secs(1));
+        }
+    }
+
+    /// One whole frame as eframe runs it: [`Self::logic`], then [`Self::show`]. For headless
+    /// tests.
+    pub fn frame(&mut self, ui: &mut Ui) {
+        self.logic(&ui.ctx().clone());
+        self.show(ui);
+    }
+
+    /// Draws one whole frame and applies what the screens asked for. Reads state only; the
+    /// logic pass ([`Self::logic`]) has run before it.
+    pub fn show(&mut self, ui: &mut Ui) {
         let mut cmds = Vec::new();
         let exam_left = if self.screen == Screen::Quiz {
             None
         } else {
-            self.quiz.tick_in_background(&mut self.state)
+            self.state.exam_time_left()
         };
-        if exam_left.is_some() {
-            // The countdown in the bar changes once a second.
-            ui.ctx()
-                .request_repaint_after(std::time::Duration::from_secs(1));
-        }
 
         if !ui.ctx().egui_wants_keyboard_input() {
             for screen in Screen::ALL {
@@ -237,13 +263,17 @@ impl ColdstartApp {
 }
 
 impl eframe::App for ColdstartApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        ColdstartApp::logic(self, ctx);
+    }
+
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         // Stops and saves a mock exam's clock: it runs only while the app is open.
-        self.quiz.close(&mut self.state);
+        self.state.exam_pause();
     }
 }
 
