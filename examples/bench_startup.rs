@@ -158,7 +158,7 @@ fn start_up(data: &Path, pack_dir: Option<&Path>, now: Timestamp, p: &mut Phases
         Some(d) => coldstart::content::load_dir(d)?.pack,
     };
     let t2 = Instant::now();
-    let mut state = AppState::new(Arc::new(pack), store, Arc::new(FixedClock::new(now)))?;
+    let state = AppState::new(Arc::new(pack), store, Arc::new(FixedClock::new(now)))?;
     let mut at = vec![Instant::now()];
     std::hint::black_box(state.due_counts());
     at.push(Instant::now());

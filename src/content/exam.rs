@@ -761,9 +761,7 @@ fn check_exam(
             error(
                 at,
                 "E016",
-                format!(
-                    "topic `{topic}` is both mapped to a domain and excluded in exam `{id}`"
-                ),
+                format!("topic `{topic}` is both mapped to a domain and excluded in exam `{id}`"),
             );
         } else {
             excluded.push(topic);
