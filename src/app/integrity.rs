@@ -22,6 +22,7 @@ impl AppState {
                     Err(e) => self.report("read the fresh progress database", &e),
                 }
                 self.standing_cache = None;
+                self.exam_readiness_cache = None;
                 // A session's attempt lived in the file set aside: answering on would write to
                 // rows the fresh file does not have.
                 self.quiz = super::quiz::Quiz::default();

@@ -2,6 +2,7 @@
 //! clock, and the operations a screen may ask for. Each operation writes the store before it
 //! returns, so whatever the learner did is on disk before the next frame.
 
+pub mod exams;
 mod integrity;
 pub mod progress;
 pub mod quiz;
@@ -101,6 +102,9 @@ pub struct AppState {
     /// Spaced-repetition state (see `app::review`).
     pub reviews: review::Reviews,
     standing_cache: Option<progress::StandingCache>,
+    /// The exam id the learner chose to prepare for (see `app::exams`).
+    exam_choice: Option<String>,
+    exam_readiness_cache: Option<exams::ReadinessCache>,
     /// The quiz sessions being taken (see `app::quiz`).
     pub quiz: quiz::Quiz,
     /// Notices raised by reads (`&self`), moved to `notices` by the next [`AppState::tick`].
@@ -113,6 +117,7 @@ pub struct AppState {
 const WANT_READINESS: u8 = 1;
 const WANT_STATS: u8 = 2;
 const WANT_STANDING: u8 = 4;
+const WANT_EXAM_READINESS: u8 = 8;
 
 /// What one [`AppState::tick`] did that the window should know about.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -138,7 +143,10 @@ impl AppState {
                 text: n.to_string(),
             })
             .collect();
+        let exam_choice = exams::stored_choice(&store, &pack.meta.id);
         Ok(Self {
+            exam_choice,
+            exam_readiness_cache: None,
             reviews,
             pack,
             store,
@@ -237,6 +245,9 @@ impl AppState {
         if wanted & WANT_STANDING != 0 {
             self.refresh_standing();
         }
+        if wanted & WANT_EXAM_READINESS != 0 {
+            self.refresh_exam_readiness();
+        }
         let exam_timed_out = self.exam_tick();
         let deferred = std::mem::take(self.deferred.get_mut());
         for n in deferred {
@@ -286,6 +297,8 @@ impl AppState {
             Ok(read) => self.notes_read = read,
             Err(e) => self.report("read progress for the reloaded pack", &e),
         }
+        self.exam_choice = exams::stored_choice(&self.store, &pack.meta.id);
+        self.exam_readiness_cache = None;
         self.pack = pack;
         self.reload_reviews();
     }

@@ -5,6 +5,7 @@
 //! [`AppState::reviews`]: the Quiz screen reads them and changes them only through these methods,
 //! and [`AppState::tick`] keeps a running exam's clock saved and submits it when time runs out.
 
+use crate::quiz::domains::ExamReport;
 use crate::quiz::{
     self, ExamConfig, ExamSession, History, Item, PracticeConfig, PracticeSession, Report,
     Response, exam, practice,
@@ -47,6 +48,9 @@ pub struct PastAttempt {
     pub items: Vec<Item>,
     pub responses: Vec<Response>,
     pub report: Report,
+    /// A mock exam's report by the domains of the exam it was shaped like (the chosen exam for
+    /// attempts from before exam profiles).
+    pub exam_report: Option<ExamReport>,
     pub seed: u64,
 }
 
@@ -71,15 +75,47 @@ impl AppState {
         }
     }
 
-    /// Past attempts, newest first.
+    /// Past attempts, newest first. An unfinished exam's answered count is the exam's own:
+    /// questions with as many choices picked as they ask for (a multiple-response question with
+    /// too few picks is incomplete, not answered).
     pub fn quiz_attempts(&self) -> Vec<AttemptSummary> {
-        match self.store.quiz_attempts(&self.pack.meta.id) {
+        let mut attempts = match self.store.quiz_attempts(&self.pack.meta.id) {
             Ok(v) => v,
             Err(e) => {
                 self.report_later("list past attempts", &e);
                 Vec::new()
             }
+        };
+        for a in attempts
+            .iter_mut()
+            .filter(|a| a.mode == AttemptMode::Exam && a.finished_ms.is_none())
+        {
+            if let Some(n) = self.complete_answers(a.id) {
+                a.answered = n;
+            }
         }
+        attempts
+    }
+
+    /// How many questions of an exam attempt have a complete answer, as its navigator counts.
+    fn complete_answers(&self, id: i64) -> Option<u32> {
+        if let Some(e) = self.quiz.exam.as_ref().filter(|e| e.attempt == id) {
+            let n = e.session.len() - e.session.unanswered().len();
+            return u32::try_from(n).ok();
+        }
+        let stored = self.store.quiz_attempt(id).ok()??;
+        let complete = stored
+            .answers
+            .iter()
+            .filter(|a| {
+                stored
+                    .items
+                    .get(a.position)
+                    .and_then(|r| Item::from_ref(&self.pack, r).ok())
+                    .is_some_and(|item| !a.chosen.is_empty() && a.chosen.len() >= item.needed())
+            })
+            .count();
+        u32::try_from(complete).ok()
     }
 
     fn quiz_error(&mut self, e: &quiz::QuizError) {
@@ -218,6 +254,15 @@ impl AppState {
     /// Builds and records a mock exam, which becomes [`Quiz::exam`]; its clock starts now.
     /// Returns whether it started (when not, a notice says why).
     pub fn start_exam(&mut self, config: ExamConfig) -> bool {
+        // One exam at a time: a second one would hide the first and its clock.
+        if self.quiz.exam.is_some() || self.unfinished_exam().is_some() {
+            self.notify(
+                NoticeLevel::Warning,
+                "A mock exam is already in progress: resume it or discard it before starting \
+                 another.",
+            );
+            return false;
+        }
         let now = self.clock.now();
         let seed = seed_from(now.as_millisecond(), 2);
         let items = match exam::build_items(&self.pack, &config, seed) {
@@ -359,10 +404,16 @@ impl AppState {
         let stored = self.load_attempt(id)?;
         let (items, responses) = self.rebuild(&stored)?;
         let now = self.clock.now();
+        let mut exam_report = None;
         let report = match stored.summary.mode {
             AttemptMode::Exam => {
                 let config: ExamConfig = serde_json::from_str(&stored.config).unwrap_or_default();
-                ExamSession::resume(
+                let profile = config
+                    .exam
+                    .as_deref()
+                    .and_then(|id| self.pack.exam_profile(id))
+                    .unwrap_or_else(|| self.chosen_exam());
+                let report = ExamSession::resume(
                     config,
                     stored.seed,
                     items.clone(),
@@ -372,7 +423,9 @@ impl AppState {
                     true,
                     now,
                 )
-                .report(&self.pack, now)
+                .report(&self.pack, now);
+                exam_report = Some(ExamReport::build(&self.pack, &profile, &items, &report));
+                report
             }
             AttemptMode::Practice => {
                 PracticeSession::resume(items.clone(), responses.clone(), now).report(&self.pack)
@@ -383,6 +436,7 @@ impl AppState {
             items,
             responses,
             report,
+            exam_report,
             seed: stored.seed,
         })
     }

@@ -368,12 +368,14 @@ impl Store {
     }
 
     /// The learner's record on this pack's authored questions: the latest answer to each, and
-    /// per topic how many answers were right.
+    /// per topic how many answers were right. A mock exam counts only once submitted: until
+    /// then its answers are its secret (Progress and the weakest topic would give them away).
     pub fn quiz_history(&self, pack_id: &str) -> Result<History, StoreError> {
         let mut stmt = self.conn().prepare(
             "SELECT w.question_id, w.topic_id, w.correct, w.flagged, w.chosen != '[]'
              FROM quiz_answers w JOIN quiz_attempts a ON a.id = w.attempt_id
              WHERE a.pack_id = ?1 AND w.generator IS NULL
+               AND (a.mode = 'practice' OR a.finished_at IS NOT NULL)
              ORDER BY w.answered_at, w.attempt_id, w.position",
         )?;
         let mut history = History::default();

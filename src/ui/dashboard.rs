@@ -48,6 +48,7 @@ impl DashboardScreen {
                         None => {}
                     }
                 });
+                exam_tile(ui, state, cmds);
                 standing_tile(ui, state, cmds);
                 let pack = &state.pack;
                 widgets::tile(ui, "In this pack", |ui| {
@@ -118,6 +119,101 @@ fn standing_tile(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command
                 if ui.button("See every topic (P)").clicked() {
                     cmds.push(Command::Go(Screen::Progress));
                 }
+            }
+        });
+    });
+}
+
+/// The exam the learner prepares for: a mock exam in progress first (with its time left and
+/// Resume), then the readiness estimate and the latest mock scores.
+fn exam_tile(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
+    let Some(outlook) = state.exam_outlook() else {
+        return;
+    };
+    let code = state.chosen_exam().code.clone();
+    widgets::tile(ui, &format!("Ready for {code}?"), |ui| {
+        ui.vertical(|ui| {
+            ui.set_max_width(340.0);
+            let muted = theme::muted(ui.visuals());
+            if let Some(open) = &outlook.unfinished {
+                let left = state
+                    .exam_time_left()
+                    .map(|ms| format!(", {} left", super::quiz::clock(ms)))
+                    .unwrap_or_default();
+                ui.label(
+                    RichText::new(format!(
+                        "Mock exam in progress: {} of {} answered{left}.",
+                        open.answered, open.total
+                    ))
+                    .color(theme::due(ui.visuals()))
+                    .strong(),
+                );
+                if ui.button("Resume mock exam").clicked()
+                    && (state.quiz.exam.is_some() || state.resume_exam(open.id))
+                {
+                    cmds.push(Command::Go(Screen::Quiz));
+                }
+                ui.add_space(theme::GAP / 2.0);
+            }
+            let r = &outlook.readiness;
+            match (r.predicted, r.interval) {
+                (Some(p), Some(i)) => {
+                    ui.label(theme::big_number(format!("{:.0} %", p * 100.0)));
+                    ui.label(format!(
+                        "predicted on one sitting (80 % interval {:.0}–{:.0} %; pass {:.0} %)",
+                        i.low * 100.0,
+                        i.high * 100.0,
+                        r.pass * 100.0
+                    ));
+                    let (tone, verdict) = if r.ready {
+                        (
+                            theme::correct(ui.visuals()),
+                            "Ready: even the low end of the interval passes.",
+                        )
+                    } else {
+                        (
+                            theme::warning(ui.visuals()),
+                            "Not yet ready: the low end of the interval is under the pass mark.",
+                        )
+                    };
+                    ui.label(RichText::new(verdict).color(tone));
+                    ui.label(
+                        RichText::new(format!(
+                            "From your first answers to {} questions.",
+                            r.first_sight
+                        ))
+                        .color(muted),
+                    );
+                }
+                _ => {
+                    ui.label(theme::big_number("—"));
+                    ui.label(format!(
+                        "Answer {} more questions you have not seen before (some in every \
+                         exam domain) for a predicted score.",
+                        r.more_needed
+                    ));
+                }
+            }
+            if let Some(last) = outlook.mocks.last() {
+                let trend = match outlook
+                    .mocks
+                    .len()
+                    .checked_sub(2)
+                    .map(|i| &outlook.mocks[i])
+                {
+                    Some(prev) if last.fraction > prev.fraction + 1e-9 => " (up)",
+                    Some(prev) if last.fraction + 1e-9 < prev.fraction => " (down)",
+                    Some(_) => " (same)",
+                    None => "",
+                };
+                ui.label(format!(
+                    "Latest mock exam: {:.0} %{trend}; {} taken.",
+                    last.fraction * 100.0,
+                    outlook.mocks.len()
+                ));
+            }
+            if outlook.unfinished.is_none() && ui.button("Start a mock exam (Q)").clicked() {
+                cmds.push(Command::Go(Screen::Quiz));
             }
         });
     });

@@ -40,14 +40,40 @@ pub(super) fn ui(
     let total = exam.session.len();
 
     if !*reviewing {
+        let status = exam.session.status(pos);
         if let Some(place) = question::pressed_choice(ui, exam.session.items[pos].order.len()) {
             state.exam_toggle(place);
         }
         if question::pressed_enter(ui) {
-            if pos + 1 < total {
+            if status.incomplete {
+                // Say why Enter does not move on; Next still does.
+                ui.data_mut(|d| d.insert_temp(enter_hint_id(), pos));
+            } else if pos + 1 < total {
                 state.exam_go(pos + 1);
             } else {
                 *reviewing = true;
+            }
+        }
+        if !ui.ctx().egui_wants_keyboard_input() {
+            let (prev, next_key, flag) = ui.input_mut(|i| {
+                (
+                    i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowLeft),
+                    i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowRight),
+                    i.consume_key(egui::Modifiers::NONE, egui::Key::F),
+                )
+            });
+            if prev && pos > 0 {
+                state.exam_go(pos - 1);
+            }
+            if next_key {
+                if pos + 1 < total {
+                    state.exam_go(pos + 1);
+                } else {
+                    *reviewing = true;
+                }
+            }
+            if flag {
+                state.exam_flag();
             }
         }
     }
@@ -137,12 +163,20 @@ fn navigator(ui: &mut Ui, exam: &ActiveExam) -> Option<usize> {
                 .show(ui, |ui| {
                     for i in 0..total {
                         let s = exam.session.status(i);
-                        let mut text = RichText::new(format!("{}", i + 1));
+                        // An incomplete answer reads apart from a blank one: "7…".
+                        let label = if s.incomplete {
+                            format!("{}…", i + 1)
+                        } else {
+                            format!("{}", i + 1)
+                        };
+                        let mut text = RichText::new(label);
                         if s.flagged {
                             text = text.color(theme::due(ui.visuals())).strong();
                         }
                         let fill = if s.answered {
                             theme::accent(ui.visuals()).gamma_multiply(0.45)
+                        } else if s.incomplete {
+                            theme::accent(ui.visuals()).gamma_multiply(0.15)
                         } else {
                             ui.visuals().extreme_bg_color
                         };
@@ -179,7 +213,9 @@ fn navigator(ui: &mut Ui, exam: &ActiveExam) -> Option<usize> {
         });
     ui.add_space(6.0);
     let muted = theme::muted(ui.visuals());
-    ui.label(RichText::new("Shaded: answered · orange: flagged").color(muted));
+    ui.label(
+        RichText::new("Shaded: answered · pale with …: incomplete · orange: flagged").color(muted),
+    );
     clicked
 }
 
@@ -234,9 +270,29 @@ fn question_page(
                 *reviewing = true;
             }
         });
+        let hinted = ui.data(|d| d.get_temp::<usize>(enter_hint_id())) == Some(pos);
+        let status = state
+            .quiz
+            .exam
+            .as_ref()
+            .map(|e| e.session.status(pos))
+            .unwrap_or_default();
+        if hinted && status.incomplete {
+            ui.label(
+                RichText::new(format!(
+                    "This question asks for {} choices and you picked {}: pick the rest, or use \
+                     Next to leave it incomplete (it counts as wrong unless completed).",
+                    item.needed(),
+                    response.chosen.len()
+                ))
+                .color(theme::warning(ui.visuals())),
+            );
+        }
         ui.label(
-            RichText::new("Keys: 1–9 choose, Enter moves to the next question.")
-                .color(theme::muted(ui.visuals())),
+            RichText::new(
+                "Keys: 1–9 choose, Enter or → next, ← previous, F flag; Tab reaches the navigator.",
+            )
+            .color(theme::muted(ui.visuals())),
         );
     });
 }
@@ -307,4 +363,9 @@ fn review_page(ui: &mut Ui, state: &mut AppState, reviewing: &mut bool) -> Optio
         }
     });
     next
+}
+
+/// Where the question on which Enter was refused (an incomplete answer) is remembered.
+fn enter_hint_id() -> egui::Id {
+    egui::Id::unique("exam-enter-incomplete")
 }

@@ -8,6 +8,7 @@ use egui::{RichText, Ui};
 use super::View;
 use super::question::clock;
 use crate::app::AppState;
+use crate::content::ExamStatus;
 use crate::quiz::{ExamConfig, PracticeConfig, generate};
 use crate::store::{AttemptMode, AttemptSummary};
 use crate::ui::theme;
@@ -84,19 +85,26 @@ pub(super) fn ui(
             ui.add_space(theme::GAP);
         }
 
-        ui.horizontal_top(|ui| {
+        let unfinished = attempts
+            .iter()
+            .any(|a| a.mode == AttemptMode::Exam && a.finished_ms.is_none());
+        // Side by side when they fit, one above the other in a narrow window.
+        let row = egui::Layout::left_to_right(egui::Align::Min).with_main_wrap(true);
+        ui.with_layout(row, |ui| {
             panel(ui, "Practice", 520.0, |ui| {
                 if let Some(v) = practice_form(ui, state, form) {
                     next = Some(v);
                 }
             });
             panel(ui, "Mock exam", 420.0, |ui| {
-                if let Some(v) = exam_form(ui, state, &mut form.exam) {
+                if let Some(v) = exam_form(ui, state, &mut form.exam, unfinished) {
                     next = Some(v);
                 }
             });
         });
 
+        ui.add_space(theme::GAP);
+        mock_chart(ui, state, attempts);
         ui.add_space(theme::GAP);
         ui.label(RichText::new("Past attempts").strong());
         if attempts.is_empty() {
@@ -217,49 +225,104 @@ fn topic_hint(topic: &crate::content::Topic) -> String {
     format!("Exam weight {}", topic.weight)
 }
 
-fn exam_form(ui: &mut Ui, state: &mut AppState, c: &mut ExamConfig) -> Option<View> {
+/// `open`: an unfinished mock exam exists (one at a time).
+fn exam_form(ui: &mut Ui, state: &mut AppState, c: &mut ExamConfig, open: bool) -> Option<View> {
     let muted = theme::muted(ui.visuals());
+    // The form follows the chosen exam: a new choice (or the first showing) takes its shape.
+    let chosen = state.chosen_exam().into_owned();
+    if c.exam.as_deref() != Some(chosen.id.as_str()) {
+        *c = ExamConfig {
+            include_generated: c.include_generated,
+            ..ExamConfig::for_profile(&chosen)
+        };
+    }
+    let choices: Vec<(String, String)> = state
+        .pack
+        .exam_choices()
+        .iter()
+        .map(|e| (e.id.clone(), format!("{} ({})", e.code, e.status_label())))
+        .collect();
+    let mut picked = chosen.id.clone();
+    ui.horizontal(|ui| {
+        ui.label("Exam");
+        egui::ComboBox::from_id_salt("exam-choice")
+            .width(ui.available_width().min(320.0))
+            .selected_text(format!("{} ({})", chosen.code, chosen.status_label()))
+            .show_ui(ui, |ui| {
+                for (id, label) in &choices {
+                    ui.selectable_value(&mut picked, id.clone(), label);
+                }
+            });
+    });
+    if picked != chosen.id {
+        state.choose_exam(&picked);
+    }
     ui.label(
-        RichText::new(
-            "Shaped like DVA-C02: questions sampled by topic weight, nothing revealed until you \
-             submit.",
-        )
+        RichText::new(format!(
+            "{}: {} questions, {} minutes, pass {}. Questions are drawn to its domain weights; \
+             nothing is revealed until you submit.",
+            chosen.title,
+            chosen.questions,
+            chosen.minutes,
+            chosen.pass.label()
+        ))
         .color(muted),
     );
+    if chosen.status == ExamStatus::Retired {
+        ui.label(
+            RichText::new(format!(
+                "{} can no longer be taken ({}).",
+                chosen.code,
+                chosen.status_label()
+            ))
+            .color(theme::warning(ui.visuals())),
+        );
+    }
+    if let Some(note) = &chosen.note {
+        ui.label(
+            RichText::new(note.trim())
+                .color(theme::warning(ui.visuals()))
+                .small(),
+        );
+    }
     ui.add_space(theme::GAP / 2.0);
     egui::Grid::new("exam-settings")
         .num_columns(2)
         .spacing([theme::GAP, 6.0])
         .show(ui, |ui| {
             ui.label("Questions");
-            ui.add(egui::DragValue::new(&mut c.count).range(1..=200));
+            ui.add(egui::DragValue::new(&mut c.count).range(1..=500));
             ui.end_row();
             ui.label("Minutes");
-            ui.add(egui::DragValue::new(&mut c.minutes).range(1..=600));
-            ui.end_row();
-            ui.label("Pass mark");
-            ui.add(
-                egui::DragValue::new(&mut c.pass_mark_pct)
-                    .range(1..=100)
-                    .suffix(" %"),
-            );
+            ui.add(egui::DragValue::new(&mut c.minutes).range(1..=1440));
             ui.end_row();
         });
-    if ui
-        .small_button("Reset to DVA-C02 (65, 130 min, 72 %)")
-        .clicked()
-    {
+    // Always shown (disabled at the exam's shape), so nothing below it moves when a value
+    // changes.
+    let custom = (c.count, c.minutes) != (chosen.questions, chosen.minutes);
+    let reset = egui::Button::new(format!(
+        "Back to the {} shape ({} questions, {} min)",
+        chosen.code, chosen.questions, chosen.minutes
+    ))
+    .small();
+    if ui.add_enabled(custom, reset).clicked() {
         *c = ExamConfig {
             include_generated: c.include_generated,
-            ..ExamConfig::default()
+            ..ExamConfig::for_profile(&chosen)
         };
     }
     ui.checkbox(&mut c.include_generated, "Include generated questions");
-    let have = state.pack.questions.len();
+    let have = state
+        .pack
+        .questions
+        .iter()
+        .filter(|q| chosen.includes_topic(&q.topic))
+        .count();
     if have < c.count {
         ui.label(
             RichText::new(format!(
-                "This pack has {have} questions: the exam will use all of them."
+                "This pack has {have} questions for {}: the exam will use all of them.",
+                chosen.code
             ))
             .color(muted),
         );
@@ -272,7 +335,10 @@ fn exam_form(ui: &mut Ui, state: &mut AppState, c: &mut ExamConfig) -> Option<Vi
         .color(muted),
     );
     ui.add_space(theme::GAP / 2.0);
-    if ui.button("Start mock exam").clicked() {
+    let start = ui
+        .add_enabled(!open, egui::Button::new("Start mock exam"))
+        .on_disabled_hover_text("A mock exam is in progress: resume or discard it first.");
+    if start.clicked() {
         return state
             .start_exam(c.clone())
             .then_some(View::Exam { reviewing: false });
@@ -339,4 +405,49 @@ fn attempt_list(ui: &mut Ui, state: &mut AppState, attempts: &[AttemptSummary]) 
             }
         });
     next
+}
+
+/// Submitted mock exams' scores in the order taken, against the chosen exam's pass mark.
+fn mock_chart(ui: &mut Ui, state: &AppState, attempts: &[AttemptSummary]) {
+    let scores = crate::app::exams::mock_scores(attempts);
+    if scores.len() < 2 {
+        return;
+    }
+    let pass = state.chosen_exam().pass.fraction() * 100.0;
+    ui.label(RichText::new("Mock exam scores").strong());
+    ui.label(
+        RichText::new(format!(
+            "Each submitted mock in the order taken; the orange line is the pass mark ({pass:.0} %)."
+        ))
+        .color(theme::muted(ui.visuals())),
+    );
+    let points: Vec<[f64; 2]> = scores
+        .iter()
+        .enumerate()
+        .map(|(i, s)| [(i + 1) as f64, s.fraction * 100.0])
+        .collect();
+    let tone = theme::accent(ui.visuals());
+    let mark = theme::warning(ui.visuals());
+    egui_plot::Plot::new("mock-scores")
+        .height(140.0)
+        .width(ui.available_width().min(640.0))
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .include_y(0.0)
+        .include_y(100.0)
+        .x_axis_label("mock exam")
+        .y_axis_label("% right")
+        .show(ui, |p| {
+            p.line(
+                egui_plot::Line::new("score", egui_plot::PlotPoints::from(points.clone()))
+                    .color(tone),
+            );
+            p.points(
+                egui_plot::Points::new("", egui_plot::PlotPoints::from(points))
+                    .radius(3.0)
+                    .color(tone),
+            );
+            p.hline(egui_plot::HLine::new(format!("pass {pass:.0} %"), pass).color(mark));
+        });
 }

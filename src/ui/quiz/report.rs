@@ -8,6 +8,8 @@ use super::View;
 use super::question;
 use crate::app::AppState;
 use crate::app::quiz::PastAttempt;
+use crate::quiz::PracticeConfig;
+use crate::quiz::domains::{self, ExamReport, Verdict};
 use crate::store::AttemptMode;
 use crate::ui::{Command, theme};
 
@@ -66,26 +68,14 @@ pub(super) fn ui(
             .color(muted),
         );
 
-        ui.add_space(theme::GAP);
-        ui.label(RichText::new("By topic").strong());
-        // Topics are judged against the exam's own pass mark (DVA-C02's 72 % in practice).
-        let mark = f64::from(report.pass_mark_pct.unwrap_or(72)) / 100.0;
-        egui::Grid::new("by-topic")
-            .num_columns(3)
-            .spacing([theme::GAP, 6.0])
-            .show(ui, |ui| {
-                for t in &report.topics {
-                    ui.label(&t.title);
-                    let tone = if t.fraction() >= mark {
-                        theme::correct(ui.visuals())
-                    } else {
-                        theme::wrong(ui.visuals())
-                    };
-                    bar(ui, t.fraction() as f32, mark as f32, tone);
-                    ui.label(format!("{} of {}", t.correct, t.total));
-                    ui.end_row();
+        match &r.exam_report {
+            Some(exam) => {
+                if let Some(v) = by_domain(ui, state, exam) {
+                    next = Some(v);
                 }
-            });
+            }
+            None => by_topic(ui, report),
+        }
 
         ui.add_space(theme::GAP);
         ui.separator();
@@ -145,6 +135,129 @@ pub(super) fn ui(
             next = Some(View::Home);
         }
     });
+    next
+}
+
+/// A practice report's score per topic, against the pass mark of a mock (72 %).
+fn by_topic(ui: &mut Ui, report: &crate::quiz::Report) {
+    ui.add_space(theme::GAP);
+    ui.label(RichText::new("By topic").strong());
+    let mark = f64::from(report.pass_mark_pct.unwrap_or(72)) / 100.0;
+    topic_grid(ui, "by-topic", &report.topics, mark);
+}
+
+fn topic_grid(ui: &mut Ui, id: &str, topics: &[crate::quiz::TopicScore], mark: f64) {
+    egui::Grid::new(id)
+        .num_columns(3)
+        .spacing([theme::GAP, 6.0])
+        .show(ui, |ui| {
+            for t in topics {
+                ui.label(&t.title);
+                let tone = if t.fraction() >= mark {
+                    theme::correct(ui.visuals())
+                } else {
+                    theme::wrong(ui.visuals())
+                };
+                bar(ui, t.fraction() as f32, mark as f32, tone);
+                ui.label(format!("{} of {}", t.correct, t.total));
+                ui.end_row();
+            }
+        });
+}
+
+/// A mock exam's result as the real score report reads: the (estimated) scaled score, then
+/// each domain of the exam as "meets" or "needs improvement", its topics one click away.
+fn by_domain(ui: &mut Ui, state: &mut AppState, exam: &ExamReport) -> Option<View> {
+    let mut next = None;
+    let v = ui.visuals().clone();
+    let tone = if exam.passed {
+        theme::correct(&v)
+    } else {
+        theme::wrong(&v)
+    };
+    ui.add_space(theme::GAP / 2.0);
+    ui.label(
+        RichText::new(format!("{} — {}", exam.code, exam.headline()))
+            .color(tone)
+            .strong(),
+    );
+    if exam.scaled.is_some() {
+        ui.label(
+            RichText::new(
+                "The scaled score is an estimate: the real exam equates scores between versions \
+                 of the exam, it does not scale the share right in a straight line.",
+            )
+            .color(theme::muted(&v))
+            .small(),
+        );
+    }
+    if let Some(note) = &exam.note {
+        ui.label(RichText::new(note.trim()).color(theme::warning(&v)).small());
+    }
+    ui.add_space(theme::GAP);
+    ui.label(RichText::new("By exam domain").strong());
+    let mark = exam.pass_fraction;
+    for (i, d) in exam.domains.iter().enumerate() {
+        let verdict = match d.verdict {
+            Some(Verdict::Meets) => RichText::new(Verdict::Meets.label()).color(theme::correct(&v)),
+            Some(Verdict::NeedsImprovement) => {
+                RichText::new(Verdict::NeedsImprovement.label()).color(theme::wrong(&v))
+            }
+            None => RichText::new("No questions in this mock").color(theme::muted(&v)),
+        };
+        let weight = if d.id.is_empty() {
+            String::new()
+        } else {
+            format!(" ({:.0} % of the exam)", d.weight)
+        };
+        ui.push_id(("domain", i), |ui| {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(format!("{}{weight}", d.title)).strong());
+                ui.label(verdict.strong());
+            });
+            ui.horizontal(|ui| {
+                let fraction = d.fraction().unwrap_or(0.0);
+                let tone = if fraction + 1e-9 >= mark {
+                    theme::correct(&v)
+                } else {
+                    theme::wrong(&v)
+                };
+                bar(ui, fraction as f32, mark as f32, tone);
+                ui.label(format!("{} of {} right", d.correct, d.total));
+            });
+            if !d.topics.is_empty() {
+                egui::CollapsingHeader::new(format!("Topics of {}", d.title))
+                    .id_salt(("domain-topics", i))
+                    .show(ui, |ui| {
+                        topic_grid(ui, "domain-topic-grid", &d.topics, mark)
+                    });
+            }
+        });
+        ui.add_space(6.0);
+    }
+    if let Some(weak) = exam.weakest_domain()
+        && weak.verdict == Some(Verdict::NeedsImprovement)
+    {
+        let profile = state.pack.exam_profile(&exam.exam_id);
+        let topics = profile
+            .map(|p| domains::domain_topics(&state.pack, &p, &weak.id))
+            .unwrap_or_default();
+        if !topics.is_empty()
+            && ui
+                .button(format!("Practise {}", weak.title))
+                .on_hover_text("A practice session on the topics of your weakest domain")
+                .clicked()
+        {
+            let config = PracticeConfig {
+                topics,
+                weakest_first: true,
+                ..PracticeConfig::default()
+            };
+            if state.start_practice(config) {
+                next = Some(View::Practice);
+            }
+        }
+    }
     next
 }
 
