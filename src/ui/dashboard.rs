@@ -20,51 +20,58 @@ impl DashboardScreen {
             );
             ui.add_space(theme::GAP);
 
-            ui.horizontal_wrapped(|ui| {
-                super::review::dashboard_tile(ui, state, cmds); // spaced repetition (ui::review)
-                let (read, total) = state.notes_read_count();
-                widgets::tile(ui, "Reading", |ui| {
-                    ui.label(theme::big_number(format!("{read} of {total}")));
-                    ui.label("notes read");
-                    let next = state
-                        .pack
-                        .notes
-                        .iter()
-                        .find(|n| !state.is_note_read(&n.topic));
-                    match next {
-                        Some(note) if ui.button(format!("Read next: {}", note.title)).clicked() => {
-                            cmds.push(Command::OpenSection(crate::content::SectionRef {
-                                topic: note.topic.clone(),
-                                anchor: String::new(),
-                            }));
-                        }
-                        Some(_) => {}
-                        None if total > 0 => {
-                            ui.label(
-                                RichText::new("Every note read.")
-                                    .color(theme::correct(ui.visuals())),
-                            );
-                        }
-                        None => {}
-                    }
-                });
-                exam_tile(ui, state, cmds);
-                standing_tile(ui, state, cmds);
-                let pack = &state.pack;
-                widgets::tile(ui, "In this pack", |ui| {
-                    ui.label(theme::big_number(pack.topics.len().to_string()));
-                    ui.label(format!(
-                        "topics · {} cards · {} questions",
-                        pack.cards.len(),
-                        pack.questions.len()
-                    ));
-                    if ui.button("Browse notes").clicked() {
-                        cmds.push(Command::Go(Screen::Notes));
-                    }
-                });
+            widgets::tile_grid(ui, 5, 280.0, |ui, i| match i {
+                0 => super::review::dashboard_tile(ui, state, cmds), // ui::review
+                1 => reading_tile(ui, state, cmds),
+                2 => exam_tile(ui, state, cmds),
+                3 => standing_tile(ui, state, cmds),
+                _ => pack_tile(ui, state, cmds),
             });
         });
     }
+}
+
+/// Notes read, and the next one to read.
+fn reading_tile(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
+    let (read, total) = state.notes_read_count();
+    widgets::tile(ui, "Reading", |ui| {
+        ui.label(theme::big_number(format!("{read} of {total}")));
+        ui.label("notes read");
+        let next = state
+            .pack
+            .notes
+            .iter()
+            .find(|n| !state.is_note_read(&n.topic));
+        match next {
+            Some(note) if ui.button(format!("Read next: {}", note.title)).clicked() => {
+                cmds.push(Command::OpenSection(crate::content::SectionRef {
+                    topic: note.topic.clone(),
+                    anchor: String::new(),
+                }));
+            }
+            Some(_) => {}
+            None if total > 0 => {
+                ui.label(RichText::new("Every note read.").color(theme::correct(ui.visuals())));
+            }
+            None => {}
+        }
+    });
+}
+
+/// What the pack holds.
+fn pack_tile(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
+    let pack = &state.pack;
+    widgets::tile(ui, "In this pack", |ui| {
+        ui.label(theme::big_number(pack.topics.len().to_string()));
+        ui.label(format!(
+            "topics · {} cards · {} questions",
+            pack.cards.len(),
+            pack.questions.len()
+        ));
+        if ui.button("Browse notes").clicked() {
+            cmds.push(Command::Go(Screen::Notes));
+        }
+    });
 }
 
 /// The study streak and the topic to work on next.
@@ -75,7 +82,7 @@ fn standing_tile(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command
     let streak = standing.streak;
     widgets::tile(ui, "Study streak", |ui| {
         ui.vertical(|ui| {
-            ui.set_max_width(300.0);
+            ui.set_max_width(ui.available_width().min(300.0));
             let days = match streak.current {
                 1 => "1 day".to_owned(),
                 n if n >= STREAK_LOOKBACK_DAYS => format!("{STREAK_LOOKBACK_DAYS}+ days"),
@@ -133,7 +140,7 @@ fn exam_tile(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
     let code = state.chosen_exam().code.clone();
     widgets::tile(ui, &format!("Ready for {code}?"), |ui| {
         ui.vertical(|ui| {
-            ui.set_max_width(340.0);
+            ui.set_max_width(ui.available_width().min(340.0));
             let muted = theme::muted(ui.visuals());
             if let Some(open) = &outlook.unfinished {
                 let left = state

@@ -354,7 +354,7 @@ pub fn dashboard_tile(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Co
     // The tile lays out in its parent's direction (a wrapping row): stack this one's lines.
     super::widgets::tile(ui, "Flashcards due today", |ui| {
         ui.vertical(|ui| {
-            ui.set_max_width(380.0);
+            ui.set_max_width(ui.available_width().min(380.0));
             ui.label(theme::big_number(counts.total().to_string()));
             ui.horizontal(|ui| counts_label(ui, counts.new, counts.learning, counts.review));
             let label = if counts.total() > 0 {

@@ -59,11 +59,36 @@ pub fn open_clicked(
     }
 }
 
-/// A framed card with a title, for dashboard tiles.
+/// `count` tiles in rows of equal-width cells, as many per row as fit at `min_width` each:
+/// nothing runs off a narrow window, and a wide one is used. `cell(ui, i)` draws tile `i`.
+pub fn tile_grid(ui: &mut Ui, count: usize, min_width: f32, mut cell: impl FnMut(&mut Ui, usize)) {
+    let gap = ui.spacing().item_spacing.x;
+    let avail = ui.available_width();
+    let cols = (((avail + gap) / (min_width + gap)).floor() as usize).clamp(1, count.max(1));
+    let width = ((avail - gap * (cols - 1) as f32) / cols as f32).floor();
+    for start in (0..count).step_by(cols) {
+        ui.horizontal_top(|ui| {
+            for i in start..(start + cols).min(count) {
+                let layout = egui::Layout::top_down_justified(egui::Align::Min);
+                ui.allocate_ui_with_layout(egui::vec2(width, 0.0), layout, |ui| {
+                    ui.set_width(width);
+                    cell(ui, i);
+                });
+            }
+        });
+        ui.add_space(gap);
+    }
+}
+
+/// A framed card with a title, for dashboard tiles. In a justified layout (a cell of
+/// [`tile_grid`]) it fills the cell's width.
 pub fn tile<R>(ui: &mut Ui, title: &str, add: impl FnOnce(&mut Ui) -> R) -> R {
     egui::Frame::group(ui.style())
         .inner_margin(theme::GAP)
         .show(ui, |ui| {
+            if ui.layout().horizontal_justify() {
+                ui.set_min_width(ui.available_width());
+            }
             ui.vertical(|ui| {
                 ui.set_min_width(220.0);
                 ui.label(RichText::new(title).color(theme::muted(ui.visuals())));

@@ -279,11 +279,7 @@ fn exam_form(ui: &mut Ui, state: &mut AppState, c: &mut ExamConfig, open: bool) 
         );
     }
     if let Some(note) = &chosen.note {
-        ui.label(
-            RichText::new(note.trim())
-                .color(theme::warning(ui.visuals()))
-                .small(),
-        );
+        ui.label(RichText::new(note.trim()).color(theme::warning(ui.visuals())));
     }
     ui.add_space(theme::GAP / 2.0);
     egui::Grid::new("exam-settings")

@@ -187,12 +187,11 @@ fn by_domain(ui: &mut Ui, state: &mut AppState, exam: &ExamReport) -> Option<Vie
                 "The scaled score is an estimate: the real exam equates scores between versions \
                  of the exam, it does not scale the share right in a straight line.",
             )
-            .color(theme::muted(&v))
-            .small(),
+            .color(theme::muted(&v)),
         );
     }
     if let Some(note) = &exam.note {
-        ui.label(RichText::new(note.trim()).color(theme::warning(&v)).small());
+        ui.label(RichText::new(note.trim()).color(theme::warning(&v)));
     }
     ui.add_space(theme::GAP);
     ui.label(RichText::new("By exam domain").strong());
