@@ -265,4 +265,35 @@ fn a_submitted_mock_reports_by_exam_domain() {
         h.query_by_label_contains("≈").is_some(),
         "a scaled estimate"
     );
+
+    // Practise what this mock got wrong: exactly its wrong authored questions.
+    let report = h.state().quiz.report().expect("report");
+    let mut want: Vec<String> = report
+        .items
+        .iter()
+        .zip(&report.report.results)
+        .filter(|(_, ok)| !**ok)
+        .map(|(i, _)| i.question.id.clone())
+        .collect();
+    assert_eq!(want.len(), 7, "one of eight was answered");
+    click(&mut h, "Practise what I got wrong (7)");
+    let practice = h.state().state.quiz.practice.as_ref().expect("practising");
+    let mut got: Vec<String> = practice
+        .session
+        .items
+        .iter()
+        .map(|i| i.question.id.clone())
+        .collect();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+
+    // Progress reads the estimate per domain, with how many first answers it still needs.
+    h.state_mut().state.practice_end();
+    h.run_steps(2);
+    h.state_mut().state.practice_close();
+    press(&mut h, egui::Key::P);
+    assert!(h.query_by_label("Readiness for DVA-C03").is_some());
+    assert!(h.query_by_label("Security (26 %)").is_some());
+    assert!(h.query_by_label_contains("first answers so far").is_some());
 }

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use crate::content::ExamProfile;
+use crate::quiz::ExamConfig;
 use crate::quiz::readiness::{self, Readiness, Rules};
 use crate::store::{AttemptMode, AttemptSummary};
 
@@ -104,9 +105,34 @@ impl AppState {
             .cloned();
         Some(ExamOutlook {
             readiness,
-            mocks: mock_scores(&attempts),
+            mocks: self.mock_scores_of_chosen_exam(&attempts),
             unfinished,
         })
+    }
+
+    /// Submitted mocks of the chosen exam among `attempts` (mocks from before exam profiles
+    /// count as the pack's default exam's).
+    fn mock_scores_of_chosen_exam(&self, attempts: &[AttemptSummary]) -> Vec<MockScore> {
+        let configs = match self.store.exam_attempt_configs(&self.pack.meta.id) {
+            Ok(c) => c,
+            Err(e) => {
+                self.report_later("read past mock exams", &e);
+                return Vec::new();
+            }
+        };
+        let chosen = self.chosen_exam().id.clone();
+        let default = self.pack.default_exam().id.clone();
+        let of_chosen: std::collections::HashSet<i64> = configs
+            .into_iter()
+            .filter(|(_, json)| {
+                let config: ExamConfig = serde_json::from_str(json).unwrap_or_default();
+                config.exam.unwrap_or_else(|| default.clone()) == chosen
+            })
+            .map(|(id, _)| id)
+            .collect();
+        let mut scores = mock_scores(attempts);
+        scores.retain(|s| of_chosen.contains(&s.attempt));
+        scores
     }
 
     /// Recomputes the readiness estimate if it was read since the last tick and is out of date.

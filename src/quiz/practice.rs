@@ -24,6 +24,10 @@ pub struct PracticeConfig {
     pub retake: bool,
     /// Mix in generated questions (about one in four).
     pub include_generated: bool,
+    /// Only these authored questions (e.g. the ones a mock exam got wrong); empty means no
+    /// such limit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<String>,
 }
 
 impl Default for PracticeConfig {
@@ -34,6 +38,7 @@ impl Default for PracticeConfig {
             weakest_first: false,
             retake: false,
             include_generated: false,
+            questions: Vec::new(),
         }
     }
 }
@@ -57,6 +62,7 @@ pub fn build_items(
         .questions
         .iter()
         .filter(|q| config.wants(&q.topic))
+        .filter(|q| config.questions.is_empty() || config.questions.contains(&q.id))
         .filter(|q| !config.retake || history.needs_retake(&q.id))
         .collect();
     pool.shuffle(&mut rng);

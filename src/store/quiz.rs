@@ -296,6 +296,17 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The settings (JSON, as the app layer wrote them) of every submitted mock exam of this
+    /// pack, by attempt id: which exam each was shaped like.
+    pub fn exam_attempt_configs(&self, pack_id: &str) -> Result<Vec<(i64, String)>, StoreError> {
+        let mut stmt = self.conn().prepare(
+            "SELECT id, config FROM quiz_attempts
+             WHERE pack_id = ?1 AND mode = 'exam' AND finished_at IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([pack_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// One attempt with its questions and answers.
     pub fn quiz_attempt(&self, id: i64) -> Result<Option<StoredAttempt>, StoreError> {
         let head = self

@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod notes;
 pub mod progress;
 pub mod quiz;
+mod readiness;
 pub mod review;
 mod shell;
 pub mod sim;

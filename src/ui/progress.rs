@@ -86,6 +86,8 @@ impl ProgressScreen {
                     topics(ui, &standing.topics, cmds);
                 }
                 ui.add_space(theme::GAP);
+                super::readiness::section(ui, state);
+                ui.add_space(theme::GAP);
                 self.settings_ui(ui, state);
                 ui.add_space(theme::GAP);
                 widgets::tile(ui, "Look", theme::look_settings);

@@ -104,7 +104,7 @@ pub(super) fn ui(
         });
 
         ui.add_space(theme::GAP);
-        mock_chart(ui, state, attempts);
+        mock_chart(ui, state);
         ui.add_space(theme::GAP);
         ui.label(RichText::new("Past attempts").strong());
         if attempts.is_empty() {
@@ -404,13 +404,15 @@ fn attempt_list(ui: &mut Ui, state: &mut AppState, attempts: &[AttemptSummary]) 
 }
 
 /// Submitted mock exams' scores in the order taken, against the chosen exam's pass mark.
-fn mock_chart(ui: &mut Ui, state: &AppState, attempts: &[AttemptSummary]) {
-    let scores = crate::app::exams::mock_scores(attempts);
+fn mock_chart(ui: &mut Ui, state: &AppState) {
+    // Cached with the readiness estimate: no reads while the page is drawn.
+    let scores = state.exam_outlook().map(|o| o.mocks).unwrap_or_default();
     if scores.len() < 2 {
         return;
     }
     let pass = state.chosen_exam().pass.fraction() * 100.0;
-    ui.label(RichText::new("Mock exam scores").strong());
+    let code = state.chosen_exam().code.clone();
+    ui.label(RichText::new(format!("{code} mock exam scores")).strong());
     ui.label(
         RichText::new(format!(
             "Each submitted mock in the order taken; the orange line is the pass mark ({pass:.0} %)."

@@ -8,8 +8,8 @@ use super::View;
 use super::question;
 use crate::app::AppState;
 use crate::app::quiz::PastAttempt;
-use crate::quiz::PracticeConfig;
 use crate::quiz::domains::{self, ExamReport, Verdict};
+use crate::quiz::{Origin, PracticeConfig};
 use crate::store::AttemptMode;
 use crate::ui::{Command, theme};
 
@@ -22,119 +22,135 @@ pub(super) fn ui(
 ) -> Option<View> {
     let mut next = None;
     let report = &r.report;
-    egui::ScrollArea::vertical().show(ui, |ui| {
-        ui.set_max_width(theme::READING_WIDTH + 120.0);
-        ui.add_space(theme::GAP);
-        ui.horizontal(|ui| {
-            let title = match r.summary.mode {
-                AttemptMode::Exam => "Mock exam result",
-                AttemptMode::Practice => "Practice result",
-            };
-            ui.label(theme::heading(title));
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui.button("Back to quizzes").clicked() {
-                    next = Some(View::Home);
-                }
-            });
-        });
-        ui.add_space(theme::GAP / 2.0);
-        ui.horizontal(|ui| {
-            ui.label(theme::big_number(format!("{:.0} %", report.percent())));
-            ui.vertical(|ui| {
-                ui.label(format!("{} of {} right", report.correct, report.total));
-                if let (Some(passed), Some(mark)) = (report.passed(), report.pass_mark_pct) {
-                    let (tone, word) = if passed {
-                        (theme::correct(ui.visuals()), "Passed")
-                    } else {
-                        (theme::wrong(ui.visuals()), "Not passed")
-                    };
-                    ui.label(
-                        RichText::new(format!("{word} (pass mark {mark} %)"))
-                            .color(tone)
-                            .strong(),
-                    );
-                }
-            });
-        });
-        let muted = theme::muted(ui.visuals());
-        ui.label(
-            RichText::new(format!(
-                "Time used {} · {} per question on average · {} answered · seed {}",
-                question::clock(report.time_used_ms),
-                question::short_duration(report.ms_per_question()),
-                report.answered,
-                r.seed
-            ))
-            .color(muted),
-        );
-
-        match &r.exam_report {
-            Some(exam) => {
-                if let Some(v) = by_domain(ui, state, exam) {
-                    next = Some(v);
-                }
-            }
-            None => by_topic(ui, report),
-        }
-
-        ui.add_space(theme::GAP);
-        ui.separator();
-        ui.label(RichText::new("Questions").strong());
-        // A practice session ended early scores only what was answered; the questions never
-        // reached stay unrevealed for another session.
-        let practice = r.summary.mode == AttemptMode::Practice;
-        let not_reached = r
-            .responses
-            .iter()
-            .filter(|x| practice && !x.submitted)
-            .count();
-        if not_reached > 0 {
-            ui.label(
-                RichText::new(format!(
-                    "{not_reached} question(s) not reached: not scored and not shown here."
-                ))
-                .color(theme::muted(ui.visuals())),
-            );
-        }
-        for (i, (item, response)) in r.items.iter().zip(&r.responses).enumerate() {
-            if practice && !response.submitted {
-                continue;
-            }
-            let ok = item.is_correct(&response.chosen);
-            let unanswered = response.chosen.is_empty();
-            let (tone, verdict) = match (ok, unanswered) {
-                (true, _) => (theme::correct(ui.visuals()), "✓ right"),
-                (false, true) => (theme::wrong(ui.visuals()), "✗ unanswered"),
-                (false, false) => (theme::wrong(ui.visuals()), "✗ wrong"),
-            };
+    // Its own scroll position per attempt: a report opens at its top.
+    egui::ScrollArea::vertical()
+        .id_salt(("report", r.summary.id))
+        .show(ui, |ui| {
+            ui.set_max_width(theme::READING_WIDTH + 120.0);
             ui.add_space(theme::GAP);
             ui.horizontal(|ui| {
-                ui.label(RichText::new(format!("Question {}", i + 1)).strong());
-                ui.label(RichText::new(verdict).color(tone).strong());
-                let topic = state
-                    .pack
-                    .topic(&item.question.topic)
-                    .map_or(item.question.topic.as_str(), |t| t.title.as_str());
+                let title = match r.summary.mode {
+                    AttemptMode::Exam => "Mock exam result",
+                    AttemptMode::Practice => "Practice result",
+                };
+                ui.label(theme::heading(title));
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if ui.button("Back to quizzes").clicked() {
+                        next = Some(View::Home);
+                    }
+                });
+            });
+            ui.add_space(theme::GAP / 2.0);
+            ui.horizontal(|ui| {
+                ui.label(theme::big_number(format!("{:.0} %", report.percent())));
+                ui.vertical(|ui| {
+                    ui.label(format!("{} of {} right", report.correct, report.total));
+                    if let (Some(passed), Some(mark)) = (report.passed(), report.pass_mark_pct) {
+                        let (tone, word) = if passed {
+                            (theme::correct(ui.visuals()), "Passed")
+                        } else {
+                            (theme::wrong(ui.visuals()), "Not passed")
+                        };
+                        ui.label(
+                            RichText::new(format!("{word} (pass mark {mark} %)"))
+                                .color(tone)
+                                .strong(),
+                        );
+                    }
+                });
+            });
+            let muted = theme::muted(ui.visuals());
+            ui.label(
+                RichText::new(format!(
+                    "Time used {} · {} per question on average · {} answered",
+                    question::clock(report.time_used_ms),
+                    question::short_duration(report.ms_per_question()),
+                    report.answered,
+                ))
+                .color(muted),
+            );
+
+            match &r.exam_report {
+                Some(exam) => {
+                    // Authored questions this mock got wrong (or left blank), for a practice retake.
+                    let wrong: Vec<String> = r
+                        .items
+                        .iter()
+                        .zip(&report.results)
+                        .filter(|(i, ok)| !**ok && matches!(i.origin, Origin::Authored))
+                        .map(|(i, _)| i.question.id.clone())
+                        .collect();
+                    if let Some(v) = by_domain(ui, state, exam, wrong) {
+                        next = Some(v);
+                    }
+                }
+                None => by_topic(ui, report),
+            }
+
+            ui.add_space(theme::GAP);
+            ui.separator();
+            ui.label(RichText::new("Questions").strong());
+            // A practice session ended early scores only what was answered; the questions never
+            // reached stay unrevealed for another session.
+            let practice = r.summary.mode == AttemptMode::Practice;
+            let not_reached = r
+                .responses
+                .iter()
+                .filter(|x| practice && !x.submitted)
+                .count();
+            if not_reached > 0 {
                 ui.label(
                     RichText::new(format!(
-                        "{topic} · {}{}",
-                        question::short_duration(response.time_ms),
-                        if response.flagged { " · flagged" } else { "" }
+                        "{not_reached} question(s) not reached: not scored and not shown here."
                     ))
                     .color(theme::muted(ui.visuals())),
                 );
-            });
-            ui.push_id(("report-question", i), |ui| {
-                question::stem(ui, cache, item, cmds);
-                question::revealed_choices(ui, item, response);
-                question::explanation(ui, cache, item, &state.pack, cmds);
-            });
-        }
-        ui.add_space(theme::GAP);
-        if ui.button("Back to quizzes").clicked() {
-            next = Some(View::Home);
-        }
-    });
+            }
+            for (i, (item, response)) in r.items.iter().zip(&r.responses).enumerate() {
+                if practice && !response.submitted {
+                    continue;
+                }
+                let ok = item.is_correct(&response.chosen);
+                let unanswered = response.chosen.is_empty();
+                let (tone, verdict) = match (ok, unanswered) {
+                    (true, _) => (theme::correct(ui.visuals()), "✓ right"),
+                    (false, true) => (theme::wrong(ui.visuals()), "✗ unanswered"),
+                    (false, false) => (theme::wrong(ui.visuals()), "✗ wrong"),
+                };
+                ui.add_space(theme::GAP);
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(format!("Question {}", i + 1)).strong());
+                    ui.label(RichText::new(verdict).color(tone).strong());
+                    let topic = state
+                        .pack
+                        .topic(&item.question.topic)
+                        .map_or(item.question.topic.as_str(), |t| t.title.as_str());
+                    ui.label(
+                        RichText::new(format!(
+                            "{topic} · {}{}",
+                            question::short_duration(response.time_ms),
+                            if response.flagged { " · flagged" } else { "" }
+                        ))
+                        .color(theme::muted(ui.visuals())),
+                    );
+                });
+                ui.push_id(("report-question", i), |ui| {
+                    question::stem(ui, cache, item, cmds);
+                    question::revealed_choices(ui, item, response);
+                    question::explanation(ui, cache, item, &state.pack, cmds);
+                });
+            }
+            ui.add_space(theme::GAP);
+            // Details for a bug report: the same seed and pack rebuild the same questions.
+            ui.label(
+                RichText::new(format!("Attempt {} · seed {}", r.summary.id, r.seed))
+                    .color(theme::muted(ui.visuals()))
+                    .small(),
+            );
+            if ui.button("Back to quizzes").clicked() {
+                next = Some(View::Home);
+            }
+        });
     next
 }
 
@@ -167,7 +183,12 @@ fn topic_grid(ui: &mut Ui, id: &str, topics: &[crate::quiz::TopicScore], mark: f
 
 /// A mock exam's result as the real score report reads: the (estimated) scaled score, then
 /// each domain of the exam as "meets" or "needs improvement", its topics one click away.
-fn by_domain(ui: &mut Ui, state: &mut AppState, exam: &ExamReport) -> Option<View> {
+fn by_domain(
+    ui: &mut Ui,
+    state: &mut AppState,
+    exam: &ExamReport,
+    wrong: Vec<String>,
+) -> Option<View> {
     let mut next = None;
     let v = ui.visuals().clone();
     let tone = if exam.passed {
@@ -233,6 +254,40 @@ fn by_domain(ui: &mut Ui, state: &mut AppState, exam: &ExamReport) -> Option<Vie
             }
         });
         ui.add_space(6.0);
+    }
+    ui.horizontal_wrapped(|ui| {
+        if let Some(v) = practise_buttons(ui, state, exam, wrong) {
+            next = Some(v);
+        }
+    });
+    next
+}
+
+/// "Practise what I got wrong" (this mock's authored questions answered wrongly or left
+/// blank) and "Practise <weakest domain>".
+fn practise_buttons(
+    ui: &mut Ui,
+    state: &mut AppState,
+    exam: &ExamReport,
+    wrong: Vec<String>,
+) -> Option<View> {
+    let mut next = None;
+    if !wrong.is_empty()
+        && ui
+            .button(format!("Practise what I got wrong ({})", wrong.len()))
+            .on_hover_text(
+                "A practice session on this mock's questions you got wrong or left blank",
+            )
+            .clicked()
+    {
+        let config = PracticeConfig {
+            count: wrong.len(),
+            questions: wrong,
+            ..PracticeConfig::default()
+        };
+        if state.start_practice(config) {
+            next = Some(View::Practice);
+        }
     }
     if let Some(weak) = exam.weakest_domain()
         && weak.verdict == Some(Verdict::NeedsImprovement)
