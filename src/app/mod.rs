@@ -249,6 +249,10 @@ impl AppState {
             self.refresh_exam_readiness();
         }
         let exam_timed_out = self.exam_tick();
+        // What the store noticed since (a background check that could not start, rows skipped).
+        for n in self.store.take_notices() {
+            self.notify(NoticeLevel::Warning, n.to_string());
+        }
         let deferred = std::mem::take(self.deferred.get_mut());
         for n in deferred {
             self.notify(n.level, n.text);

@@ -78,7 +78,12 @@ pub struct Reviews {
     generation: u64,
     readiness_cache: Option<(u64, Date, Option<ExamOutlook>)>,
     stats_cache: Option<(u64, Date, ReviewStats)>,
+    /// The last queue built and what it was built from (see [`Reviews::queue`]).
+    queue_cache: std::cell::RefCell<Option<(QueueKey, DayQueue)>>,
 }
+
+/// Card generation, study day, new and review answers counted, and the second.
+type QueueKey = (u64, Date, usize, usize, i64);
 
 impl Reviews {
     /// Loads settings and card states for `cards` (the pack's cards, in pack order) from `store`,
@@ -106,6 +111,7 @@ impl Reviews {
             generation: 0,
             readiness_cache: None,
             stats_cache: None,
+            queue_cache: Default::default(),
         };
         r.align(store, pack_id, cards)?;
         Ok(r)
@@ -231,7 +237,21 @@ impl Reviews {
     }
 
     /// Today's queue at `now`, with today's counts `c`.
+    /// Today's queue at `now`. Built at most once a second for the same cards and counts:
+    /// screens ask for it every frame, and at 20,000 cards a build is not free.
     fn queue(&self, now: Timestamp, c: DayCount) -> DayQueue {
+        let key = (self.generation, c.day, c.new, c.reviews, now.as_second());
+        if let Some((k, q)) = &*self.queue_cache.borrow()
+            && *k == key
+        {
+            return q.clone();
+        }
+        let queue = self.build_queue(now, c);
+        *self.queue_cache.borrow_mut() = Some((key, queue.clone()));
+        queue
+    }
+
+    fn build_queue(&self, now: Timestamp, c: DayCount) -> DayQueue {
         let today = c.day;
         let mut queue =
             DayQueue::build(&self.scheduler, &self.cards, now, &self.day, self.limits(c));

@@ -114,6 +114,8 @@ pub enum OpenNotice {
     },
     /// Rows that could not be read (a value out of range) were skipped.
     SkippedRows { what: &'static str, count: usize },
+    /// Anything else the learner should know about the progress file, in a sentence.
+    Info(String),
 }
 
 impl std::fmt::Display for OpenNotice {
@@ -133,6 +135,7 @@ impl std::fmt::Display for OpenNotice {
                 f,
                 "The stored setting {key} = \"{found}\" is out of range or unreadable; {used} is used instead."
             ),
+            OpenNotice::Info(text) => f.write_str(text),
             OpenNotice::SkippedRows { what, count } => write!(
                 f,
                 "{count} {what} in the progress database could not be read (a value out of range) and {} skipped.",
@@ -277,6 +280,17 @@ impl Store {
             check: None,
             _lock: lock,
         };
+        let mode: String = store
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap_or_default();
+        if !mode.eq_ignore_ascii_case("wal") {
+            store.notice(OpenNotice::Info(format!(
+                "Your progress database is in {mode} journal mode, not WAL: another program has \
+                 it open. Progress is saved, but a crash is more likely to lose the last answer; \
+                 close the other program and restart coldstart."
+            )));
+        }
         let sound = !existed || check_now || recovered.is_some();
         store.begin_session(sound)?;
         if !sound {
@@ -446,7 +460,10 @@ impl Store {
                     thread: Some(t),
                 })
             }
-            Err(e) => eprintln!("coldstart: cannot check the progress file in the background: {e}"),
+            Err(e) => self.notice(OpenNotice::Info(format!(
+                "The progress file could not be checked in the background ({e}); it was opened \
+                 as it is."
+            ))),
         }
     }
 
@@ -636,13 +653,10 @@ fn open_conn(path: &Path) -> Result<Connection, Broken> {
     // Until the file is known sound, every write stays in the log.
     conn.pragma_update(None, "wal_autocheckpoint", 0)
         .map_err(sql)?;
-    let mode: String = conn
-        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+    // Not WAL when another connection holds the file in a mode that blocks it: carry on in that
+    // mode ([`Store::open`] tells the learner).
+    conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
         .map_err(sql)?;
-    if !mode.eq_ignore_ascii_case("wal") {
-        // Another connection holds the file in a mode that blocks WAL; carry on in it.
-        eprintln!("note: progress database journal mode is {mode}, not WAL");
-    }
     migrate(&mut conn, path)?;
     Ok(conn)
 }

@@ -24,6 +24,16 @@ pub fn pack_links(markdown: &str, from: &str) -> Vec<String> {
         .collect()
 }
 
+/// [`pack_links`] as an egui frame-cache computer.
+#[derive(Default)]
+struct LinkFinder;
+
+impl egui::cache::ComputerMut<(&str, &str), Vec<String>> for LinkFinder {
+    fn compute(&mut self, (markdown, from): (&str, &str)) -> Vec<String> {
+        pack_links(markdown, from)
+    }
+}
+
 /// Renders `markdown` written in topic `from`; a click on a link to a note opens it in the app.
 pub fn markdown(
     ui: &mut Ui,
@@ -32,7 +42,13 @@ pub fn markdown(
     from: &str,
     cmds: &mut Vec<Command>,
 ) {
-    let links = pack_links(markdown, from);
+    // Parsed once while the text stays on screen, not every frame.
+    let links = ui.memory_mut(|m| {
+        m.caches
+            .cache::<egui::cache::FrameCache<Vec<String>, LinkFinder>>()
+            .get((markdown, from))
+            .clone()
+    });
     for link in &links {
         cache.add_link_hook(link.clone());
     }

@@ -42,7 +42,43 @@ pub fn pressed_enter(ui: &mut Ui) -> bool {
 
 /// Inline Markdown (`code` and **bold**) as a layout job, for choices and whys, which are one
 /// short paragraph each.
+/// Cached per frame: a session redraws the same few choices every frame.
 pub fn inline_job(ui: &Ui, prefix: &str, text: &str, color: egui::Color32) -> LayoutJob {
+    let v = ui.visuals();
+    let key = (prefix, text, color, v.code_bg_color, v.strong_text_color());
+    ui.memory_mut(|m| {
+        m.caches
+            .cache::<egui::cache::FrameCache<LayoutJob, InlineJobs>>()
+            .get(key)
+            .clone()
+    })
+}
+
+/// [`build_inline_job`] as an egui frame-cache computer.
+#[derive(Default)]
+struct InlineJobs;
+
+type InlineKey<'a> = (
+    &'a str,
+    &'a str,
+    egui::Color32,
+    egui::Color32,
+    egui::Color32,
+);
+
+impl egui::cache::ComputerMut<InlineKey<'_>, LayoutJob> for InlineJobs {
+    fn compute(&mut self, (prefix, text, color, code_bg, strong): InlineKey<'_>) -> LayoutJob {
+        build_inline_job(prefix, text, color, code_bg, strong)
+    }
+}
+
+fn build_inline_job(
+    prefix: &str,
+    text: &str,
+    color: egui::Color32,
+    code_bg: egui::Color32,
+    strong: egui::Color32,
+) -> LayoutJob {
     let mut job = LayoutJob::default();
     let body = FontId::proportional(15.0);
     let mono = FontId::monospace(14.0);
@@ -50,7 +86,6 @@ pub fn inline_job(ui: &Ui, prefix: &str, text: &str, color: egui::Color32) -> La
     if !prefix.is_empty() {
         job.append(prefix, 0.0, plain.clone());
     }
-    let code_bg = ui.visuals().code_bg_color;
     let mut code = false;
     let mut bold = false;
     let mut buf = String::new();
@@ -68,7 +103,7 @@ pub fn inline_job(ui: &Ui, prefix: &str, text: &str, color: egui::Color32) -> La
         } else if bold {
             TextFormat {
                 font_id: body.clone(),
-                color: ui.visuals().strong_text_color(),
+                color: strong,
                 ..Default::default()
             }
         } else {
