@@ -5,13 +5,15 @@
 mod support;
 
 use coldstart::app::AppState;
-use coldstart::quiz::{ExamConfig, Item};
+use coldstart::quiz::ExamConfig;
 use coldstart::store::Store;
 use coldstart::ui::{ColdstartApp, Screen};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-use support::{click, clock, embedded_pack as pack, harness, press};
+use support::{
+    NUM_KEYS, click, clock, current_exam_item, embedded_pack as pack, harness, press, right_places,
+};
 
 type H = Harness<'static, ColdstartApp>;
 
@@ -20,31 +22,6 @@ fn open_quiz(h: &mut H) {
     h.run_steps(3);
     assert_eq!(h.state().screen, Screen::Quiz);
 }
-
-fn current(h: &H) -> Item {
-    let e = h.state().state.quiz.exam.as_ref().expect("in an exam");
-    e.session.current().expect("a question").0.clone()
-}
-
-fn right_places(item: &Item) -> Vec<usize> {
-    item.shown_choices()
-        .enumerate()
-        .filter(|(_, (_, c))| c.correct)
-        .map(|(p, _)| p)
-        .collect()
-}
-
-const NUM: [egui::Key; 9] = [
-    egui::Key::Num1,
-    egui::Key::Num2,
-    egui::Key::Num3,
-    egui::Key::Num4,
-    egui::Key::Num5,
-    egui::Key::Num6,
-    egui::Key::Num7,
-    egui::Key::Num8,
-    egui::Key::Num9,
-];
 
 /// Starts a short mock of the chosen exam through the Quiz screen.
 fn start_short_mock(h: &mut H, count: usize) {
@@ -63,8 +40,8 @@ fn start_short_mock(h: &mut H, count: usize) {
 
 /// Answers the question on screen right, by keyboard.
 fn answer_right(h: &mut H) {
-    for p in right_places(&current(h)) {
-        press(h, NUM[p]);
+    for p in right_places(&current_exam_item(h)) {
+        press(h, NUM_KEYS[p]);
     }
 }
 
@@ -112,7 +89,7 @@ fn answers_of_an_unsubmitted_mock_count_nowhere_until_it_is_submitted() {
     let mut h = harness(ColdstartApp::new(state));
     open_quiz(&mut h);
     start_short_mock(&mut h, 3);
-    let topic = current(&h).question.topic.clone();
+    let topic = current_exam_item(&h).question.topic.clone();
     answer_right(&mut h);
 
     // Progress and the weakest topic must not give the answer away.
@@ -160,9 +137,9 @@ fn one_mock_at_a_time_and_the_answered_count_agrees_everywhere() {
     press(&mut h, egui::Key::ArrowRight);
     let mut multi_seen = false;
     for _ in 0..5 {
-        let item = current(&h);
+        let item = current_exam_item(&h);
         if item.needed() > 1 && !multi_seen {
-            press(&mut h, NUM[right_places(&item)[0]]);
+            press(&mut h, NUM_KEYS[right_places(&item)[0]]);
             multi_seen = true;
         }
         press(&mut h, egui::Key::ArrowRight);

@@ -11,7 +11,9 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use jiff::SignedDuration;
 
-use support::{clock, embedded_pack as pack, harness, press};
+use support::{
+    NUM_KEYS, clock, current_exam_item, embedded_pack as pack, harness, press, right_places,
+};
 
 fn open_quiz(h: &mut Harness<'static, ColdstartApp>) {
     h.key_press(egui::Key::Q);
@@ -19,32 +21,11 @@ fn open_quiz(h: &mut Harness<'static, ColdstartApp>) {
     assert_eq!(h.state().screen, Screen::Quiz);
 }
 
-/// Shown places (0-based) of the right choices.
-fn right_places(item: &Item) -> Vec<usize> {
-    item.shown_choices()
-        .enumerate()
-        .filter(|(_, (_, c))| c.correct)
-        .map(|(p, _)| p)
-        .collect()
-}
-
 fn wrong_place(item: &Item) -> usize {
     item.shown_choices()
         .position(|(_, c)| !c.correct)
         .expect("a wrong choice")
 }
-
-const NUM: [egui::Key; 9] = [
-    egui::Key::Num1,
-    egui::Key::Num2,
-    egui::Key::Num3,
-    egui::Key::Num4,
-    egui::Key::Num5,
-    egui::Key::Num6,
-    egui::Key::Num7,
-    egui::Key::Num8,
-    egui::Key::Num9,
-];
 
 /// The label of the choice button in `place`, as the screen writes it.
 fn choice_label(item: &Item, place: usize) -> String {
@@ -64,11 +45,6 @@ fn choice_label(item: &Item, place: usize) -> String {
 fn current_practice_item(h: &Harness<'static, ColdstartApp>) -> Item {
     let p = h.state().state.quiz.practice.as_ref().expect("practising");
     p.session.current().expect("a question").0.clone()
-}
-
-fn current_exam_item(h: &Harness<'static, ColdstartApp>) -> Item {
-    let e = h.state().state.quiz.exam.as_ref().expect("in an exam");
-    e.session.current().expect("a question").0.clone()
 }
 
 #[test]
@@ -92,7 +68,7 @@ fn a_practice_session_reveals_each_answer_and_keeps_every_answer() {
         assert!(h.query_by_label(&prompt).is_some(), "multi says how many");
     }
     for p in right_places(&item) {
-        press(&mut h, NUM[p]);
+        press(&mut h, NUM_KEYS[p]);
     }
     clock.advance(SignedDuration::from_secs(12));
     press(&mut h, egui::Key::Enter);
@@ -145,7 +121,7 @@ fn a_practice_session_reveals_each_answer_and_keeps_every_answer() {
     press(&mut h, egui::Key::Enter);
     let item3 = current_practice_item(&h);
     for p in right_places(&item3) {
-        press(&mut h, NUM[p]);
+        press(&mut h, NUM_KEYS[p]);
     }
     press(&mut h, egui::Key::Enter);
     press(&mut h, egui::Key::Enter);
@@ -184,7 +160,7 @@ fn practice_ended_early_reports_only_what_was_answered_and_keeps_a_flag() {
     h.run_steps(3);
     let item = current_practice_item(&h);
     for p in right_places(&item) {
-        press(&mut h, NUM[p]);
+        press(&mut h, NUM_KEYS[p]);
     }
     press(&mut h, egui::Key::Enter);
     press(&mut h, egui::Key::Enter);
@@ -235,7 +211,7 @@ fn a_short_mock_exam_reveals_nothing_until_submit_and_reports_by_topic() {
     // 1: right, by keyboard; nothing is revealed.
     let item1 = current_exam_item(&h);
     for p in right_places(&item1) {
-        press(&mut h, NUM[p]);
+        press(&mut h, NUM_KEYS[p]);
     }
     assert!(h.query_by_label("Correct").is_none());
     assert_eq!(h.query_all_by_label("✓ Right answer").count(), 0);
@@ -266,7 +242,7 @@ fn a_short_mock_exam_reveals_nothing_until_submit_and_reports_by_topic() {
     h.get_by_label("Previous").click();
     h.run_steps(2);
     assert!(h.query_by_label_contains("Question 2 of 4").is_some());
-    press(&mut h, NUM[wrong]); // unselect the wrong choice (a no-op swap target on singles)
+    press(&mut h, NUM_KEYS[wrong]); // unselect the wrong choice (a no-op swap target on singles)
     for p in right_places(&item2) {
         if !h
             .state()
@@ -280,7 +256,7 @@ fn a_short_mock_exam_reveals_nothing_until_submit_and_reports_by_topic() {
             .chosen
             .contains(&item2.order[p])
         {
-            press(&mut h, NUM[p]);
+            press(&mut h, NUM_KEYS[p]);
         }
     }
     // 4: by the navigator, right.
@@ -288,7 +264,7 @@ fn a_short_mock_exam_reveals_nothing_until_submit_and_reports_by_topic() {
     h.run_steps(2);
     let item4 = current_exam_item(&h);
     for p in right_places(&item4) {
-        press(&mut h, NUM[p]);
+        press(&mut h, NUM_KEYS[p]);
     }
 
     h.get_by_label("Review and submit…").click();
@@ -371,7 +347,7 @@ fn an_interrupted_exam_resumes_with_answers_flags_and_time() {
     h.run_steps(3);
     let item1 = current_exam_item(&h);
     for p in right_places(&item1) {
-        press(&mut h, NUM[p]);
+        press(&mut h, NUM_KEYS[p]);
     }
     clock.advance(SignedDuration::from_secs(45));
     press(&mut h, egui::Key::Enter);
@@ -448,7 +424,7 @@ fn an_unfinished_exam_can_be_discarded_after_confirming() {
     open_quiz(&mut h);
     h.get_by_label("Start mock exam").click();
     h.run_steps(3);
-    press(&mut h, NUM[0]);
+    press(&mut h, NUM_KEYS[0]);
     {
         h.state_mut().state.exam_pause();
     }

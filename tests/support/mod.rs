@@ -99,3 +99,31 @@ pub fn answer_practice(state: &mut AppState, right: bool) {
     }
     state.practice_submit();
 }
+
+/// The keys 1–9, which pick the choice shown in that place.
+pub const NUM_KEYS: [egui::Key; 9] = [
+    egui::Key::Num1,
+    egui::Key::Num2,
+    egui::Key::Num3,
+    egui::Key::Num4,
+    egui::Key::Num5,
+    egui::Key::Num6,
+    egui::Key::Num7,
+    egui::Key::Num8,
+    egui::Key::Num9,
+];
+
+/// Shown places (0-based) of an item's right choices.
+pub fn right_places(item: &coldstart::quiz::Item) -> Vec<usize> {
+    item.shown_choices()
+        .enumerate()
+        .filter(|(_, (_, c))| c.correct)
+        .map(|(p, _)| p)
+        .collect()
+}
+
+/// The question on screen in the mock exam being taken.
+pub fn current_exam_item(h: &Harness<'static, ColdstartApp>) -> coldstart::quiz::Item {
+    let e = h.state().state.quiz.exam.as_ref().expect("in an exam");
+    e.session.current().expect("a question").0.clone()
+}
