@@ -223,3 +223,107 @@ fn a_link_to_a_note_in_a_card_opens_it_in_the_app() {
         "the limits note is open"
     );
 }
+
+/// The pack index of the card on screen, by its front text.
+fn due_front(h: &support::H) -> String {
+    let state = &h.state().state;
+    let i = state.next_due_card().expect("a card is due").index;
+    state.pack.cards[i].id.clone()
+}
+
+#[test]
+fn bury_suspend_flag_and_info_are_stored_undoable_and_leave_the_schedule_alone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("progress.sqlite");
+    let clock = Arc::new(FixedClock::new("2026-11-26T10:00:00Z".parse().expect("ts")));
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini");
+    let pack = Arc::new(
+        coldstart::content::load_dir(&fixture)
+            .expect("read fixture")
+            .into_valid()
+            .expect("valid"),
+    );
+    let open = |clock: Arc<FixedClock>| {
+        let (store, _) = coldstart::store::Store::open(&path).expect("store");
+        let mut state = AppState::new(pack.clone(), store, clock).expect("state");
+        state.set_review_time_zone(jiff::tz::TimeZone::UTC);
+        ColdstartApp::new(state)
+    };
+    let mut h = harness(open(clock.clone()));
+    press(&mut h, Key::R);
+    assert!(h.query_by_label("New 5").is_some());
+
+    // B buries the card on screen: out of today's queue, the next card shows.
+    let first = due_front(&h);
+    press(&mut h, Key::B);
+    assert!(h.query_by_label("New 4").is_some(), "buried, not counted");
+    assert_ne!(due_front(&h), first);
+    // U takes it back.
+    press(&mut h, Key::U);
+    assert!(h.query_by_label("New 5").is_some(), "unburied by undo");
+
+    // Suspend by its button; F flags the next one; I shows its info.
+    let suspended = due_front(&h);
+    support::click(&mut h, "Suspend");
+    assert!(h.query_by_label("New 4").is_some());
+    let flagged = due_front(&h);
+    press(&mut h, Key::F);
+    assert!(h.query_by_label("⚑ flagged").is_some());
+    press(&mut h, Key::I);
+    assert!(h.query_by_label("Never answered: a new card.").is_some());
+    assert!(h.query_by_label("Answers: 0").is_some());
+
+    // Space shows the answer, and once shown means Good.
+    press(&mut h, Key::Space);
+    press(&mut h, Key::Space);
+    let state = &h.state().state;
+    let log = state.store.answers_for_card("mini", &flagged).expect("log");
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].rating, Rating::Good);
+    assert!(h.query_by_label_contains("1 done this session").is_some());
+    drop(h);
+
+    // Everything was on disk: after a restart the marks hold.
+    let mut h = harness(open(clock.clone()));
+    press(&mut h, Key::R);
+    let i = |id: &str| pack.cards.iter().position(|c| c.id == id).expect("card");
+    let state = &h.state().state;
+    assert!(state.card_mark(i(&suspended)).suspended);
+    assert!(state.card_mark(i(&flagged)).flagged);
+    assert_eq!(
+        state.card_mark(i(&first)).buried_until_ms,
+        None,
+        "the undone bury"
+    );
+
+    // A buried card is back the next study day.
+    let buried = due_front(&h);
+    press(&mut h, Key::B);
+    assert!(
+        h.state()
+            .state
+            .card_mark(i(&buried))
+            .hidden(coldstart::clock::Clock::now(&*clock))
+    );
+    clock.advance(SignedDuration::from_hours(24));
+    h.run_steps(2);
+    assert!(
+        !h.state()
+            .state
+            .card_mark(i(&buried))
+            .hidden(coldstart::clock::Clock::now(&*clock))
+    );
+
+    // Done for the day: answer the rest, then study more and unsuspend.
+    for _ in 0..20 {
+        if h.state().state.next_due_card().is_none() {
+            break;
+        }
+        press(&mut h, Key::Space);
+        press(&mut h, Key::Num4);
+    }
+    assert!(h.query_by_label_contains("This session:").is_some());
+    assert!(h.query_by_label("1 card(s) suspended.").is_some());
+    support::click(&mut h, "Unsuspend all");
+    assert!(!h.state().state.card_mark(i(&suspended)).suspended);
+}

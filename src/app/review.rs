@@ -11,8 +11,8 @@ use crate::content::Card;
 use crate::srs::exam::{self, Readiness};
 use crate::srs::stats;
 use crate::srs::{
-    CardState, DayLimits, DayQueue, DueCounts, LogEntry, Outcome, Rating, Scheduler, SrsError,
-    SrsSettings, State, StudyDay,
+    CardMark, CardState, DayLimits, DayQueue, DueCounts, LogEntry, Outcome, Rating, Scheduler,
+    SrsError, SrsSettings, State, StudyDay,
 };
 use crate::store::{Store, StoreError};
 
@@ -36,13 +36,31 @@ pub enum ReviewError {
     UnknownCard(String),
 }
 
-/// Something to take back with undo.
+/// Something to take back with undo: an answer, or a bury, suspend or flag.
 #[derive(Clone, Debug)]
-struct Undo {
-    card_id: String,
-    previous: Option<CardState>,
-    log_id: i64,
-    state_before: State,
+enum Undo {
+    Answer {
+        card_id: String,
+        previous: Option<CardState>,
+        log_id: i64,
+        state_before: State,
+    },
+    Mark {
+        card_id: String,
+        before: CardMark,
+    },
+}
+
+/// What the card-info panel shows of one card.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CardInfo {
+    /// Every answer, oldest first.
+    pub history: Vec<stats::LogEntry>,
+    /// `None` for a card never answered.
+    pub state: Option<CardState>,
+    /// Probability of recalling it now.
+    pub retrievability: Option<f64>,
+    pub mark: CardMark,
 }
 
 /// The numbers the Progress screen draws.
@@ -78,6 +96,10 @@ pub struct Reviews {
     generation: u64,
     readiness_cache: Option<(u64, Date, Option<ExamOutlook>)>,
     stats_cache: Option<(u64, Date, ReviewStats)>,
+    /// `marks[i]` belongs to `pack.cards[i]`.
+    marks: Vec<CardMark>,
+    /// New cards the learner asked for today beyond the daily limit ("study more").
+    extra_new: Option<(Date, usize)>,
     /// The last queue built and what it was built from (see [`Reviews::queue`]).
     queue_cache: std::cell::RefCell<Option<(QueueKey, DayQueue)>>,
 }
@@ -111,6 +133,8 @@ impl Reviews {
             generation: 0,
             readiness_cache: None,
             stats_cache: None,
+            marks: Vec::new(),
+            extra_new: None,
             queue_cache: Default::default(),
         };
         r.align(store, pack_id, cards)?;
@@ -122,6 +146,11 @@ impl Reviews {
     fn align(&mut self, store: &Store, pack_id: &str, cards: &[Card]) -> Result<(), StoreError> {
         let mut states = store.card_states(pack_id)?;
         self.cards = cards.iter().map(|c| states.remove(&c.id)).collect();
+        let mut marks = store.card_marks(pack_id)?;
+        self.marks = cards
+            .iter()
+            .map(|c| marks.remove(&c.id).unwrap_or_default())
+            .collect();
         self.index = cards
             .iter()
             .enumerate()
@@ -178,7 +207,8 @@ impl Reviews {
     fn limits(&self, c: DayCount) -> DayLimits {
         let today = c.day;
         DayLimits {
-            new_left: self.new_cards_today_target(c).saturating_sub(c.new),
+            new_left: (self.new_cards_today_target(c) + self.extra_new_on(today))
+                .saturating_sub(c.new),
             reviews_left: (self.settings.max_reviews_per_day as usize).saturating_sub(c.reviews),
             reviews_due_by: self
                 .settings
@@ -186,6 +216,14 @@ impl Reviews {
                 .as_ref()
                 .and_then(|e| exam::review_deadline(e, today))
                 .map(|d| self.day.start_of(d)),
+        }
+    }
+
+    /// Extra new cards asked for on `day`.
+    fn extra_new_on(&self, day: Date) -> usize {
+        match self.extra_new {
+            Some((d, n)) if d == day => n,
+            _ => 0,
         }
     }
 
@@ -253,8 +291,15 @@ impl Reviews {
 
     fn build_queue(&self, now: Timestamp, c: DayCount) -> DayQueue {
         let today = c.day;
-        let mut queue =
-            DayQueue::build(&self.scheduler, &self.cards, now, &self.day, self.limits(c));
+        let hidden = |i: usize| self.marks.get(i).is_some_and(|m| m.hidden(now));
+        let mut queue = DayQueue::build_without(
+            &self.scheduler,
+            &self.cards,
+            now,
+            &self.day,
+            self.limits(c),
+            hidden,
+        );
         // Unseen cards beyond today's limit start coming tomorrow: that is "the next card" too.
         let tomorrow = self.day.end_of(today);
         let new_tomorrow = match &self.settings.exam {
@@ -414,7 +459,7 @@ impl AppState {
             State::Review => self.reviews.reviews_today += 1,
             _ => {}
         }
-        self.reviews.undo.push(Undo {
+        self.reviews.undo.push(Undo::Answer {
             card_id,
             previous,
             log_id,
@@ -431,22 +476,133 @@ impl AppState {
             return Ok(None);
         };
         let pack_id = self.pack.meta.id.clone();
-        self.store
-            .undo_answer(&pack_id, &u.card_id, u.log_id, u.previous.as_ref())?;
-        self.reviews.undo.pop();
-        let index = self.reviews.index.get(&u.card_id).copied();
-        if let Some(slot) = index.and_then(|i| self.reviews.cards.get_mut(i)) {
-            *slot = u.previous;
-        }
-        match u.state_before {
-            State::New => self.reviews.new_today = self.reviews.new_today.saturating_sub(1),
-            State::Review => {
-                self.reviews.reviews_today = self.reviews.reviews_today.saturating_sub(1);
+        let index = match u {
+            Undo::Answer {
+                card_id,
+                previous,
+                log_id,
+                state_before,
+            } => {
+                self.store
+                    .undo_answer(&pack_id, &card_id, log_id, previous.as_ref())?;
+                let index = self.reviews.index.get(&card_id).copied();
+                if let Some(slot) = index.and_then(|i| self.reviews.cards.get_mut(i)) {
+                    *slot = previous;
+                }
+                match state_before {
+                    State::New => {
+                        self.reviews.new_today = self.reviews.new_today.saturating_sub(1);
+                    }
+                    State::Review => {
+                        self.reviews.reviews_today = self.reviews.reviews_today.saturating_sub(1);
+                    }
+                    _ => {}
+                }
+                index
             }
-            _ => {}
-        }
+            Undo::Mark { card_id, before } => {
+                self.store.set_card_mark(&pack_id, &card_id, &before)?;
+                let index = self.reviews.index.get(&card_id).copied();
+                if let Some(slot) = index.and_then(|i| self.reviews.marks.get_mut(i)) {
+                    *slot = before;
+                }
+                index
+            }
+        };
+        self.reviews.undo.pop();
         self.reviews.generation += 1;
         Ok(index)
+    }
+
+    /// A card's bury, suspend and flag marks.
+    pub fn card_mark(&self, index: usize) -> CardMark {
+        self.reviews.marks.get(index).copied().unwrap_or_default()
+    }
+
+    /// Takes the card out of the queue until the next study day starts.
+    pub fn bury_card(&mut self, index: usize) -> Result<(), ReviewError> {
+        let now = self.clock.now();
+        let until = self.reviews.day.end_of(self.reviews.day.day_of(now));
+        self.change_mark(index, |m| m.buried_until_ms = Some(until.as_millisecond()))
+    }
+
+    /// Takes the card out of the queue, or puts it back, until changed again.
+    pub fn set_suspended(&mut self, index: usize, suspended: bool) -> Result<(), ReviewError> {
+        self.change_mark(index, |m| m.suspended = suspended)
+    }
+
+    /// Flags or unflags the card (for the learner's own follow-up; the schedule is unchanged).
+    pub fn toggle_flag(&mut self, index: usize) -> Result<(), ReviewError> {
+        self.change_mark(index, |m| m.flagged = !m.flagged)
+    }
+
+    /// Pack indices of the suspended cards.
+    pub fn suspended_cards(&self) -> Vec<usize> {
+        (0..self.reviews.marks.len())
+            .filter(|&i| self.reviews.marks[i].suspended)
+            .collect()
+    }
+
+    /// Writes a changed mark, then applies it in memory; undoable like an answer.
+    fn change_mark(
+        &mut self,
+        index: usize,
+        change: impl FnOnce(&mut CardMark),
+    ) -> Result<(), ReviewError> {
+        let card_id = self
+            .pack
+            .cards
+            .get(index)
+            .map(|c| c.id.clone())
+            .ok_or_else(|| ReviewError::UnknownCard(format!("#{index}")))?;
+        let before = self.card_mark(index);
+        let mut after = before;
+        change(&mut after);
+        if after == before {
+            return Ok(());
+        }
+        self.store
+            .set_card_mark(&self.pack.meta.id, &card_id, &after)?;
+        if let Some(slot) = self.reviews.marks.get_mut(index) {
+            *slot = after;
+        }
+        self.reviews.undo.push(Undo::Mark { card_id, before });
+        self.reviews.generation += 1;
+        Ok(())
+    }
+
+    /// Answer history and memory state of one card, read when the learner opens its info.
+    pub fn card_info(&self, index: usize) -> Result<CardInfo, ReviewError> {
+        let card_id = self
+            .pack
+            .cards
+            .get(index)
+            .map(|c| c.id.clone())
+            .ok_or_else(|| ReviewError::UnknownCard(format!("#{index}")))?;
+        let history = self.store.answers_for_card(&self.pack.meta.id, &card_id)?;
+        let state = self.reviews.cards.get(index).cloned().flatten();
+        let now = self.clock.now();
+        let retrievability = state
+            .as_ref()
+            .filter(|c| c.memory.is_some())
+            .map(|c| self.reviews.scheduler.retrievability(c, now));
+        Ok(CardInfo {
+            history,
+            state,
+            retrievability,
+            mark: self.card_mark(index),
+        })
+    }
+
+    /// More new cards today than the daily limit: `n` on top of what is left.
+    pub fn study_more_new(&mut self, n: usize) {
+        let today = self.reviews.day.day_of(self.clock.now());
+        let extra = match self.reviews.extra_new {
+            Some((day, k)) if day == today => k + n,
+            _ => n,
+        };
+        self.reviews.extra_new = Some((today, extra));
+        self.reviews.generation += 1;
     }
 
     /// Saves new SRS settings; they apply to the very next card.

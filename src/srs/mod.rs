@@ -17,7 +17,7 @@ pub mod settings;
 pub mod stats;
 
 pub use day::StudyDay;
-pub use queue::{DayLimits, DayQueue, DueCounts};
+pub use queue::{CardMark, DayLimits, DayQueue, DueCounts};
 pub use scheduler::{
     CardState, Memory, Outcome, Rating, Scheduler, SchedulerConfig, SrsError, State,
     format_interval,

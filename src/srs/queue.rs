@@ -39,6 +39,26 @@ impl DueCounts {
     }
 }
 
+/// What the learner did to a card besides answering it. A buried card leaves the queue until
+/// `buried_until_ms` (the next study day's start); a suspended one until it is unsuspended; a
+/// flag only marks it. None of them changes the card's schedule.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CardMark {
+    pub suspended: bool,
+    pub buried_until_ms: Option<i64>,
+    pub flagged: bool,
+}
+
+impl CardMark {
+    /// Whether the card stays out of the queue at `now`.
+    pub fn hidden(&self, now: Timestamp) -> bool {
+        self.suspended
+            || self
+                .buried_until_ms
+                .is_some_and(|until| now.as_millisecond() < until)
+    }
+}
+
 /// The day's queue, as indices into the card slice it was built from (pack order).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DayQueue {
@@ -63,6 +83,19 @@ impl DayQueue {
         day: &StudyDay,
         limits: DayLimits,
     ) -> Self {
+        Self::build_without(scheduler, cards, now, day, limits, |_| false)
+    }
+
+    /// [`DayQueue::build`] leaving out the cards for which `hidden(i)` holds (buried or
+    /// suspended): they neither count nor come next.
+    pub fn build_without(
+        scheduler: &Scheduler,
+        cards: &[Option<CardState>],
+        now: Timestamp,
+        day: &StudyDay,
+        limits: DayLimits,
+        hidden: impl Fn(usize) -> bool,
+    ) -> Self {
         let end = day.end_of(day.day_of(now));
         let mut learning = Vec::new();
         let mut review = Vec::new();
@@ -70,6 +103,9 @@ impl DayQueue {
         let mut next_due_later: Option<Timestamp> = None;
         let retention = scheduler.config().desired_retention;
         for (i, card) in cards.iter().enumerate() {
+            if hidden(i) {
+                continue;
+            }
             match card {
                 None => {
                     if new.len() < limits.new_left {

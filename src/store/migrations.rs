@@ -40,6 +40,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "reports",
         sql: include_str!("sql/006_reports.sql"),
     },
+    // 7–9: other branches.
+    Migration {
+        version: 10,
+        name: "card_marks",
+        sql: include_str!("sql/010_card_marks.sql"),
+    },
 ];
 
 /// The schema version this build writes.

@@ -7,6 +7,7 @@ mod activity;
 pub mod anki;
 mod files;
 mod item_stats;
+mod marks;
 mod migrations;
 mod notes;
 mod quiz;

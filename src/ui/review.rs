@@ -1,13 +1,14 @@
-//! The Review screen: one card at a time, keyboard first. Space or Enter shows the back; 1 2 3 4
-//! answer Again / Hard / Good / Easy; U or Ctrl+Z undoes the last answer. Every answer is on
-//! disk before the next card shows (see `app::review`).
+//! The Review screen: one card at a time, keyboard first. Space or Enter shows the back, and
+//! once it shows answers Good; 1 2 3 4 answer Again / Hard / Good / Easy; B buries the card
+//! until tomorrow, F flags it, I shows its history; U or Ctrl+Z undoes the last answer, bury,
+//! suspend or flag. Every answer is on disk before the next card shows (see `app::review`).
 
 use egui::{Key, Modifiers, RichText};
 use egui_commonmark::CommonMarkCache;
 use jiff::Timestamp;
 
 use crate::app::AppState;
-use crate::app::review::DueCard;
+use crate::app::review::{CardInfo, DueCard};
 use crate::srs::{Rating, State, format_interval};
 
 use super::{Command, Screen, theme, widgets};
@@ -26,6 +27,18 @@ struct Shown {
 pub struct ReviewScreen {
     shown: Option<Shown>,
     cache: CommonMarkCache,
+    /// This session's answers, for the progress line and the summary at its end.
+    session: Session,
+    /// The info panel of the card on screen, read when opened.
+    info: Option<(usize, CardInfo)>,
+}
+
+/// Answers since the Review screen opened (or since the last summary was dismissed).
+#[derive(Clone, Copy, Debug, Default)]
+struct Session {
+    cards: usize,
+    again: usize,
+    time_ms: i64,
 }
 
 impl ReviewScreen {
@@ -65,12 +78,29 @@ impl ReviewScreen {
             ui.label(theme::heading("Review"));
             ui.add_space(theme::GAP);
             counts_label(ui, counts.new, counts.learning, counts.review);
+            if self.session.cards > 0 {
+                ui.add_space(theme::GAP);
+                ui.label(
+                    RichText::new(format!(
+                        "· {} done this session, {} left",
+                        self.session.cards,
+                        counts.total()
+                    ))
+                    .color(theme::muted(ui.visuals())),
+                );
+            }
         });
         ui.add_space(theme::GAP);
 
         match self.shown.as_ref() {
             Some(_) => self.card_ui(ui, state, cmds),
-            None => done_ui(ui, state, cmds),
+            None => {
+                if self.session.cards > 0 {
+                    session_summary(ui, self.session);
+                    ui.add_space(theme::GAP);
+                }
+                done_ui(ui, state, cmds);
+            }
         }
     }
 
@@ -104,12 +134,37 @@ impl ReviewScreen {
         let Some(shown) = &mut self.shown else {
             return;
         };
+        let index = shown.card.index;
+        let (bury, flag, info) = ui.input_mut(|i| {
+            (
+                i.consume_key(Modifiers::NONE, Key::B) | i.consume_key(Modifiers::NONE, Key::Minus),
+                i.consume_key(Modifiers::NONE, Key::F),
+                i.consume_key(Modifiers::NONE, Key::I),
+            )
+        });
+        if bury {
+            self.mark(state, index, |s, i| s.bury_card(i));
+            return;
+        }
+        if flag {
+            self.mark(state, index, |s, i| s.toggle_flag(i));
+        }
+        if info {
+            self.toggle_info(state, index);
+        }
+        let Some(shown) = &mut self.shown else {
+            return;
+        };
+        let space = ui.input_mut(|i| {
+            i.consume_key(Modifiers::NONE, Key::Space) | i.consume_key(Modifiers::NONE, Key::Enter)
+        });
         if !shown.revealed {
-            let reveal = ui.input_mut(|i| {
-                i.consume_key(Modifiers::NONE, Key::Space)
-                    | i.consume_key(Modifiers::NONE, Key::Enter)
-            });
-            shown.revealed |= reveal;
+            shown.revealed |= space;
+            return;
+        }
+        // Anki's habit: once the answer shows, Space or Enter means Good.
+        if space {
+            self.answer(state, Rating::Good);
             return;
         }
         let keys = [Key::Num1, Key::Num2, Key::Num3, Key::Num4];
@@ -122,17 +177,61 @@ impl ReviewScreen {
         }
     }
 
+    /// Buries, suspends or flags the card on screen; a card leaving the queue makes way for the
+    /// next one.
+    fn mark(
+        &mut self,
+        state: &mut AppState,
+        index: usize,
+        change: impl FnOnce(&mut AppState, usize) -> Result<(), crate::app::review::ReviewError>,
+    ) {
+        if let Err(e) = change(state, index) {
+            state.notify(
+                crate::app::NoticeLevel::Error,
+                format!("That was not saved: {e}"),
+            );
+            return;
+        }
+        if state.card_mark(index).hidden(state.clock.now()) {
+            self.shown = None;
+            self.info = None;
+        } else if let Some((i, info)) = &mut self.info
+            && *i == index
+        {
+            info.mark = state.card_mark(index);
+        }
+    }
+
+    fn toggle_info(&mut self, state: &AppState, index: usize) {
+        if self.info.as_ref().is_some_and(|(i, _)| *i == index) {
+            self.info = None;
+            return;
+        }
+        self.info = match state.card_info(index) {
+            Ok(info) => Some((index, info)),
+            Err(_) => None,
+        };
+    }
+
     fn answer(&mut self, state: &mut AppState, rating: Rating) {
         let Some(shown) = self.shown.take() else {
             return;
         };
         let spent = state.clock.now().duration_since(shown.shown_at);
-        if let Err(e) = state.answer_card(shown.card.index, rating, spent) {
-            state.notify(
-                crate::app::NoticeLevel::Error,
-                format!("Your answer was not saved: {e}"),
-            );
-            self.shown = Some(shown);
+        match state.answer_card(shown.card.index, rating, spent) {
+            Ok(_) => {
+                self.info = None;
+                self.session.cards += 1;
+                self.session.again += usize::from(rating == Rating::Again);
+                self.session.time_ms += spent.as_millis().clamp(0, 5 * 60_000) as i64;
+            }
+            Err(e) => {
+                state.notify(
+                    crate::app::NoticeLevel::Error,
+                    format!("Your answer was not saved: {e}"),
+                );
+                self.shown = Some(shown);
+            }
         }
     }
 
@@ -164,6 +263,10 @@ impl ReviewScreen {
             State::Relearning => "Relearning",
         };
         let previews = shown.card.previews.clone();
+        let index = shown.card.index;
+        let mark = state.card_mark(index);
+        let info_open = self.info.as_ref().is_some_and(|(i, _)| *i == index);
+        let mut action: Option<Action> = None;
         let mut clicked: Option<Rating> = None;
         let mut reveal = false;
         let mut undo = false;
@@ -210,7 +313,7 @@ impl ReviewScreen {
                         }
                     });
                     ui.label(
-                        RichText::new("Keys 1 2 3 4 answer · U undoes the last answer")
+                        RichText::new("Keys 1 2 3 4 answer, Space or Enter is Good · U undoes")
                             .color(theme::muted(ui.visuals())),
                     );
                 } else {
@@ -231,11 +334,61 @@ impl ReviewScreen {
                     {
                         cmds.push(Command::OpenSection(card.source.clone()));
                     }
-                    if state.reviews.can_undo() && ui.button("Undo last answer").clicked() {
+                    if state.reviews.can_undo() && ui.button("Undo (U)").clicked() {
                         undo = true;
                     }
                 });
+                ui.horizontal_wrapped(|ui| {
+                    if ui
+                        .button("Bury until tomorrow (B)")
+                        .on_hover_text("Out of today's queue; back at the next study day")
+                        .clicked()
+                    {
+                        action = Some(Action::Bury);
+                    }
+                    if ui
+                        .button("Suspend")
+                        .on_hover_text(
+                            "Out of the queue until you unsuspend it (Review, when done)",
+                        )
+                        .clicked()
+                    {
+                        action = Some(Action::Suspend);
+                    }
+                    let flag = if mark.flagged {
+                        "Unflag (F)"
+                    } else {
+                        "Flag (F)"
+                    };
+                    if ui.button(flag).clicked() {
+                        action = Some(Action::Flag);
+                    }
+                    let info = if info_open {
+                        "Hide card info (I)"
+                    } else {
+                        "Card info (I)"
+                    };
+                    if ui.button(info).clicked() {
+                        action = Some(Action::Info);
+                    }
+                    if mark.flagged {
+                        ui.label(RichText::new("⚑ flagged").color(theme::due(ui.visuals())));
+                    }
+                });
+                if let Some((i, info)) = &self.info
+                    && *i == index
+                {
+                    ui.add_space(theme::GAP / 2.0);
+                    info_panel(ui, state, info);
+                }
             });
+        match action {
+            Some(Action::Bury) => self.mark(state, index, |s, i| s.bury_card(i)),
+            Some(Action::Suspend) => self.mark(state, index, |s, i| s.set_suspended(i, true)),
+            Some(Action::Flag) => self.mark(state, index, |s, i| s.toggle_flag(i)),
+            Some(Action::Info) => self.toggle_info(state, index),
+            None => {}
+        }
 
         if reveal && let Some(s) = &mut self.shown {
             s.revealed = true;
@@ -247,6 +400,78 @@ impl ReviewScreen {
             self.undo(state);
         }
     }
+}
+
+/// A button under the card.
+#[derive(Clone, Copy)]
+enum Action {
+    Bury,
+    Suspend,
+    Flag,
+    Info,
+}
+
+/// "This session: 24 cards, 3 again (13 %), 6 min."
+fn session_summary(ui: &mut egui::Ui, s: Session) {
+    let again = 100.0 * s.again as f64 / s.cards.max(1) as f64;
+    let minutes = (s.time_ms as f64 / 60_000.0).round().max(1.0);
+    ui.label(
+        RichText::new(format!(
+            "This session: {} cards, {} again ({again:.0} %), about {minutes:.0} min.",
+            s.cards, s.again
+        ))
+        .strong(),
+    );
+}
+
+/// A card's answers and memory: stability, difficulty, the chance of recalling it now and
+/// when it is next due.
+fn info_panel(ui: &mut egui::Ui, state: &AppState, info: &CardInfo) {
+    egui::Frame::group(ui.style())
+        .inner_margin(theme::GAP)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            let muted = theme::muted(ui.visuals());
+            let now = state.clock.now();
+            match &info.state {
+                Some(c) => {
+                    let memory = c.memory.map_or("not yet known".to_owned(), |m| {
+                        format!(
+                            "stability {:.1} days, difficulty {:.1} of 10",
+                            m.stability, m.difficulty
+                        )
+                    });
+                    ui.label(format!("Memory: {memory}"));
+                    if let Some(r) = info.retrievability {
+                        ui.label(format!("Chance of recalling it now: {:.0} %", r * 100.0));
+                    }
+                    ui.label(format!("Next due {}", describe_when(state, now, c.due)));
+                }
+                None => {
+                    ui.label("Never answered: a new card.");
+                }
+            }
+            if info.mark.suspended {
+                ui.label(RichText::new("Suspended").color(theme::warning(ui.visuals())));
+            }
+            ui.label(RichText::new(format!("Answers: {}", info.history.len())).strong());
+            let tz = state.reviews.study_day().time_zone().clone();
+            egui::Grid::new("card-history")
+                .num_columns(3)
+                .spacing([theme::GAP, 4.0])
+                .show(ui, |ui| {
+                    for e in info.history.iter().rev().take(20) {
+                        let when = tz.to_datetime(e.reviewed_at).strftime("%Y-%m-%d %H:%M");
+                        ui.label(RichText::new(when.to_string()).color(muted));
+                        ui.label(e.rating.label());
+                        ui.label(format!(
+                            "next in {}",
+                            format_interval(e.due_after.duration_since(e.reviewed_at))
+                        ));
+                        ui.end_row();
+                    }
+                });
+        });
 }
 
 /// "New 3 · Learning 1 · Review 12", each in its colour.
@@ -297,6 +522,34 @@ fn done_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
     // Wake up when the next card comes due, so it shows without a touch.
     if let Some(wait) = next.and_then(|t| t.duration_since(now).try_into().ok()) {
         ui.ctx().request_repaint_after(wait);
+    }
+    ui.add_space(theme::GAP);
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Study more:");
+        if ui
+            .button("10 more new cards today")
+            .on_hover_text("Beyond today's new-card limit; tomorrow's limit is unchanged")
+            .clicked()
+        {
+            state.study_more_new(10);
+        }
+    });
+    let suspended = state.suspended_cards();
+    if !suspended.is_empty() {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!("{} card(s) suspended.", suspended.len()));
+            if ui.button("Unsuspend all").clicked() {
+                for i in suspended {
+                    if let Err(e) = state.set_suspended(i, false) {
+                        state.notify(
+                            crate::app::NoticeLevel::Error,
+                            format!("Could not unsuspend: {e}"),
+                        );
+                        break;
+                    }
+                }
+            }
+        });
     }
     ui.add_space(theme::GAP);
     ui.label("Meanwhile:");

@@ -127,3 +127,6 @@ pub fn current_exam_item(h: &Harness<'static, ColdstartApp>) -> coldstart::quiz:
     let e = h.state().state.quiz.exam.as_ref().expect("in an exam");
     e.session.current().expect("a question").0.clone()
 }
+
+/// The harness every screen test drives.
+pub type H = Harness<'static, ColdstartApp>;
