@@ -135,3 +135,55 @@ fn a_link_between_notes_opens_the_target_section() {
     let state = &h.state().state;
     assert!(state.is_note_read("async"));
 }
+
+#[test]
+fn drilling_a_topic_practises_its_questions_then_puts_its_cards_first() {
+    let mut h = harness(app());
+    h.key_press(egui::Key::N);
+    h.run_steps(3);
+    // The mini pack's first note; the drill takes every question and card citing it.
+    let topic = h.state().state.pack.notes[0].topic.clone();
+    let pack = h.state().state.pack.clone();
+    let mut want_q: Vec<String> = pack
+        .questions
+        .iter()
+        .filter(|q| q.source.topic == topic)
+        .map(|q| q.id.clone())
+        .collect();
+    let want_cards: Vec<usize> = (0..pack.cards.len())
+        .filter(|&i| pack.cards[i].source.topic == topic)
+        .collect();
+    assert!(!want_q.is_empty() && !want_cards.is_empty(), "fixture");
+    // Fewer new cards a day than the drill holds: the drill ignores the limit.
+    let mut settings = h.state().state.reviews.settings().clone();
+    settings.new_per_day = 0;
+    h.state_mut()
+        .state
+        .set_srs_settings(settings)
+        .expect("settings");
+    support::click(&mut h, "Drill this topic");
+    assert_eq!(h.state().screen, Screen::Quiz);
+    let practice = h.state().state.quiz.practice.as_ref().expect("practising");
+    let mut got: Vec<String> = practice
+        .session
+        .items
+        .iter()
+        .map(|i| i.question.id.clone())
+        .collect();
+    got.sort();
+    want_q.sort();
+    assert_eq!(got, want_q);
+
+    h.state_mut().state.practice_end();
+    h.state_mut().state.practice_close();
+    h.key_press(egui::Key::R);
+    h.run_steps(3);
+    let next = h
+        .state()
+        .state
+        .next_due_card()
+        .expect("a drilled card")
+        .index;
+    assert!(want_cards.contains(&next));
+    assert_eq!(h.state().state.due_counts().new, want_cards.len());
+}

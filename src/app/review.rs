@@ -100,6 +100,8 @@ pub struct Reviews {
     marks: Vec<CardMark>,
     /// New cards the learner asked for today beyond the daily limit ("study more").
     extra_new: Option<(Date, usize)>,
+    /// Cards to drill ahead of the day's order (a note section's), until each is answered.
+    drill: Vec<usize>,
     /// The last queue built and what it was built from (see [`Reviews::queue`]).
     queue_cache: std::cell::RefCell<Option<(QueueKey, DayQueue)>>,
 }
@@ -135,6 +137,7 @@ impl Reviews {
             stats_cache: None,
             marks: Vec::new(),
             extra_new: None,
+            drill: Vec::new(),
             queue_cache: Default::default(),
         };
         r.align(store, pack_id, cards)?;
@@ -157,6 +160,7 @@ impl Reviews {
             .map(|(i, c)| (c.id.clone(), i))
             .collect();
         self.undo.clear();
+        self.drill.clear();
         self.counted_day = None;
         self.generation += 1;
         Ok(())
@@ -292,6 +296,7 @@ impl Reviews {
     fn build_queue(&self, now: Timestamp, c: DayCount) -> DayQueue {
         let today = c.day;
         let hidden = |i: usize| self.marks.get(i).is_some_and(|m| m.hidden(now));
+        let drill: Vec<usize> = self.drill.iter().copied().filter(|&i| !hidden(i)).collect();
         let mut queue = DayQueue::build_without(
             &self.scheduler,
             &self.cards,
@@ -299,7 +304,8 @@ impl Reviews {
             &self.day,
             self.limits(c),
             hidden,
-        );
+        )
+        .with_ahead(&drill, &self.cards);
         // Unseen cards beyond today's limit start coming tomorrow: that is "the next card" too.
         let tomorrow = self.day.end_of(today);
         let new_tomorrow = match &self.settings.exam {
@@ -454,6 +460,8 @@ impl AppState {
         if let Some(slot) = self.reviews.cards.get_mut(index) {
             *slot = Some(outcome.card.clone());
         }
+        // A drilled card has been drilled: from now on it follows its schedule.
+        self.reviews.drill.retain(|&i| i != index);
         match before.state {
             State::New => self.reviews.new_today += 1,
             State::Review => self.reviews.reviews_today += 1,
@@ -592,6 +600,18 @@ impl AppState {
             retrievability,
             mark: self.card_mark(index),
         })
+    }
+
+    /// Shows these pack cards (in this order) before anything else in Review, new ones
+    /// included and whatever the daily limits, each until it is answered.
+    pub fn drill_cards(&mut self, indices: Vec<usize>) {
+        self.reviews.drill = indices;
+        self.reviews.generation += 1;
+    }
+
+    /// Cards still waiting in the drill.
+    pub fn drill_left(&self) -> usize {
+        self.reviews.drill.len()
     }
 
     /// More new cards today than the daily limit: `n` on top of what is left.

@@ -71,6 +71,9 @@ pub struct DayQueue {
     pub new: Vec<usize>,
     /// Earliest due moment of any card not in today's queue (for "next card due …").
     pub next_due_later: Option<Timestamp>,
+    /// Cards the learner asked to drill (a note section's cards), shown before reviews and new
+    /// cards, whatever their schedule and the daily limits: (index, never answered).
+    pub ahead: Vec<(usize, bool)>,
 }
 
 impl DayQueue {
@@ -139,15 +142,46 @@ impl DayQueue {
             review: review.into_iter().map(|(i, _, _)| i).collect(),
             new,
             next_due_later,
+            ahead: Vec::new(),
         }
+    }
+
+    /// Puts `drill` (pack indices, in order) ahead of everything but learning cards already
+    /// due; a drilled card leaves the review and new lists so it is not counted twice.
+    pub fn with_ahead(mut self, drill: &[usize], cards: &[Option<CardState>]) -> Self {
+        if drill.is_empty() {
+            return self;
+        }
+        self.review.retain(|i| !drill.contains(i));
+        self.new.retain(|i| !drill.contains(i));
+        self.learning.retain(|(i, _)| !drill.contains(i));
+        self.ahead = drill
+            .iter()
+            .map(|&i| {
+                let unseen = cards
+                    .get(i)
+                    .is_none_or(|c| c.as_ref().is_none_or(|c| c.state == State::New));
+                (i, unseen)
+            })
+            .collect();
+        self
+    }
+
+    /// Whether pack card `index` is in today's queue.
+    pub fn holds(&self, index: usize) -> bool {
+        self.new.contains(&index)
+            || self.review.contains(&index)
+            || self.learning.iter().any(|&(j, _)| j == index)
+            || self.ahead.iter().any(|&(j, _)| j == index)
     }
 
     /// New + Learning + Review.
     pub fn counts(&self) -> DueCounts {
+        let ahead_new = self.ahead.iter().filter(|(_, unseen)| *unseen).count();
         DueCounts {
-            new: self.new.len(),
+            new: self.new.len() + ahead_new,
             learning: self.learning.len(),
-            review: self.review.len(),
+            review: self.review.len() + self.ahead.len() - ahead_new,
         }
     }
 
@@ -157,6 +191,9 @@ impl DayQueue {
         if let Some(&(i, due)) = first_learning
             && due <= now
         {
+            return Some(i);
+        }
+        if let Some(&(i, _)) = self.ahead.first() {
             return Some(i);
         }
         if let Some(&i) = self.review.first().or(self.new.first()) {

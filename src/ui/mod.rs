@@ -71,4 +71,7 @@ pub enum Command {
     OpenSection(SectionRef),
     /// Open the simulator with this name (`retry`, `traffic`, `concurrency`, `sqs`, `kinesis`).
     OpenSimulator(String),
+    /// Drill a note section (or, with an empty anchor, a whole topic): its questions as a
+    /// practice session, its cards first in Review.
+    Drill(SectionRef),
 }

@@ -202,6 +202,16 @@ impl NotesScreen {
                 if scroll_to.as_deref() == Some("") {
                     ui.scroll_to_cursor(Some(egui::Align::TOP));
                 }
+                if ui
+                    .button("Drill this topic")
+                    .on_hover_text("All its questions as practice now, its cards first in Review")
+                    .clicked()
+                {
+                    cmds.push(Command::Drill(SectionRef {
+                        topic: open.topic.clone(),
+                        anchor: String::new(),
+                    }));
+                }
                 if let Some(sim) = note.and_then(|n| n.simulator.as_ref())
                     && ui
                         .button(format!("Open the {sim} simulator"))
@@ -224,7 +234,7 @@ impl NotesScreen {
                             anchor: anchor.clone(),
                         };
                         if let Some((cards, questions)) = index.cited_by.get(&key) {
-                            citations(ui, &index.pack, &key, cards, questions);
+                            citations(ui, &index.pack, &key, cards, questions, cmds);
                         }
                     }
                     super::widgets::open_clicked(&mut self.cache, &open.links, &open.topic, cmds);
@@ -240,6 +250,7 @@ fn citations(
     key: &SectionRef,
     cards: &[usize],
     questions: &[usize],
+    cmds: &mut Vec<Command>,
 ) {
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
@@ -251,6 +262,13 @@ fn citations(
     egui::CollapsingHeader::new(RichText::new(title).color(theme::accent(ui.visuals())))
         .id_salt(("cited", key))
         .show(ui, |ui| {
+            if ui
+                .button("Drill this section")
+                .on_hover_text("Its questions as practice now, its cards first in Review")
+                .clicked()
+            {
+                cmds.push(Command::Drill(key.clone()));
+            }
             for &i in cards {
                 ui.label(format!("Card: {}", one_line(&pack.cards[i].front)));
             }

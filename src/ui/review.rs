@@ -56,9 +56,7 @@ impl ReviewScreen {
         {
             let i = s.card.index;
             let q = state.review_queue();
-            let listed = q.new.contains(&i)
-                || q.review.contains(&i)
-                || q.learning.iter().any(|&(j, _)| j == i);
+            let listed = q.holds(i);
             match state.due_card(i).filter(|_| listed) {
                 Some(card) => {
                     s.card = card;

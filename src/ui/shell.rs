@@ -180,6 +180,46 @@ impl ColdstartApp {
                 self.simulators.open(&name);
                 self.screen = Screen::Simulators;
             }
+            Command::Drill(section) => self.drill(&section),
+        }
+    }
+
+    /// The questions of a section (or topic) as practice, its cards first in Review.
+    fn drill(&mut self, section: &crate::content::SectionRef) {
+        let pack = self.state.pack.clone();
+        let cites = |s: &crate::content::SectionRef| {
+            s.topic == section.topic && (section.anchor.is_empty() || s.anchor == section.anchor)
+        };
+        let cards: Vec<usize> = (0..pack.cards.len())
+            .filter(|&i| cites(&pack.cards[i].source))
+            .collect();
+        let questions: Vec<String> = pack
+            .questions
+            .iter()
+            .filter(|q| cites(&q.source))
+            .map(|q| q.id.clone())
+            .collect();
+        let n_cards = cards.len();
+        if n_cards > 0 {
+            self.state.drill_cards(cards);
+        }
+        let practising = !questions.is_empty()
+            && self.state.quiz.practice.is_none()
+            && self.state.start_practice(crate::quiz::PracticeConfig {
+                count: questions.len(),
+                questions,
+                ..Default::default()
+            });
+        if practising {
+            self.screen = Screen::Quiz;
+            if n_cards > 0 {
+                self.state.notify(
+                    NoticeLevel::Info,
+                    format!("Its {n_cards} card(s) come first in Review (R) when you are done."),
+                );
+            }
+        } else if n_cards > 0 {
+            self.screen = Screen::Review;
         }
     }
 
