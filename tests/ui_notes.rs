@@ -49,7 +49,8 @@ fn notes_open_by_keyboard_and_by_click_and_are_marked_read() {
     let data = tempfile::tempdir().expect("temp data dir");
     let (store, notice) = Store::open_in_dir(data.path()).expect("store");
     assert_eq!(notice, None);
-    let state = AppState::new(pack, store, clock()).expect("state");
+    let clock = clock();
+    let state = AppState::new(pack, store, clock.clone()).expect("state");
     let mut h = harness(ColdstartApp::new(state));
     h.run();
     h.get_by_label(&format!("0 of {total}")).hover(); // dashboard: nothing read yet
@@ -60,6 +61,10 @@ fn notes_open_by_keyboard_and_by_click_and_are_marked_read() {
     h.run();
     assert_eq!(h.state().screen, Screen::Notes);
     assert!(heading_shown(&h, &first.title), "{}", first.title);
+    // Opening is not reading: it counts once the learner stayed a while (or reached its end).
+    assert!(h.query_by_label(&format!("0 of {total} read")).is_some());
+    clock.advance(jiff::SignedDuration::from_secs(91));
+    h.run();
     assert!(h.query_by_label(&format!("1 of {total} read")).is_some());
 
     // Back to the dashboard and into Notes again, by clicking the navigation bar.
@@ -81,6 +86,9 @@ fn notes_open_by_keyboard_and_by_click_and_are_marked_read() {
     assert!(heading_shown(&h, &async_title), "{async_title}");
     assert_eq!(h.query_all_by_label(&async_title).count(), 2); // side list + heading
     assert!(h.query_by_label("Open the retry simulator").is_some());
+    assert!(h.query_by_label(&format!("1 of {total} read")).is_some());
+    clock.advance(jiff::SignedDuration::from_secs(91));
+    h.run();
     assert!(h.query_by_label(&format!("2 of {total} read")).is_some());
     let read = h
         .state()
@@ -125,15 +133,54 @@ fn letters_typed_into_the_search_box_do_not_switch_screens() {
 }
 
 #[test]
-fn a_link_between_notes_opens_the_target_section() {
-    let mut h = harness(app());
+fn a_link_between_notes_opens_the_target_section_and_back_returns() {
+    let clock = clock();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini");
+    let pack = coldstart::content::load_dir(&dir)
+        .expect("read fixture")
+        .into_valid()
+        .expect("fixture is valid");
+    let state = AppState::in_memory(Arc::new(pack), clock.clone()).expect("state");
+    let mut h = harness(ColdstartApp::new(state));
     h.query_all_by_label("Notes").next().expect("nav").click();
     h.run();
+    let first = h.state().state.pack.notes[0].title.clone();
     h.get_by_label("asynchronous retries").click();
     h.run();
     assert_eq!(h.query_all_by_label("Asynchronous invocation").count(), 2); // side list + heading
-    let state = &h.state().state;
-    assert!(state.is_note_read("async"));
+    // A link opens it; reading it takes a moment at its end (this note is short).
+    assert!(!h.state().state.is_note_read("async"));
+    clock.advance(jiff::SignedDuration::from_secs(6));
+    h.run();
+    assert!(h.state().state.is_note_read("async"));
+    // Marked unread again, it says so; Back returns to the note the link was in.
+    h.get_by_label("Mark unread").click();
+    h.run();
+    assert!(!h.state().state.is_note_read("async"));
+    h.get_by_label("← Back").click();
+    h.run();
+    assert!(heading_shown(&h, &first));
+    h.get_by_label("Forward →").click();
+    h.run();
+    assert_eq!(h.query_all_by_label("Asynchronous invocation").count(), 2);
+}
+
+#[test]
+fn search_hits_show_a_snippet_and_slash_focuses_the_box() {
+    let mut h = harness(app());
+    h.query_all_by_label("Notes").next().expect("nav").click();
+    h.run();
+    h.key_press(egui::Key::Slash);
+    h.run();
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text("retries");
+    h.run();
+    assert_eq!(h.state().screen, Screen::Notes, "typing went into the box");
+    assert!(h.query_by_label_contains("matching sections").is_some());
+    assert!(
+        h.query_all_by_label_contains("retries").count() >= 2,
+        "the box and a snippet around the word"
+    );
 }
 
 #[test]

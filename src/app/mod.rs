@@ -263,7 +263,7 @@ impl AppState {
         }
     }
 
-    /// Records that the learner opened a topic's note.
+    /// Records that the learner read a topic's note (scrolled through it, or stayed a while).
     pub fn mark_note_read(&mut self, topic: &str) {
         if self.notes_read.contains(topic) {
             return;
@@ -276,6 +276,19 @@ impl AppState {
                 self.notes_read.insert(topic.to_owned());
             }
             Err(e) => self.report("save that the note was read", &e),
+        }
+    }
+
+    /// Marks a topic's note as not read.
+    pub fn mark_note_unread(&mut self, topic: &str) {
+        if !self.notes_read.contains(topic) {
+            return;
+        }
+        match self.store.mark_note_unread(&self.pack.meta.id, topic) {
+            Ok(()) => {
+                self.notes_read.remove(topic);
+            }
+            Err(e) => self.report("save that the note is unread", &e),
         }
     }
 

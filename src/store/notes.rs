@@ -15,6 +15,15 @@ impl Store {
         Ok(())
     }
 
+    /// Forgets that a note was read (the learner marked it unread).
+    pub fn mark_note_unread(&self, pack: &str, topic: &str) -> Result<(), StoreError> {
+        self.conn().execute(
+            "DELETE FROM note_reads WHERE pack_id = ?1 AND topic_id = ?2",
+            (pack, topic),
+        )?;
+        Ok(())
+    }
+
     /// Topics of `pack` whose note has been opened.
     pub fn notes_read(&self, pack: &str) -> Result<HashSet<String>, StoreError> {
         let mut stmt = self

@@ -19,9 +19,21 @@ struct Chunk {
     markdown: String,
 }
 
+/// Seconds on a note, its end in view, after which it counts as read.
+const READ_AFTER_END_S: i64 = 5;
+/// Seconds on a note after which it counts as read wherever the learner is in it.
+const READ_AFTER_S: i64 = 90;
+
 /// What the open note needs, computed once when it is opened (never per frame).
 struct OpenNote {
     topic: String,
+    /// When it was opened, and whether its end has been on screen: a note is read once the
+    /// learner has scrolled through it (or stayed a while), not when a link or search hit
+    /// opens it.
+    opened_at: jiff::Timestamp,
+    end_seen: bool,
+    /// Off once the learner marked this note unread while it is open: their word stands.
+    auto_read: bool,
     chunks: Vec<Chunk>,
     /// Every relative link in the note; registered as link hooks so clicks stay in the app.
     links: Vec<String>,
@@ -31,7 +43,8 @@ struct OpenNote {
 struct PackIndex {
     pack: Arc<Pack>,
     cited_by: HashMap<SectionRef, (Vec<usize>, Vec<usize>)>,
-    search: Vec<(SectionRef, String, String)>,
+    /// (section, its title, its text lowercased for matching, its text as written).
+    search: Vec<(SectionRef, String, String, String)>,
 }
 
 #[derive(Default)]
@@ -44,6 +57,9 @@ pub struct NotesScreen {
     cache: CommonMarkCache,
     index: Option<PackIndex>,
     query: String,
+    /// Notes opened before the current one (Back) and after it (Forward): (topic, anchor).
+    back: Vec<(String, Option<String>)>,
+    forward: Vec<(String, Option<String>)>,
 }
 
 impl NotesScreen {
@@ -85,7 +101,7 @@ impl NotesScreen {
             self.select(state, &first, None);
         }
 
-        let mut select = None;
+        let mut select = self.keys(ui, state);
         egui::Panel::left("topics")
             .resizable(true)
             .default_size(theme::SIDE_WIDTH)
@@ -96,24 +112,123 @@ impl NotesScreen {
             self.select(state, &topic, anchor);
         }
 
+        let mut nav = None;
         egui::CentralPanel::default().show(ui, |ui| {
-            self.note_view(ui, state, cmds);
+            nav = self.note_view(ui, state, cmds);
         });
+        match nav {
+            Some(Nav::Back) => self.go_back(state),
+            Some(Nav::Forward) => self.go_forward(state),
+            Some(Nav::Unread(topic)) => {
+                state.mark_note_unread(&topic);
+                if let Some(open) = &mut self.open {
+                    open.auto_read = false;
+                }
+            }
+            None => {}
+        }
+        self.maybe_read(ui, state);
     }
 
+    /// A note is read when its end has been in view for a few seconds, or after a while on it.
+    fn maybe_read(&mut self, ui: &egui::Ui, state: &mut AppState) {
+        let Some(open) = &self.open else { return };
+        if state.is_note_read(&open.topic) || !open.auto_read {
+            return;
+        }
+        let on_it = state.clock.now().duration_since(open.opened_at).as_secs();
+        if (open.end_seen && on_it >= READ_AFTER_END_S) || on_it >= READ_AFTER_S {
+            let topic = open.topic.clone();
+            state.mark_note_read(&topic);
+            // The side list and the bar above the note say so on the next frame.
+            ui.ctx().request_repaint();
+        } else {
+            // Come back when the time is up, even without input.
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs(1));
+        }
+    }
+
+    /// `/` focuses the search box; ↑/↓ walk the topic list; Alt+←/→ go back and forward.
+    fn keys(&mut self, ui: &egui::Ui, state: &mut AppState) -> Option<(String, Option<String>)> {
+        if ui.ctx().egui_wants_keyboard_input() {
+            return None;
+        }
+        let (slash, up, down, back, forward) = ui.input_mut(|i| {
+            (
+                i.consume_key(egui::Modifiers::NONE, egui::Key::Slash),
+                i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowUp),
+                i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown),
+                i.consume_key(egui::Modifiers::ALT, egui::Key::ArrowLeft),
+                i.consume_key(egui::Modifiers::ALT, egui::Key::ArrowRight),
+            )
+        });
+        if slash {
+            ui.memory_mut(|m| m.request_focus(search_id()));
+        }
+        if back {
+            self.go_back(state);
+        }
+        if forward {
+            self.go_forward(state);
+        }
+        if up || down {
+            let topics = &state.pack.topics;
+            let at = self
+                .open_topic()
+                .and_then(|t| topics.iter().position(|x| x.id == t));
+            let next = match (at, up) {
+                (Some(i), true) => i.checked_sub(1),
+                (Some(i), false) => (i + 1 < topics.len()).then_some(i + 1),
+                (None, _) => (!topics.is_empty()).then_some(0),
+            };
+            return next.map(|i| (topics[i].id.clone(), None));
+        }
+        None
+    }
+
+    fn go_back(&mut self, state: &mut AppState) {
+        if let Some(to) = self.back.pop() {
+            if let Some(open) = &self.open {
+                self.forward.push((open.topic.clone(), None));
+            }
+            self.show(state, &to.0, to.1);
+        }
+    }
+
+    fn go_forward(&mut self, state: &mut AppState) {
+        if let Some(to) = self.forward.pop() {
+            if let Some(open) = &self.open {
+                self.back.push((open.topic.clone(), None));
+            }
+            self.show(state, &to.0, to.1);
+        }
+    }
+
+    /// Opens a note as a new step: the one it leaves goes on the Back list.
     fn select(&mut self, state: &mut AppState, topic: &str, anchor: Option<String>) {
+        if let Some(open) = &self.open
+            && (open.topic != topic || anchor.is_some())
+        {
+            self.back.push((open.topic.clone(), None));
+            self.forward.clear();
+        }
+        self.show(state, topic, anchor);
+    }
+
+    /// Opens a note (at a section) without touching Back and Forward.
+    fn show(&mut self, state: &AppState, topic: &str, anchor: Option<String>) {
         let Some(note) = state.pack.note(topic) else {
             return;
         };
         if self.open.as_ref().is_none_or(|o| o.topic != topic) {
-            let open = OpenNote::new(note);
+            let open = OpenNote::new(note, state.clock.now());
             for link in &open.links {
                 self.cache.add_link_hook(link.clone());
             }
             self.open = Some(open);
         }
         self.scroll_to = Some(anchor.unwrap_or_default());
-        state.mark_note_read(topic);
     }
 
     /// The search box and the topic list (or the search results). Returns what to open.
@@ -124,9 +239,10 @@ impl NotesScreen {
     ) -> Option<(String, Option<String>)> {
         let mut select = None;
         ui.add_space(theme::GAP / 2.0);
-        let label = ui.label("Search notes");
+        let label = ui.label("Search notes (/)");
         ui.add(
             egui::TextEdit::singleline(&mut self.query)
+                .id(search_id())
                 .hint_text("words in any note")
                 .desired_width(f32::INFINITY),
         )
@@ -142,10 +258,12 @@ impl NotesScreen {
                 );
                 for topic in &state.pack.topics {
                     let selected = self.open_topic() == Some(topic.id.as_str());
-                    let mut text = RichText::new(&topic.title);
-                    if state.is_note_read(&topic.id) {
-                        text = text.color(theme::muted(ui.visuals()));
-                    }
+                    // Read notes keep full contrast (they are not disabled): a tick says it.
+                    let text = if state.is_note_read(&topic.id) {
+                        RichText::new(format!("✓ {}", topic.title))
+                    } else {
+                        RichText::new(&topic.title)
+                    };
                     let r = ui.selectable_label(selected, text).on_hover_text(
                         if state.is_note_read(&topic.id) {
                             "Read"
@@ -161,21 +279,24 @@ impl NotesScreen {
                 let hits: Vec<_> = index
                     .search
                     .iter()
-                    .filter(|(_, _, text)| text.contains(&query))
+                    .filter(|(_, _, text, _)| text.contains(&query))
                     .collect();
                 ui.label(
                     RichText::new(format!("{} matching sections", hits.len()))
                         .color(theme::muted(ui.visuals())),
                 );
-                for (r, title, _) in hits.into_iter().take(200) {
+                for (r, title, lower, written) in hits.into_iter().take(200) {
                     let topic = state
                         .pack
                         .topic(&r.topic)
                         .map_or(r.topic.as_str(), |t| t.title.as_str());
-                    if ui
+                    let clicked = ui
                         .selectable_label(false, format!("{topic} › {title}"))
-                        .clicked()
-                    {
+                        .clicked();
+                    if let Some(job) = snippet(ui, lower, written, &query) {
+                        ui.label(job);
+                    }
+                    if clicked {
                         select = Some((r.topic.clone(), Some(r.anchor.clone())));
                     }
                 }
@@ -184,17 +305,51 @@ impl NotesScreen {
         select
     }
 
-    fn note_view(&mut self, ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
+    fn note_view(
+        &mut self,
+        ui: &mut egui::Ui,
+        state: &AppState,
+        cmds: &mut Vec<Command>,
+    ) -> Option<Nav> {
+        let mut nav = None;
         let Some(open) = &self.open else {
             ui.label("This pack has no notes.");
-            return;
+            return None;
         };
         let Some(index) = &self.index else {
-            return;
+            return None;
         };
         let note = state.pack.note(&open.topic);
         let scroll_to = self.scroll_to.take();
-        egui::ScrollArea::vertical()
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(!self.back.is_empty(), egui::Button::new("← Back"))
+                .on_hover_text("Alt+←")
+                .clicked()
+            {
+                nav = Some(Nav::Back);
+            }
+            if ui
+                .add_enabled(!self.forward.is_empty(), egui::Button::new("Forward →"))
+                .on_hover_text("Alt+→")
+                .clicked()
+            {
+                nav = Some(Nav::Forward);
+            }
+            let muted = theme::muted(ui.visuals());
+            if state.is_note_read(&open.topic) {
+                ui.label(RichText::new("✓ Read").color(muted));
+                if ui.small_button("Mark unread").clicked() {
+                    nav = Some(Nav::Unread(open.topic.clone()));
+                }
+            } else {
+                ui.label(
+                    RichText::new("Counts as read once you reach its end (or after a while)")
+                        .color(muted),
+                );
+            }
+        });
+        let output = egui::ScrollArea::vertical()
             .id_salt(("note", &open.topic))
             .auto_shrink([false, false])
             .show(ui, |ui| {
@@ -240,7 +395,78 @@ impl NotesScreen {
                     super::widgets::open_clicked(&mut self.cache, &open.links, &open.topic, cmds);
                 }
             });
+        // The end of the note is in view (a short note shows it at once).
+        let bottom = output.state.clamped_offset().y + output.inner_rect.height();
+        if bottom + 4.0 >= output.content_size.y
+            && let Some(open) = &mut self.open
+        {
+            open.end_seen = true;
+        }
+        nav
     }
+}
+
+/// What the bar above the note asked for.
+enum Nav {
+    Back,
+    Forward,
+    Unread(String),
+}
+
+fn search_id() -> egui::Id {
+    egui::Id::unique("notes-search")
+}
+
+/// A line of the section around the first match, the matched words highlighted.
+fn snippet(
+    ui: &egui::Ui,
+    lower: &str,
+    written: &str,
+    query: &str,
+) -> Option<egui::text::LayoutJob> {
+    let at = lower.find(query)?;
+    // Shown as written where lowercasing kept every byte offset (it does for ASCII).
+    let text = if written.len() == lower.len()
+        && written.is_char_boundary(at)
+        && written.is_char_boundary(at + query.len())
+    {
+        written
+    } else {
+        lower
+    };
+    let start = text[..at]
+        .char_indices()
+        .rev()
+        .nth(50)
+        .map_or(0, |(i, _)| i);
+    let end = text[at + query.len()..]
+        .char_indices()
+        .nth(70)
+        .map_or(text.len(), |(i, _)| at + query.len() + i);
+    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let v = ui.visuals();
+    let plain = egui::TextFormat::simple(egui::FontId::proportional(12.5), theme::muted(v));
+    let hit = egui::TextFormat {
+        background: v.selection.bg_fill,
+        color: v.strong_text_color(),
+        ..plain.clone()
+    };
+    let mut job = egui::text::LayoutJob::default();
+    let before = flat(&text[start..at]);
+    job.append(
+        &format!("{}{before} ", if start > 0 { "…" } else { "" }),
+        0.0,
+        plain.clone(),
+    );
+    job.append(&text[at..at + query.len()], 0.0, hit);
+    let after = flat(&text[at + query.len()..end]);
+    job.append(
+        &format!(" {after}{}", if end < text.len() { "…" } else { "" }),
+        0.0,
+        plain,
+    );
+    job.wrap.max_width = ui.available_width();
+    Some(job)
 }
 
 /// "Cited by 2 cards, 1 question", expandable to the items themselves.
@@ -289,7 +515,7 @@ fn one_line(markdown: &str) -> String {
 }
 
 impl OpenNote {
-    fn new(note: &content::Note) -> Self {
+    fn new(note: &content::Note, now: jiff::Timestamp) -> Self {
         let mut chunks = Vec::new();
         let body = &note.body;
         let first = note.sections.first().map_or(body.len(), |s| s.offset);
@@ -309,6 +535,9 @@ impl OpenNote {
         let links = super::widgets::pack_links(body, &note.topic);
         Self {
             topic: note.topic.clone(),
+            opened_at: now,
+            end_seen: false,
+            auto_read: true,
             chunks,
             links,
         }
@@ -338,6 +567,7 @@ impl PackIndex {
                     },
                     s.title.clone(),
                     note.body[s.offset..end].to_lowercase(),
+                    note.body[s.offset..end].to_owned(),
                 ));
             }
         }
