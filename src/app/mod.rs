@@ -3,6 +3,7 @@
 //! returns, so whatever the learner did is on disk before the next frame.
 
 mod integrity;
+pub mod library;
 pub mod progress;
 pub mod quiz;
 pub mod review;

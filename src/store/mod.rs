@@ -7,12 +7,15 @@ mod activity;
 pub mod anki;
 mod files;
 mod item_stats;
+mod library;
 mod migrations;
 mod notes;
 mod quiz;
 mod readiness;
 mod reports;
 mod reviews;
+
+pub use library::PackProgress;
 
 use std::cell::RefCell;
 use std::fs::{File, TryLockError};

@@ -5,6 +5,7 @@
 
 pub mod dashboard;
 pub mod notes;
+pub mod packs;
 pub mod progress;
 pub mod quiz;
 pub mod review;
@@ -26,16 +27,18 @@ pub enum Screen {
     Quiz,
     Simulators,
     Progress,
+    Packs,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 6] = [
+    pub const ALL: [Screen; 7] = [
         Screen::Dashboard,
         Screen::Notes,
         Screen::Review,
         Screen::Quiz,
         Screen::Simulators,
         Screen::Progress,
+        Screen::Packs,
     ];
 
     pub fn label(self) -> &'static str {
@@ -46,10 +49,12 @@ impl Screen {
             Screen::Quiz => "Quiz",
             Screen::Simulators => "Simulators",
             Screen::Progress => "Progress",
+            Screen::Packs => "Packs",
         }
     }
 
-    /// The single-letter shortcut, as in Anki: the first letter of the label.
+    /// The single-letter shortcut, as in Anki: the first letter of the label (Packs: K, as P is
+    /// Progress).
     pub fn key(self) -> egui::Key {
         match self {
             Screen::Dashboard => egui::Key::D,
@@ -58,6 +63,7 @@ impl Screen {
             Screen::Quiz => egui::Key::Q,
             Screen::Simulators => egui::Key::S,
             Screen::Progress => egui::Key::P,
+            Screen::Packs => egui::Key::K,
         }
     }
 }
@@ -70,4 +76,6 @@ pub enum Command {
     OpenSection(SectionRef),
     /// Open the simulator with this name (`retry`, `traffic`, `concurrency`, `sqs`, `kinesis`).
     OpenSimulator(String),
+    /// Switch, install or remove a pack (the Packs screen).
+    Pack(packs::PackAction),
 }
