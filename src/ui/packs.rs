@@ -189,13 +189,18 @@ impl PacksScreen {
         }
         let tone = theme::warning(ui.visuals());
         ui.separator();
-        ui.label(
-            RichText::new(format!(
+        let text = if entry.progress.is_empty() {
+            format!(
+                "Remove {}? Its files go; you have no progress on it.",
+                entry.title
+            )
+        } else {
+            format!(
                 "Remove {}? Its files go. Your progress stays unless you tick the box, and comes back if you install it again.",
                 entry.title
-            ))
-            .color(tone),
-        );
+            )
+        };
+        ui.label(RichText::new(text).color(tone));
         // The built-in pack shares an id with an installed copy of it: their progress is one.
         let shared = state.pack.meta.id == id && entry.choice != Active::BuiltIn;
         let mut cancel = false;
