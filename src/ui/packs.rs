@@ -47,6 +47,29 @@ struct Removing {
 pub struct PacksScreen {
     path: String,
     removing: Option<Removing>,
+    /// The answer of an open file dialog (it runs on its own thread, so frames go on).
+    picking: Option<std::sync::mpsc::Receiver<Option<PathBuf>>>,
+    /// The dialog closed without a choice (or no dialog could be shown on this desktop).
+    nothing_picked: bool,
+}
+
+/// Opens the system's file dialog (the XDG desktop portal on Linux) on a thread of its own.
+fn pick(folder: bool) -> std::sync::mpsc::Receiver<Option<PathBuf>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let dialog = rfd::FileDialog::new().set_title(if folder {
+            "Install a pack folder"
+        } else {
+            "Install a pack zip"
+        });
+        let picked = if folder {
+            dialog.pick_folder()
+        } else {
+            dialog.add_filter("Pack zip", &["zip"]).pick_file()
+        };
+        let _ = tx.send(picked);
+    });
+    rx
 }
 
 /// A line saying how much the learner has done in a pack.
@@ -250,11 +273,49 @@ impl PacksScreen {
         ui.label(RichText::new("Install a pack").strong().size(16.0));
         ui.label(
             RichText::new(
-                "From a pack folder or a .zip an instructor gave you: type its path, or drop it on the window. \
-                 It is checked before anything is installed.",
+                "From a pack folder or a .zip an instructor gave you: choose it, type its path, or drop it on \
+                 the window. It is checked before anything is installed.",
             )
             .color(theme::muted(ui.visuals())),
         );
+        if let Some(rx) = &self.picking {
+            match rx.try_recv() {
+                Ok(Some(path)) => {
+                    self.path = path.display().to_string();
+                    cmds.push(Command::Pack(PackAction::Stage(path)));
+                    self.picking = None;
+                    self.nothing_picked = false;
+                }
+                Ok(None) | Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    self.picking = None;
+                    self.nothing_picked = true;
+                }
+                Err(std::sync::mpsc::TryRecvError::Empty) => {
+                    ui.ctx()
+                        .request_repaint_after(std::time::Duration::from_millis(200));
+                }
+            }
+        }
+        ui.horizontal(|ui| {
+            let idle = self.picking.is_none();
+            if ui
+                .add_enabled(idle, egui::Button::new("Choose a .zip…"))
+                .clicked()
+            {
+                self.picking = Some(pick(false));
+            }
+            if ui
+                .add_enabled(idle, egui::Button::new("Choose a folder…"))
+                .clicked()
+            {
+                self.picking = Some(pick(true));
+            }
+            if !idle {
+                ui.label(
+                    RichText::new("Waiting for the file dialog…").color(theme::muted(ui.visuals())),
+                );
+            }
+        });
         ui.horizontal(|ui| {
             let r = ui.add(
                 egui::TextEdit::singleline(&mut self.path)
