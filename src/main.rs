@@ -124,6 +124,22 @@ fn main() -> ExitCode {
             }
         }
     }
+    // Commands that read "the pack" follow the one chosen on the Packs screen, as the app does.
+    if cli.pack.is_none()
+        && matches!(
+            cli.command,
+            Some(Command::Stats { .. } | Command::Exams { .. } | Command::Export { .. })
+                | Some(Command::ItemStats { .. })
+        )
+        && let Ok(data) = data_dir(cli.data_dir.clone())
+    {
+        let library = coldstart::library::Library::new(&data);
+        if let coldstart::library::Active::Installed(id) = library.active()
+            && library.open(&id).is_ok()
+        {
+            cli.pack = library.dir_of(&id);
+        }
+    }
     match cli.command {
         Some(Command::Check { dir, json }) => {
             let code = coldstart::cli::check::run(

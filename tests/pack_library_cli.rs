@@ -166,3 +166,29 @@ fn an_older_version_needs_yes_and_remove_keeps_or_deletes_progress() {
     let store = coldstart::store::Store::open_read_only(&data.join("progress.sqlite")).expect("s");
     assert!(store.pack_progress("mini").expect("p").is_empty());
 }
+
+#[test]
+fn subcommands_follow_the_pack_chosen_on_the_packs_screen() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let data = tmp.path().join("data");
+    let mini = mini_dir();
+    let o = coldstart(&data, &["pack", "install", mini.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+    let lib = coldstart::library::Library::new(&data);
+    lib.set_active(&coldstart::library::Active::Installed("mini".into()))
+        .expect("active");
+
+    let (out, _) = text(&coldstart(&data, &["exams"]));
+    assert!(
+        out.contains("5 in the pack"),
+        "the mini pack's exams: {out}"
+    );
+    let (out, _) = text(&coldstart(&data, &["pack", "list"]));
+    assert!(out.contains("* mini 1.0.0"), "{out}");
+
+    // Removing the active pack hands over to the built-in one.
+    let o = coldstart(&data, &["pack", "remove", "mini"]);
+    assert_eq!(o.status.code(), Some(0));
+    let (out, _) = text(&coldstart(&data, &["exams"]));
+    assert!(!out.contains("5 in the pack"), "{out}");
+}
