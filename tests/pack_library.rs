@@ -536,6 +536,17 @@ fn an_older_version_or_another_author_asks_first() {
     s.lib.commit(staged, true).expect("confirmed");
     assert_eq!(s.lib.open("mini").expect("v1").meta.version, "1.0.0");
 
+    // Naming an author where the installed pack named none does not ask.
+    let ada = mini_copy(&s.scratch, "ada");
+    edit(
+        &ada.join("pack.toml"),
+        "version = \"1.0.0\"",
+        "version = \"1.0.0\"\nauthors = [\"Ada\"]",
+    );
+    let staged = s.lib.stage(&ada).expect("stage");
+    assert!(staged.needs_confirmation().is_empty());
+    s.lib.commit(staged, false).expect("no need to confirm");
+
     let other = mini_copy(&s.scratch, "other");
     edit(
         &other.join("pack.toml"),

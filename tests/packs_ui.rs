@@ -155,3 +155,41 @@ fn a_dropped_zip_is_checked_then_installed_and_a_pack_is_removed_after_confirmat
     assert!(!Library::new(&data).is_installed("mini"));
     assert!(h.query_by_label("Mini pack").is_none());
 }
+
+#[test]
+fn an_older_version_asks_before_it_replaces_the_installed_one() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let data = tmp.path().join("data");
+    let mut h = support::harness(app(&data));
+    h.run_steps(2);
+    let old = tmp.path().join("old");
+    for f in coldstart::authoring::exchange::read_pack_files(&mini_dir()).expect("read") {
+        let p = old.join(&f.path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        let bytes = String::from_utf8(f.bytes.into_owned())
+            .expect("utf-8")
+            .replace("version = \"1.0.0\"", "version = \"0.5.0\"");
+        std::fs::write(p, bytes).expect("write");
+    }
+    h.state_mut().apply(Command::Go(Screen::Packs));
+    h.state_mut().apply(Command::Pack(PackAction::Stage(old)));
+    h.run_steps(3);
+    assert!(
+        h.query_by_label_contains("Careful: version 0.5.0 is older")
+            .is_some()
+    );
+    assert!(h.query_by_label("Install").is_none(), "no plain Install");
+    support::click(&mut h, "Cancel");
+    assert_eq!(
+        Library::new(&data).open("mini").expect("open").meta.version,
+        "1.0.0"
+    );
+    assert!(
+        h.state()
+            .library
+            .as_ref()
+            .expect("library")
+            .staged
+            .is_none()
+    );
+}

@@ -163,7 +163,7 @@ pub struct Replaces {
     pub diff: Diff,
     /// The new version is older than the installed one.
     pub older: bool,
-    /// No author in common with the installed pack.
+    /// The installed pack names authors and this one names none of them.
     pub other_author: bool,
 }
 
@@ -384,7 +384,8 @@ impl Library {
                 other_author: {
                     let a: BTreeSet<&String> = old.meta.authors.iter().collect();
                     let b: BTreeSet<&String> = pack.meta.authors.iter().collect();
-                    a != b && a.is_disjoint(&b)
+                    // An installed pack that names no author cannot be told apart.
+                    !a.is_empty() && a.is_disjoint(&b)
                 },
             }),
             // Not installed, or installed but broken on disk: replacing it loses nothing.

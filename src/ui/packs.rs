@@ -372,7 +372,7 @@ impl PacksScreen {
                         }
                         Some(r) => {
                             ui.label(format!(
-                                "Replaces the installed version {}: {} items added, {} removed, {} changed. Your progress is kept by item; on removed items it is kept but not shown.",
+                                "Replaces the installed version {}. Items added: {}, removed: {}, changed: {}. Your progress is kept by item; on removed items it is kept but not shown.",
                                 r.version,
                                 r.diff.added.len(),
                                 r.diff.removed.len(),
