@@ -192,3 +192,74 @@ fn subcommands_follow_the_pack_chosen_on_the_packs_screen() {
     let (out, _) = text(&coldstart(&data, &["exams"]));
     assert!(!out.contains("5 in the pack"), "{out}");
 }
+
+/// Copies the built-in pack's folder with another version.
+fn builtin_copy(dest: &Path, version: &str) {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/aws-lambda");
+    for f in coldstart::authoring::exchange::read_pack_files(&src).expect("read") {
+        let p = dest.join(&f.path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        let mut bytes = f.bytes.into_owned();
+        if f.path == "pack.toml" {
+            let t = String::from_utf8(bytes).expect("utf-8");
+            let line = t
+                .lines()
+                .find(|l| l.starts_with("version = "))
+                .expect("version line")
+                .to_owned();
+            bytes = t
+                .replacen(&line, &format!("version = \"{version}\""), 1)
+                .into_bytes();
+        }
+        std::fs::write(p, bytes).expect("write");
+    }
+}
+
+#[test]
+fn an_install_killed_at_any_moment_leaves_the_old_version_or_the_new_one_whole() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let data = tmp.path().join("data");
+    let (v1, v2) = (tmp.path().join("v1"), tmp.path().join("v2"));
+    builtin_copy(&v1, "1.0.0");
+    builtin_copy(&v2, "2.0.0");
+    let o = coldstart(&data, &["pack", "install", v1.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+    let files = std::fs::read_dir(data.join("packs/aws-lambda/cards"))
+        .expect("cards")
+        .count();
+
+    let mut seen = std::collections::BTreeSet::new();
+    for delay_ms in [0u64, 20, 60, 150] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_coldstart"))
+            .args(["pack", "install", "--yes", v2.to_str().expect("utf-8")])
+            .env("COLDSTART_DATA_DIR", &data)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        // The next start tidies up; the pack is one version or the other, whole.
+        let lib = coldstart::library::Library::new(&data);
+        let pack = lib.open("aws-lambda").expect("an installed version opens");
+        seen.insert(pack.meta.version.clone());
+        assert!(["1.0.0", "2.0.0"].contains(&pack.meta.version.as_str()));
+        let now = std::fs::read_dir(data.join("packs/aws-lambda/cards"))
+            .expect("cards")
+            .count();
+        assert_eq!(now, files, "every card file is there");
+        assert_eq!(
+            lib.list().expect("list").len(),
+            1,
+            "nothing half-made is listed"
+        );
+        // Back to v1 for the next round.
+        let o = coldstart(
+            &data,
+            &["pack", "install", "--yes", v1.to_str().expect("utf-8")],
+        );
+        assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+    }
+    assert!(!seen.is_empty());
+}
