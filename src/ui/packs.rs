@@ -11,7 +11,6 @@ use std::path::PathBuf;
 
 use egui::{RichText, Ui};
 
-use crate::app::AppState;
 use crate::app::library::{PackEntry, PackLibrary};
 use crate::library::Active;
 use crate::store::PackProgress;
@@ -89,13 +88,7 @@ pub fn dropped_path(ctx: &egui::Context) -> Option<PathBuf> {
 }
 
 impl PacksScreen {
-    pub fn ui(
-        &mut self,
-        ui: &mut Ui,
-        state: &AppState,
-        library: Option<&PackLibrary>,
-        cmds: &mut Vec<Command>,
-    ) {
+    pub fn ui(&mut self, ui: &mut Ui, library: Option<&PackLibrary>, cmds: &mut Vec<Command>) {
         egui::ScrollArea::vertical().show(ui, |ui| {
             ui.add_space(theme::GAP);
             ui.label(theme::heading("Packs"));
@@ -117,7 +110,7 @@ impl PacksScreen {
             );
             ui.add_space(theme::GAP);
             for entry in &lib.entries {
-                self.pack_row(ui, state, lib, entry, cmds);
+                self.pack_row(ui, lib, entry, cmds);
                 ui.add_space(theme::GAP / 2.0);
             }
             ui.add_space(theme::GAP);
@@ -128,7 +121,6 @@ impl PacksScreen {
     fn pack_row(
         &mut self,
         ui: &mut Ui,
-        state: &AppState,
         lib: &PackLibrary,
         entry: &PackEntry,
         cmds: &mut Vec<Command>,
@@ -187,7 +179,12 @@ impl PacksScreen {
                 }
                 ui.label(progress_text(&entry.progress));
                 if let Active::Installed(id) = &entry.choice {
-                    self.remove_controls(ui, state, entry, id, cmds);
+                    // An installed copy of the built-in pack shares its id, so its progress.
+                    let shared = lib
+                        .entries
+                        .iter()
+                        .any(|e| e.choice == Active::BuiltIn && e.id == *id);
+                    self.remove_controls(ui, entry, id, shared, cmds);
                 }
             });
     }
@@ -195,9 +192,9 @@ impl PacksScreen {
     fn remove_controls(
         &mut self,
         ui: &mut Ui,
-        state: &AppState,
         entry: &PackEntry,
         id: &str,
+        shared: bool,
         cmds: &mut Vec<Command>,
     ) {
         let confirming = self.removing.as_ref().is_some_and(|r| r.id == id);
@@ -224,8 +221,6 @@ impl PacksScreen {
             )
         };
         ui.label(RichText::new(text).color(tone));
-        // The built-in pack shares an id with an installed copy of it: their progress is one.
-        let shared = state.pack.meta.id == id && entry.choice != Active::BuiltIn;
         let mut cancel = false;
         if let Some(r) = &mut self.removing {
             if !entry.progress.is_empty() {

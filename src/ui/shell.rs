@@ -176,7 +176,7 @@ impl ColdstartApp {
                 Screen::Quiz => self.quiz.ui(ui, state, &mut cmds),
                 Screen::Simulators => self.simulators.ui(ui, state, &mut cmds),
                 Screen::Progress => self.progress.ui(ui, state, &mut cmds),
-                Screen::Packs => self.packs.ui(ui, state, self.library.as_ref(), &mut cmds),
+                Screen::Packs => self.packs.ui(ui, self.library.as_ref(), &mut cmds),
             }
         });
 
