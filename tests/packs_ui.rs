@@ -13,6 +13,15 @@ use coldstart::ui::{ColdstartApp, Command, Screen};
 use egui::Key;
 use egui_kittest::kittest::Queryable;
 
+/// Lets the library's threads finish (reading the list, checking a pack), then the frames.
+fn settle(h: &mut egui_kittest::Harness<'static, ColdstartApp>) {
+    let app = h.state_mut();
+    if let Some(lib) = app.library.as_mut() {
+        lib.wait(&app.state);
+    }
+    h.run_steps(3);
+}
+
 fn mini_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini")
 }
@@ -38,6 +47,7 @@ fn the_learner_switches_packs_with_one_click_and_each_keeps_its_progress() {
         .expect("answer");
 
     support::press(&mut h, Key::K);
+    settle(&mut h);
     assert_eq!(h.state().screen, Screen::Packs);
     h.get_by_label("● Open now");
     h.get_by_label("Mini pack");
@@ -47,6 +57,7 @@ fn the_learner_switches_packs_with_one_click_and_each_keeps_its_progress() {
     );
 
     support::click(&mut h, "Open Mini pack");
+    settle(&mut h);
     let app = h.state();
     assert_eq!(app.state.pack.meta.id, "mini");
     assert_eq!(
@@ -66,6 +77,7 @@ fn the_learner_switches_packs_with_one_click_and_each_keeps_its_progress() {
     assert_eq!(builtin, "mini");
     let title = support::embedded_pack().meta.title.clone();
     support::click(&mut h, &format!("Open {title}"));
+    settle(&mut h);
     assert_eq!(h.state().state.pack.meta.title, title);
     assert_eq!(Library::new(tmp.path()).active(), Active::BuiltIn);
     assert!(h.state().state.reviews.card_states()[0].is_some());
@@ -99,7 +111,7 @@ fn a_dropped_zip_is_checked_then_installed_and_a_pack_is_removed_after_confirmat
     h.state_mut()
         .apply(Command::Pack(PackAction::Stage(broken.clone())));
     h.state_mut().apply(Command::Go(Screen::Packs));
-    h.run_steps(3);
+    settle(&mut h);
     assert!(
         h.query_by_label_contains("Not installed: refused: the pack has")
             .is_some(),
@@ -134,12 +146,14 @@ fn a_dropped_zip_is_checked_then_installed_and_a_pack_is_removed_after_confirmat
         .dropped_files
         .push(std::sync::Arc::new(Dropped(v2)));
     h.run_steps(3);
+    settle(&mut h);
     h.get_by_label("Mini pack 1.1.0 passed the check");
     assert!(
         h.query_by_label_contains("Replaces the installed version 1.0.0")
             .is_some()
     );
     support::click(&mut h, "Install");
+    settle(&mut h);
     h.get_by_label("Installed Mini pack.");
     assert_eq!(
         Library::new(&data).open("mini").expect("open").meta.version,
@@ -152,6 +166,7 @@ fn a_dropped_zip_is_checked_then_installed_and_a_pack_is_removed_after_confirmat
     assert!(Library::new(&data).is_installed("mini"));
     support::click(&mut h, "Remove Mini pack…");
     support::click(&mut h, "Remove pack");
+    settle(&mut h);
     assert!(!Library::new(&data).is_installed("mini"));
     assert!(h.query_by_label("Mini pack").is_none());
 }
@@ -173,7 +188,7 @@ fn an_older_version_asks_before_it_replaces_the_installed_one() {
     }
     h.state_mut().apply(Command::Go(Screen::Packs));
     h.state_mut().apply(Command::Pack(PackAction::Stage(old)));
-    h.run_steps(3);
+    settle(&mut h);
     assert!(
         h.query_by_label_contains("Careful: version 0.5.0 is older")
             .is_some()

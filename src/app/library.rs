@@ -4,6 +4,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::mpsc::{Receiver, TryRecvError};
 
 use crate::content::{self, Pack};
 use crate::library::{Active, Library, LibraryError, Staged};
@@ -77,6 +78,16 @@ pub struct PackLibrary {
     pub staged: Option<Staged>,
     /// The last install that was refused.
     pub refusal: Option<Refusal>,
+    /// Reading the list, and checking a pack to install, run on threads of their own (a pack
+    /// can take a while to read); [`Self::poll`] collects them.
+    listing: Option<Receiver<Listing>>,
+    staging: Option<Receiver<Result<Staged, LibraryError>>>,
+}
+
+/// What the listing thread reads: the built-in pack and the installed ones.
+struct Listing {
+    builtin: Result<Pack, String>,
+    installed: Result<Vec<crate::library::Installed>, LibraryError>,
 }
 
 impl PackLibrary {
@@ -88,25 +99,73 @@ impl PackLibrary {
             active,
             staged: None,
             refusal: None,
+            listing: None,
+            staging: None,
         }
     }
 
-    /// Reads the library and the progress in each pack again (after a change, or when the Packs
-    /// screen opens).
-    pub fn refresh(&mut self, state: &AppState) {
+    /// Whether a pack to install is being checked.
+    pub fn checking(&self) -> bool {
+        self.staging.is_some()
+    }
+
+    /// Whether a list or a check is being read.
+    pub fn busy(&self) -> bool {
+        self.listing.is_some() || self.staging.is_some()
+    }
+
+    /// Collects what the threads read, if they are done (every frame, from the logic pass).
+    pub fn poll(&mut self, state: &AppState) {
+        if let Some(rx) = &self.listing {
+            match rx.try_recv() {
+                Ok(listing) => {
+                    self.listing = None;
+                    self.apply_listing(listing, state);
+                }
+                Err(TryRecvError::Empty) => {}
+                Err(TryRecvError::Disconnected) => self.listing = None,
+            }
+        }
+        if let Some(rx) = &self.staging {
+            match rx.try_recv() {
+                Ok(result) => {
+                    self.staging = None;
+                    self.apply_staged(result);
+                }
+                Err(TryRecvError::Empty) => {}
+                Err(TryRecvError::Disconnected) => self.staging = None,
+            }
+        }
+    }
+
+    /// Waits for the threads (tests, which must not depend on how fast a thread runs).
+    pub fn wait(&mut self, state: &AppState) {
+        if let Some(rx) = self.listing.take()
+            && let Ok(listing) = rx.recv()
+        {
+            self.apply_listing(listing, state);
+        }
+        if let Some(rx) = self.staging.take()
+            && let Ok(result) = rx.recv()
+        {
+            self.apply_staged(result);
+        }
+    }
+
+    fn apply_listing(&mut self, listing: Listing, state: &AppState) {
         let mut entries = Vec::new();
-        let builtin = content::embedded().map_err(|e| e.to_string());
-        let id = builtin
+        let id = listing
+            .builtin
             .as_ref()
             .map(|p| p.meta.id.clone())
             .unwrap_or_default();
         entries.push(PackEntry::new(
             Active::BuiltIn,
             &id,
-            builtin.as_ref(),
+            listing.builtin.as_ref(),
             state,
         ));
-        match self.library.list() {
+        match listing.installed {
             Ok(list) => {
                 for i in list {
                     let choice = Active::Installed(i.id.clone());
@@ -116,7 +175,28 @@ impl PackLibrary {
             Err(e) => self.refusal = Some(refusal(&e)),
         }
         self.entries = entries;
+    }
+
+    fn apply_staged(&mut self, result: Result<Staged, LibraryError>) {
+        match result {
+            Ok(s) => self.staged = Some(s),
+            Err(e) => self.refusal = Some(refusal(&e)),
+        }
+    }
+
+    /// Reads the library again (on a thread) and the progress in each pack (when it is back):
+    /// after a change, or when the Packs screen opens.
+    pub fn refresh(&mut self, _state: &AppState) {
         self.active = self.library.active();
+        let library = self.library.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(Listing {
+                builtin: content::embedded().map_err(|e| e.to_string()),
+                installed: library.list(),
+            });
+        });
+        self.listing = Some(rx);
     }
 
     /// Opens another pack: the state re-reads the learner's progress on it. Refused while a mock
@@ -163,10 +243,12 @@ impl PackLibrary {
     pub fn stage(&mut self, path: &Path) {
         self.staged = None;
         self.refusal = None;
-        match self.library.stage(path) {
-            Ok(s) => self.staged = Some(s),
-            Err(e) => self.refusal = Some(refusal(&e)),
-        }
+        let (library, path) = (self.library.clone(), path.to_owned());
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(library.stage(&path));
+        });
+        self.staging = Some(rx);
     }
 
     /// Drops the staged pack: nothing is installed.

@@ -329,6 +329,12 @@ impl PacksScreen {
             }
         });
 
+        if lib.checking() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Checking the pack…");
+            });
+        }
         if let Some(refusal) = &lib.refusal {
             let tone = theme::wrong(ui.visuals());
             ui.add_space(theme::GAP / 2.0);

@@ -77,6 +77,12 @@ impl ColdstartApp {
             self.fonts_installed = true;
         }
         self.poll_reload();
+        if let Some(lib) = &mut self.library {
+            lib.poll(&self.state);
+            if lib.busy() {
+                ctx.request_repaint_after(std::time::Duration::from_millis(100));
+            }
+        }
         let ticked = self.state.tick();
         if ticked.exam_timed_out && self.screen != Screen::Quiz {
             self.state.notify(
