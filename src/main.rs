@@ -23,6 +23,10 @@ struct Cli {
     #[arg(long, value_name = "DIR", global = true)]
     pack: Option<PathBuf>,
 
+    /// Open the installed pack with this id (see `coldstart pack list`) instead of the active one.
+    #[arg(long, value_name = "ID", global = true, conflicts_with = "pack")]
+    pack_id: Option<String>,
+
     /// Where progress is kept (default: the platform's data folder).
     #[arg(long, value_name = "DIR", env = "COLDSTART_DATA_DIR", global = true)]
     data_dir: Option<PathBuf>,
@@ -108,7 +112,34 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    // `--pack-id ID` is the installed pack's folder, without live reload.
+    let live = cli.pack.is_some();
+    if let Some(id) = &cli.pack_id {
+        match installed_dir(id, cli.data_dir.clone()) {
+            Ok(dir) => cli.pack = Some(dir),
+            Err(e) => {
+                eprintln!("coldstart: {e:#}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    // Commands that read "the pack" follow the one chosen on the Packs screen, as the app does.
+    if cli.pack.is_none()
+        && matches!(
+            cli.command,
+            Some(Command::Stats { .. } | Command::Exams { .. } | Command::Export { .. })
+                | Some(Command::ItemStats { .. })
+        )
+        && let Ok(data) = data_dir(cli.data_dir.clone())
+    {
+        let library = coldstart::library::Library::new(&data);
+        if let coldstart::library::Active::Installed(id) = library.active()
+            && library.open(&id).is_ok()
+        {
+            cli.pack = library.dir_of(&id);
+        }
+    }
     match cli.command {
         Some(Command::Check { dir, json }) => {
             let code = coldstart::cli::check::run(
@@ -244,7 +275,7 @@ fn main() -> ExitCode {
             );
             ExitCode::from(code as u8)
         }
-        None => match run_gui(cli.pack, cli.data_dir) {
+        None => match run_gui(cli.pack, live, cli.data_dir) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("coldstart: {e:#}");
@@ -292,9 +323,68 @@ fn run_pack(
     data: Option<PathBuf>,
 ) -> ExitCode {
     use coldstart::cli::pack::{self, PackCommand};
+    use coldstart::cli::pack_library;
     let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
+    let library = match data_dir(data.clone()) {
+        Ok(d) => coldstart::library::Library::new(&d),
+        Err(e) => {
+            eprintln!("coldstart: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let progress_file = || {
+        data_dir(data.clone())
+            .ok()
+            .map(|d| d.join(coldstart::store::FILE_NAME))
+            .filter(|p| p.exists())
+            .and_then(|p| coldstart::store::Store::open_read_only(&p).ok())
+    };
     match cmd {
+        PackCommand::List { json } => {
+            let store = progress_file();
+            let code = pack_library::list(&library, store.as_ref(), json, &mut out, &mut err);
+            ExitCode::from(code as u8)
+        }
+        PackCommand::Install { path, yes } => {
+            ExitCode::from(pack_library::install(&library, &path, yes, &mut out, &mut err) as u8)
+        }
+        PackCommand::Remove {
+            id,
+            delete_progress,
+        } => {
+            // Deleting progress needs the progress file writable (not open in the app): opened
+            // before anything is removed, so a locked file stops the whole remove.
+            let mut store = if delete_progress {
+                let opened = data_dir(data.clone())
+                    .and_then(|d| Ok(coldstart::store::Store::open_in_dir(&d)?.0));
+                match opened {
+                    Ok(s) => Some(s),
+                    Err(e) => {
+                        eprintln!("coldstart: cannot open the progress file: {e:#}");
+                        return ExitCode::from(2);
+                    }
+                }
+            } else {
+                progress_file()
+            };
+            let code = pack_library::remove(
+                &library,
+                store.as_mut(),
+                &id,
+                delete_progress,
+                &mut out,
+                &mut err,
+            );
+            ExitCode::from(code as u8)
+        }
         PackCommand::Export(args) => {
+            // Without --pack, an installed pack of that id, else the built-in one.
+            let pack_dir = pack_dir.or_else(|| {
+                library
+                    .is_installed(&args.id)
+                    .then(|| library.dir_of(&args.id))
+                    .flatten()
+            });
             let src = match pack::source(pack_dir.as_deref()) {
                 Ok(s) => s,
                 Err(e) => {
@@ -385,8 +475,34 @@ fn data_dir(explicit: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     Ok(dirs.data_dir().to_owned())
 }
 
-fn run_gui(pack_dir: Option<PathBuf>, data: Option<PathBuf>) -> anyhow::Result<()> {
+/// The folder of the installed pack `id`.
+fn installed_dir(id: &str, data: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    let library = coldstart::library::Library::new(&data_dir(data)?);
+    match library.dir_of(id) {
+        Some(dir) if library.is_installed(id) => Ok(dir),
+        _ => anyhow::bail!("no installed pack {id:?} (see `coldstart pack list`)"),
+    }
+}
+
+fn run_gui(pack_dir: Option<PathBuf>, live: bool, data: Option<PathBuf>) -> anyhow::Result<()> {
+    let data = data_dir(data)?;
+    let library = coldstart::library::Library::new(&data);
     let mut errors = Vec::new();
+    let mut start_notice = None;
+    // Neither --pack nor --pack-id: the pack chosen on the Packs screen, if it still opens.
+    let pack_dir = match (pack_dir, library.active()) {
+        (Some(dir), _) => Some(dir),
+        (None, coldstart::library::Active::BuiltIn) => None,
+        (None, coldstart::library::Active::Installed(id)) => match library.open(&id) {
+            Ok(_) => library.dir_of(&id),
+            Err(e) => {
+                start_notice = Some(format!(
+                    "The pack {id:?} you chose could not be opened, so the built-in pack is open: {e}"
+                ));
+                None
+            }
+        },
+    };
     let pack = match &pack_dir {
         None => content::embedded().context("the built-in pack is broken")?,
         Some(dir) => {
@@ -404,7 +520,6 @@ fn run_gui(pack_dir: Option<PathBuf>, data: Option<PathBuf>) -> anyhow::Result<(
             report.pack
         }
     };
-    let data = data_dir(data)?;
     // A progress file that cannot be used still opens the window, on an in-memory store with a
     // banner saying so; it is also said here for whoever started coldstart from a terminal.
     let state = AppState::open_in_dir(Arc::new(pack), &data, Arc::new(SystemClock))
@@ -434,8 +549,11 @@ fn run_gui(pack_dir: Option<PathBuf>, data: Option<PathBuf>) -> anyhow::Result<(
         options,
         Box::new(move |cc| {
             coldstart::ui::theme::install(&cc.egui_ctx);
-            let mut app = ColdstartApp::new(state);
-            if let Some(dir) = &pack_dir {
+            let mut app = ColdstartApp::new(state).with_library(library);
+            if let Some(text) = start_notice {
+                app.state.notify(NoticeLevel::Warning, text);
+            }
+            if let Some(dir) = pack_dir.as_ref().filter(|_| live) {
                 let ctx = cc.egui_ctx.clone();
                 match PackWatcher::start(dir, move || ctx.request_repaint()) {
                     Ok(w) => app = app.with_watcher(w, errors),

@@ -4,6 +4,7 @@
 
 pub mod exams;
 mod integrity;
+pub mod library;
 pub mod progress;
 pub mod quiz;
 pub mod review;

@@ -7,6 +7,7 @@ pub mod item_stats;
 pub mod lint;
 pub mod new;
 pub mod pack;
+pub mod pack_library;
 pub mod reports;
 pub mod sim;
 pub mod stats;

@@ -1,5 +1,5 @@
-//! `coldstart pack …`: exchange of packs, cards and questions. A subcommand group, so the pack
-//! library's `install`, `list` and `remove` (issue 15) slot in beside `export`.
+//! `coldstart pack …`: exchange of packs, cards and questions, and the pack library's `list`,
+//! `install` and `remove` (in `pack_library`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,6 +9,29 @@ use crate::content::{self, Pack, PackFile};
 
 #[derive(clap::Subcommand, Debug)]
 pub enum PackCommand {
+    /// List the built-in pack and the installed ones, with your progress in each (* active).
+    List {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Install a pack from a folder or a .zip into the library (checked first; refused with
+    /// the reasons if it has errors or the zip is unsafe). Installing an installed id updates it.
+    Install {
+        /// The pack folder or .zip file.
+        path: PathBuf,
+        /// Replace an installed pack even with an older version or by another author.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Remove an installed pack's files; your progress on it is kept unless --delete-progress.
+    Remove {
+        /// The pack id.
+        id: String,
+        /// Also delete your progress on the pack (reviews, quiz answers, notes read).
+        #[arg(long)]
+        delete_progress: bool,
+    },
     /// Write a pack in another format: the pack folder as a zip (default), its cards as an Anki
     /// package or CSV, its questions as Moodle XML or GIFT.
     Export(ExportArgs),
@@ -54,7 +77,8 @@ pub enum Format {
 
 #[derive(clap::Args, Debug)]
 pub struct ExportArgs {
-    /// The pack id: the built-in pack's, or that of the folder given with --pack.
+    /// The pack id: an installed pack's, the built-in pack's, or that of the folder given with
+    /// --pack.
     pub id: String,
     #[arg(long, value_enum, default_value_t = Format::Zip)]
     pub format: Format,

@@ -7,6 +7,7 @@ mod activity;
 pub mod anki;
 mod files;
 mod item_stats;
+mod library;
 mod marks;
 mod migrations;
 mod notes;
@@ -14,6 +15,8 @@ mod quiz;
 mod readiness;
 mod reports;
 mod reviews;
+
+pub use library::PackProgress;
 
 use std::cell::RefCell;
 use std::fs::{File, TryLockError};

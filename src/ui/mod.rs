@@ -5,6 +5,7 @@
 
 pub mod dashboard;
 pub mod notes;
+pub mod packs;
 pub mod progress;
 pub mod quiz;
 mod readiness;
@@ -27,16 +28,18 @@ pub enum Screen {
     Quiz,
     Simulators,
     Progress,
+    Packs,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 6] = [
+    pub const ALL: [Screen; 7] = [
         Screen::Dashboard,
         Screen::Notes,
         Screen::Review,
         Screen::Quiz,
         Screen::Simulators,
         Screen::Progress,
+        Screen::Packs,
     ];
 
     pub fn label(self) -> &'static str {
@@ -47,10 +50,12 @@ impl Screen {
             Screen::Quiz => "Quiz",
             Screen::Simulators => "Simulators",
             Screen::Progress => "Progress",
+            Screen::Packs => "Packs",
         }
     }
 
-    /// The single-letter shortcut, as in Anki: the first letter of the label.
+    /// The single-letter shortcut, as in Anki: the first letter of the label (Packs: K, as P is
+    /// Progress).
     pub fn key(self) -> egui::Key {
         match self {
             Screen::Dashboard => egui::Key::D,
@@ -59,6 +64,7 @@ impl Screen {
             Screen::Quiz => egui::Key::Q,
             Screen::Simulators => egui::Key::S,
             Screen::Progress => egui::Key::P,
+            Screen::Packs => egui::Key::K,
         }
     }
 }
@@ -74,4 +80,6 @@ pub enum Command {
     /// Drill a note section (or, with an empty anchor, a whole topic): its questions as a
     /// practice session, its cards first in Review.
     Drill(SectionRef),
+    /// Switch, install or remove a pack (the Packs screen).
+    Pack(packs::PackAction),
 }

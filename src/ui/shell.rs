@@ -10,6 +10,7 @@ use crate::content::Diagnostic;
 
 use super::dashboard::DashboardScreen;
 use super::notes::NotesScreen;
+use super::packs::{PackAction, PacksScreen};
 use super::progress::ProgressScreen;
 use super::quiz::QuizScreen;
 use super::review::ReviewScreen;
@@ -25,6 +26,9 @@ pub struct ColdstartApp {
     pub quiz: QuizScreen,
     pub simulators: SimulatorsScreen,
     pub progress: ProgressScreen,
+    pub packs: PacksScreen,
+    /// The pack library of the data folder (none on an in-memory state).
+    pub library: Option<crate::app::library::PackLibrary>,
     watcher: Option<PackWatcher>,
     /// Errors of the pack as last loaded from its folder; shown until fixed.
     pack_errors: Vec<Diagnostic>,
@@ -42,10 +46,18 @@ impl ColdstartApp {
             quiz: QuizScreen::default(),
             simulators: SimulatorsScreen::default(),
             progress: ProgressScreen::default(),
+            packs: PacksScreen::default(),
+            library: None,
             watcher: None,
             pack_errors: Vec::new(),
             fonts_installed: false,
         }
+    }
+
+    /// The pack library of the data folder, for the Packs screen.
+    pub fn with_library(mut self, library: crate::library::Library) -> Self {
+        self.library = Some(crate::app::library::PackLibrary::new(library));
+        self
     }
 
     /// Live preview: reload the pack whenever its folder changes. `errors` are the errors of the
@@ -65,6 +77,12 @@ impl ColdstartApp {
             self.fonts_installed = true;
         }
         self.poll_reload();
+        if let Some(lib) = &mut self.library {
+            lib.poll(&self.state);
+            if lib.busy() {
+                ctx.request_repaint_after(std::time::Duration::from_millis(100));
+            }
+        }
         let ticked = self.state.tick();
         if ticked.exam_timed_out && self.screen != Screen::Quiz {
             self.state.notify(
@@ -96,6 +114,10 @@ impl ColdstartApp {
             self.state.exam_time_left()
         };
 
+        if let Some(path) = super::packs::dropped_path(ui.ctx()) {
+            cmds.push(Command::Go(Screen::Packs));
+            cmds.push(Command::Pack(PackAction::Stage(path)));
+        }
         if !ui.ctx().egui_wants_keyboard_input() {
             for screen in Screen::ALL {
                 let pressed = ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, screen.key()));
@@ -160,6 +182,7 @@ impl ColdstartApp {
                 Screen::Quiz => self.quiz.ui(ui, state, &mut cmds),
                 Screen::Simulators => self.simulators.ui(ui, state, &mut cmds),
                 Screen::Progress => self.progress.ui(ui, state, &mut cmds),
+                Screen::Packs => self.packs.ui(ui, self.library.as_ref(), &mut cmds),
             }
         });
 
@@ -171,6 +194,12 @@ impl ColdstartApp {
     /// Applies a screen's request. Kept apart from drawing so it can be tested without a frame.
     pub fn apply(&mut self, cmd: Command) {
         match cmd {
+            Command::Go(Screen::Packs) => {
+                if let Some(lib) = &mut self.library {
+                    lib.refresh(&self.state);
+                }
+                self.screen = Screen::Packs;
+            }
             Command::Go(screen) => self.screen = screen,
             Command::OpenSection(section) => {
                 self.notes.open(&section.topic, Some(&section.anchor));
@@ -181,6 +210,7 @@ impl ColdstartApp {
                 self.screen = Screen::Simulators;
             }
             Command::Drill(section) => self.drill(&section),
+            Command::Pack(action) => self.apply_pack(action),
         }
     }
 
@@ -220,6 +250,37 @@ impl ColdstartApp {
             }
         } else if n_cards > 0 {
             self.screen = Screen::Review;
+        }
+    }
+
+    /// Runs a Packs screen action on the library and the state. Switching packs stops live
+    /// reload and starts every screen afresh on the new pack.
+    fn apply_pack(&mut self, action: PackAction) {
+        let Some(lib) = &mut self.library else {
+            return;
+        };
+        let before = self.state.pack.clone();
+        match action {
+            PackAction::Switch(to) => {
+                lib.switch(&mut self.state, to);
+            }
+            PackAction::Stage(path) => lib.stage(&path),
+            PackAction::Install { confirmed } => lib.install(&mut self.state, confirmed),
+            PackAction::Cancel => lib.cancel(),
+            PackAction::Remove {
+                id,
+                delete_progress,
+            } => lib.remove(&mut self.state, &id, delete_progress),
+        }
+        if !Arc::ptr_eq(&before, &self.state.pack) {
+            self.watcher = None;
+            self.pack_errors.clear();
+            self.dashboard = DashboardScreen::default();
+            self.notes = NotesScreen::default();
+            self.review = ReviewScreen::default();
+            self.quiz = QuizScreen::default();
+            self.simulators = SimulatorsScreen::default();
+            self.progress = ProgressScreen::default();
         }
     }
 
