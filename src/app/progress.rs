@@ -59,11 +59,12 @@ impl TopicMastery {
 
 impl Standing {
     /// The started topic (some card seen or question answered) with the lowest score, the one
-    /// to work on next.
+    /// to work on next; never a topic at 100 %.
     pub fn weakest(&self) -> Option<&TopicMastery> {
         self.topics
             .iter()
             .filter_map(|t| Some((t, t.score()?)))
+            .filter(|(_, score)| *score < 1.0 - 1e-9)
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(t, _)| t)
     }

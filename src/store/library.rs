@@ -72,7 +72,10 @@ impl Store {
             tx.execute(&format!("DELETE FROM {table} WHERE pack_id = ?1"), [pack])?;
         }
         // The exam chosen for the pack (see `app::exams`).
-        tx.execute("DELETE FROM settings WHERE key = ?1", [format!("exam.{pack}")])?;
+        tx.execute(
+            "DELETE FROM settings WHERE key = ?1",
+            [format!("exam.{pack}")],
+        )?;
         tx.commit()?;
         Ok(before)
     }

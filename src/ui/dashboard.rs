@@ -20,11 +20,12 @@ impl DashboardScreen {
             );
             ui.add_space(theme::GAP);
 
-            widgets::tile_grid(ui, 5, 280.0, |ui, i| match i {
+            widgets::tile_grid(ui, 6, 280.0, |ui, i| match i {
                 0 => super::review::dashboard_tile(ui, state, cmds), // ui::review
                 1 => reading_tile(ui, state, cmds),
                 2 => exam_tile(ui, state, cmds),
-                3 => standing_tile(ui, state, cmds),
+                3 => weakest_tile(ui, state, cmds),
+                4 => standing_tile(ui, state),
                 _ => pack_tile(ui, state, cmds),
             });
         });
@@ -74,60 +75,78 @@ fn pack_tile(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
     });
 }
 
-/// The study streak and the topic to work on next.
-fn standing_tile(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
+/// The study streak.
+fn standing_tile(ui: &mut egui::Ui, state: &mut AppState) {
     let Some(standing) = state.standing() else {
         return;
     };
     let streak = standing.streak;
     widgets::tile(ui, "Study streak", |ui| {
-        ui.vertical(|ui| {
-            ui.set_max_width(ui.available_width().min(300.0));
-            let days = match streak.current {
-                1 => "1 day".to_owned(),
-                n if n >= STREAK_LOOKBACK_DAYS => format!("{STREAK_LOOKBACK_DAYS}+ days"),
-                n => format!("{n} days"),
-            };
-            ui.label(theme::big_number(days));
-            let today = if streak.studied_today {
-                RichText::new("Studied today.").color(theme::correct(ui.visuals()))
-            } else if streak.current > 0 {
-                RichText::new("Answer a card or a question today to keep it.")
-                    .color(theme::warning(ui.visuals()))
-            } else {
-                RichText::new("Answer a card or a question to start one.")
-                    .color(theme::muted(ui.visuals()))
-            };
-            ui.label(today);
-            ui.label(format!(
-                "Studied on {} of the last {STREAK_WINDOW_DAYS} days",
-                streak.days_in_window
-            ));
-            if let Some(weak) = standing.weakest() {
-                ui.add_space(theme::GAP / 2.0);
-                let mut how = Vec::new();
-                if weak.cards_seen > 0 {
-                    how.push(format!(
-                        "{:.0}% of its cards recalled today",
-                        weak.recall * 100.0
-                    ));
-                }
-                if weak.questions_answered > 0 {
-                    how.push(format!(
-                        "{} of {} questions right",
-                        weak.questions_right, weak.questions_answered
-                    ));
-                }
+        let days = match streak.current {
+            1 => "1 day".to_owned(),
+            n if n >= STREAK_LOOKBACK_DAYS => format!("{STREAK_LOOKBACK_DAYS}+ days"),
+            n => format!("{n} days"),
+        };
+        ui.label(theme::big_number(days));
+        let today = if streak.studied_today {
+            RichText::new("Studied today.").color(theme::correct(ui.visuals()))
+        } else if streak.current > 0 {
+            RichText::new("Answer a card or a question today to keep it.")
+                .color(theme::warning(ui.visuals()))
+        } else {
+            RichText::new("Answer a card or a question to start one.")
+                .color(theme::muted(ui.visuals()))
+        };
+        ui.label(today);
+        ui.label(format!(
+            "Studied on {} of the last {STREAK_WINDOW_DAYS} days",
+            streak.days_in_window
+        ));
+    });
+}
+
+/// The started topic with the lowest score (never one at 100 %), with a drill.
+fn weakest_tile(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
+    let Some(standing) = state.standing() else {
+        return;
+    };
+    widgets::tile(ui, "Work on next", |ui| match standing.weakest() {
+        Some(weak) => {
+            ui.label(RichText::new(&weak.title).strong().size(18.0));
+            if weak.cards_seen > 0 {
                 ui.label(format!(
-                    "Weakest topic: {} ({})",
-                    weak.title,
-                    how.join(", ")
+                    "{:.0} % of its cards recalled today",
+                    weak.recall * 100.0
                 ));
-                if ui.button("See every topic (P)").clicked() {
+            }
+            if weak.questions_answered > 0 {
+                ui.label(format!(
+                    "{} of {} questions right",
+                    weak.questions_right, weak.questions_answered
+                ));
+            }
+            ui.horizontal_wrapped(|ui| {
+                if ui
+                    .button("Drill it")
+                    .on_hover_text("Its questions as practice, its cards first in Review")
+                    .clicked()
+                {
+                    cmds.push(Command::Drill(crate::content::SectionRef {
+                        topic: weak.topic.clone(),
+                        anchor: String::new(),
+                    }));
+                }
+                if ui.button("Every topic (P)").clicked() {
                     cmds.push(Command::Go(Screen::Progress));
                 }
-            }
-        });
+            });
+        }
+        None => {
+            ui.label(
+                RichText::new("Answer some cards or questions: the weakest topic shows here.")
+                    .color(theme::muted(ui.visuals())),
+            );
+        }
     });
 }
 

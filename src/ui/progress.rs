@@ -3,7 +3,7 @@
 //! settings, exam date included.
 
 use egui::{RichText, Ui};
-use egui_plot::{Bar, BarChart, Legend, Plot};
+use egui_plot::{Bar, BarChart, Plot};
 
 use crate::app::AppState;
 use crate::app::progress::TopicMastery;
@@ -268,7 +268,11 @@ fn charts(ui: &mut Ui, stats: &ReviewStats) {
         });
         ui.vertical(|ui| {
             ui.set_width(width.max(320.0));
-            ui.label(RichText::new("Answers per day").strong());
+            ui.horizontal(|ui| {
+                ui.label(RichText::new("Answers per day").strong());
+                // The key sits above the plot, where it can never hide a bar.
+                super::review::counts_key(ui);
+            });
             let series = |k: usize, name: &str, color| {
                 let bars = stats
                     .per_day
@@ -289,8 +293,8 @@ fn charts(ui: &mut Ui, stats: &ReviewStats) {
                 .allow_drag(false)
                 .allow_scroll(false)
                 .include_y(0.0)
-                .legend(Legend::default())
                 .x_axis_label("days ago")
+                .y_axis_label("answers")
                 .show(ui, |p| {
                     p.bar_chart(review);
                     p.bar_chart(learning);

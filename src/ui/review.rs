@@ -472,6 +472,14 @@ fn info_panel(ui: &mut egui::Ui, state: &AppState, info: &CardInfo) {
         });
 }
 
+/// "New · Learning · Review" in their colours: the key of a chart of the three.
+pub fn counts_key(ui: &mut egui::Ui) {
+    let v = ui.visuals().clone();
+    ui.label(RichText::new("■ New").color(theme::accent(&v)));
+    ui.label(RichText::new("■ Learning").color(theme::wrong(&v)));
+    ui.label(RichText::new("■ Review").color(theme::correct(&v)));
+}
+
 /// "New 3 · Learning 1 · Review 12", each in its colour.
 pub fn counts_label(ui: &mut egui::Ui, new: usize, learning: usize, review: usize) {
     let v = ui.visuals().clone();
