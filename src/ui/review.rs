@@ -603,6 +603,10 @@ pub fn describe_when(state: &AppState, now: Timestamp, at: Timestamp) -> String 
     }
 }
 
+/// Rough time per answer, for the daily workload an exam plan implies (stated beside it).
+const SECONDS_PER_REVIEW: f64 = 10.0;
+const SECONDS_PER_NEW: f64 = 30.0;
+
 /// The dashboard's spaced-repetition tile: today's counts, "Review now", and with an exam date
 /// the predicted recall on exam day.
 pub fn dashboard_tile(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
@@ -610,6 +614,10 @@ pub fn dashboard_tile(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Co
     let readiness = state.exam_readiness();
     let exam = state.reviews.settings().exam;
     let introduced = state.new_cards_introduced_today();
+    let forecast = exam
+        .is_some()
+        .then(|| state.review_stats().map(|s| s.forecast))
+        .flatten();
     // The tile lays out in its parent's direction (a wrapping row): stack this one's lines.
     super::widgets::tile(ui, "Flashcards due today", |ui| {
         ui.vertical(|ui| {
@@ -633,28 +641,43 @@ pub fn dashboard_tile(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Co
                     _ => format!("Exam was on {}", exam.date),
                 };
                 ui.label(RichText::new(when).strong());
-                ui.label(format!(
-                    "Predicted share recalled on exam day: {:.0}% if you stop now",
-                    today_pace.if_stopped * 100.0
-                ));
-                let pace = if introduced == 0 {
-                    "if you add no new cards".to_owned()
-                } else {
-                    format!("at today's pace ({introduced} new cards a day)")
-                };
-                ui.label(format!(
-                    "{:.0}% {pace}, if every review is done when due and recalled",
-                    today_pace.at_pace * 100.0
-                ));
+                // One prediction, in a sentence, with the daily work it asks for.
+                let days = today_pace.days_left.max(1) as usize;
+                let reviews_per_day = forecast
+                    .as_ref()
+                    .map(|f| {
+                        f.iter().take(days).sum::<usize>() as f64 / days.min(f.len()).max(1) as f64
+                    })
+                    .unwrap_or(0.0);
+                let minutes = (reviews_per_day * SECONDS_PER_REVIEW
+                    + plan.pace as f64 * SECONDS_PER_NEW)
+                    / 60.0;
                 ui.label(
                     RichText::new(format!(
-                        "{:.0}% on the plan ({} new cards a day, all seen {} days before), if every review is recalled",
-                        plan.at_pace * 100.0,
-                        plan.pace,
-                        exam.buffer_days
+                        "On the plan you should recall about {:.0} % of the cards on exam day.",
+                        plan.at_pace * 100.0
                     ))
-                    .color(theme::muted(ui.visuals())),
+                    .strong(),
                 );
+                ui.label(format!(
+                    "It asks for {} new cards and about {:.0} reviews a day, roughly {:.0} min \
+                     (at ~{SECONDS_PER_REVIEW:.0} s a review, {SECONDS_PER_NEW:.0} s a new card), \
+                     with every card seen {} days before the exam. Stop now and it would be \
+                     {:.0} %.",
+                    plan.pace,
+                    reviews_per_day,
+                    minutes.ceil(),
+                    exam.buffer_days,
+                    today_pace.if_stopped * 100.0
+                ));
+                if introduced > 0 && introduced != plan.pace {
+                    ui.label(
+                        RichText::new(format!(
+                            "Today you have taken {introduced} new cards so far."
+                        ))
+                        .color(theme::muted(ui.visuals())),
+                    );
+                }
             } else if exam.is_none() {
                 ui.label(
                     RichText::new("Set an exam date on the Progress screen (P).")
