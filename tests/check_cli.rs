@@ -237,7 +237,7 @@ fn each_check_reports_its_code_at_file_line_and_column() {
             "duplicate topic id",
             &[("pack.toml", "id = \"concurrency\"", "id = \"async\"")],
             &[
-                ("pack.toml:18:6: error[E003]", "duplicate topic id `async`"),
+                ("pack.toml:19:6: error[E003]", "duplicate topic id `async`"),
                 // The concurrency note, card and question now name a topic that is not there.
                 ("notes/concurrency.md:2:9: error[E010]", "unknown topic"),
                 (
@@ -264,7 +264,7 @@ fn each_check_reports_its_code_at_file_line_and_column() {
                 ),
             ],
             &[(
-                "pack.toml:23:6: error[E002]",
+                "pack.toml:24:6: error[E002]",
                 "topic id must be lowercase letters, digits or '-'",
             )],
         ),
@@ -332,7 +332,7 @@ fn each_check_reports_its_code_at_file_line_and_column() {
             "topic without cards",
             &[("cards/all.toml", CONCURRENCY_CARD, "")],
             &[(
-                "pack.toml:18:6: warning[W001]",
+                "pack.toml:19:6: warning[W001]",
                 "topic `concurrency` has no cards",
             )],
         ),
@@ -340,7 +340,7 @@ fn each_check_reports_its_code_at_file_line_and_column() {
             "topic without questions",
             &[("questions/all.toml", CONCURRENCY_QUESTION, "")],
             &[(
-                "pack.toml:18:6: warning[W002]",
+                "pack.toml:19:6: warning[W002]",
                 "topic `concurrency` has no questions",
             )],
         ),
@@ -505,6 +505,48 @@ fn each_check_reports_its_code_at_file_line_and_column() {
                 ("notes/concurrency.md:5:1: error[E007]", "the note is empty"),
                 ("cards/all.toml:34:10: error[E005]", "has no section"),
                 ("questions/all.toml:66:10: error[E005]", "has no section"),
+            ],
+        ),
+        (
+            "a simulator this build does not have, and one listed twice",
+            &[(
+                "pack.toml",
+                "simulators = [\"retry\", \"concurrency\"]",
+                "simulators = [\"retry\", \"concurrency\", \"lambda\", \"retry\"]",
+            )],
+            &[
+                ("pack.toml:6:39: error[E023]", "unknown simulator `lambda`"),
+                (
+                    "pack.toml:6:49: error[E023]",
+                    "simulator `retry` is listed twice",
+                ),
+            ],
+        ),
+        (
+            "a note opens a simulator the pack does not declare",
+            &[(
+                "pack.toml",
+                "simulators = [\"retry\", \"concurrency\"]",
+                "simulators = [\"retry\"]",
+            )],
+            &[(
+                "notes/concurrency.md:3:13: error[E023]",
+                "simulator `concurrency` is not declared",
+            )],
+        ),
+        (
+            "generators: an unknown one, one mapped to an unknown topic, one that is fine",
+            &[(
+                "pack.toml",
+                "simulators = [\"retry\", \"concurrency\"]",
+                "simulators = [\"retry\", \"concurrency\"]\n\n[generators]\nasync-retries = \"asynch\"\nretries = \"async\"\nconcurrency = \"concurrency\"",
+            )],
+            &[
+                (
+                    "pack.toml:9:17: error[E004]",
+                    "generator `async-retries` is mapped to unknown topic `asynch`",
+                ),
+                ("pack.toml:10:1: error[E023]", "unknown generator `retries`"),
             ],
         ),
         (

@@ -40,9 +40,6 @@ pub const MAX_WEIGHT: f64 = 1000.0;
 /// The pack format this build reads.
 pub const FORMAT: i64 = 1;
 
-/// The simulators a note may point at.
-pub const SIMULATORS: &[&str] = &["retry", "traffic", "concurrency", "sqs", "kinesis"];
-
 /// One file of a pack: its path relative to the pack folder, with `/` separators.
 #[derive(Clone, Debug)]
 pub struct PackFile {
@@ -359,21 +356,28 @@ impl<'f> Loader<'f> {
                 |offset| parsed.body_start + offset,
                 accepted.then_some(fm_topic.as_str()),
             );
-            if let Some((sim, offset)) = &parsed.simulator
-                && !SIMULATORS.contains(&sim.as_str())
-            {
-                self.sink.push(
-                    path,
-                    Some(index),
-                    *offset,
-                    Severity::Error,
-                    "E002",
-                    format!(
-                        "unknown simulator `{sim}`; expected one of {}",
-                        SIMULATORS.join(", ")
+            let simulator = parsed.simulator.as_ref().and_then(|(sim, offset)| {
+                let (code, message) = match crate::sim::Kind::parse(sim) {
+                    Some(kind) if self.pack.simulators.contains(&kind) => return Some(kind),
+                    Some(_) => (
+                        "E023",
+                        format!(
+                            "simulator `{sim}` is not declared: add it to `simulators = [...]` \
+                             in pack.toml"
+                        ),
                     ),
-                );
-            }
+                    None => (
+                        "E002",
+                        format!(
+                            "unknown simulator `{sim}`; expected one of {}",
+                            crate::sim::Kind::names().join(", ")
+                        ),
+                    ),
+                };
+                self.sink
+                    .push(path, Some(index), *offset, Severity::Error, code, message);
+                None
+            });
             let mut error = |offset, message| {
                 self.sink
                     .push(path, Some(index), offset, Severity::Error, "E010", message);
@@ -407,7 +411,7 @@ impl<'f> Loader<'f> {
                 title,
                 body: parsed.body,
                 sections: parsed.sections,
-                simulator: parsed.simulator.map(|(s, _)| s),
+                simulator,
                 anchors: HashMap::new(),
             };
             note.reindex();
@@ -1078,6 +1082,8 @@ const HEADER_FIELDS: &[&str] = &[
     "description",
     "authors",
     "license",
+    "simulators",
+    "generators",
 ];
 
 /// Reads `pack.toml`'s header field by field, so that one bad field is reported without losing
@@ -1207,7 +1213,15 @@ fn parse_pack_toml(
     let mut table = table.into_inner();
     let topics = table.remove("topic");
     table.remove("exam"); // read by `exam::load_exams`
+    let simulators = table.remove("simulators");
+    let generators = table.remove("generators");
     read_header(path, index, table, pack, sink);
+    let declared = Declarations {
+        path,
+        index,
+        simulators,
+        generators,
+    };
     let Some(topics) = topics else {
         sink.push(
             path,
@@ -1278,6 +1292,115 @@ fn parse_pack_toml(
             }
             Err(e) => field_error(path, index, &e, offset, sink),
         }
+    }
+    declared.read(pack, sink);
+}
+
+/// `simulators = [...]` and `[generators]` of `pack.toml`, read once the topics are known.
+struct Declarations<'a, 'i> {
+    path: &'a str,
+    index: &'a LineIndex<'a>,
+    simulators: Option<toml::Spanned<DeValue<'i>>>,
+    generators: Option<toml::Spanned<DeValue<'i>>>,
+}
+
+impl Declarations<'_, '_> {
+    /// E023 for a name that is not a simulator or generator of this build, or one named twice;
+    /// E004 for a generator mapped to a topic the pack does not have; E002 for a wrong shape.
+    fn read(self, pack: &mut Pack, sink: &mut Sink) {
+        let (path, index) = (self.path, self.index);
+        let mut error = |offset: usize, code: &'static str, message: String| {
+            sink.push(path, Some(index), offset, Severity::Error, code, message);
+        };
+        if let Some(value) = self.simulators {
+            let start = value.span().start;
+            match Vec::<toml::Spanned<String>>::deserialize(value.into_deserializer()) {
+                Err(_) => error(
+                    start,
+                    "E002",
+                    "`simulators` must be a list of names, e.g. simulators = [\"retry\"]"
+                        .to_owned(),
+                ),
+                Ok(names) => {
+                    for name in names {
+                        let at = name.span().start;
+                        match crate::sim::Kind::parse(name.get_ref()) {
+                            None => error(
+                                at,
+                                "E023",
+                                format!(
+                                    "unknown simulator `{}` in `simulators`; this build has: {}",
+                                    name.get_ref(),
+                                    crate::sim::Kind::names().join(", ")
+                                ),
+                            ),
+                            Some(kind) if pack.simulators.contains(&kind) => error(
+                                at,
+                                "E023",
+                                format!("simulator `{}` is listed twice", name.get_ref()),
+                            ),
+                            Some(kind) => pack.simulators.push(kind),
+                        }
+                    }
+                }
+            }
+        }
+        let Some(value) = self.generators else {
+            return;
+        };
+        let start = value.span().start;
+        let DeValue::Table(table) = value.into_inner() else {
+            error(
+                start,
+                "E002",
+                "`generators` must be a table of generator = \"topic\" lines under [generators]"
+                    .to_owned(),
+            );
+            return;
+        };
+        let known = crate::sim::generator_ids();
+        for (key, value) in table {
+            let id = key.get_ref().as_ref();
+            let at = key.span().start;
+            if !known.contains(&id) {
+                error(
+                    at,
+                    "E023",
+                    format!(
+                        "unknown generator `{id}` in [generators]; this build has: {}",
+                        known.join(", ")
+                    ),
+                );
+                continue;
+            }
+            let value_at = value.span().start;
+            let DeValue::String(topic) = value.into_inner() else {
+                error(
+                    value_at,
+                    "E002",
+                    format!("generator `{id}` maps to a topic id, written as a string"),
+                );
+                continue;
+            };
+            if pack.topic(&topic).is_none() {
+                error(
+                    value_at,
+                    "E004",
+                    format!(
+                        "generator `{id}` is mapped to unknown topic `{topic}` (not in pack.toml)"
+                    ),
+                );
+                continue;
+            }
+            pack.generators.push(GeneratorUse {
+                id: id.to_owned(),
+                topic: topic.into_owned(),
+            });
+        }
+        // The registry's order, whatever order the table was written in: sessions draw from
+        // the generators in turn, so the same seed gives the same session.
+        pack.generators
+            .sort_by_key(|g| known.iter().position(|k| *k == g.id));
     }
 }
 

@@ -14,7 +14,7 @@ pub use exam::{
 };
 pub use load::{
     FORMAT, InvalidPack, MAX_FILE_BYTES, MAX_FILES, MAX_ITEMS, MAX_PACK_BYTES, MAX_WEIGHT,
-    PackFile, Report, SIMULATORS, load_dir, load_files,
+    PackFile, Report, load_dir, load_files,
 };
 pub use markdown::{LinkTarget, options as markdown_options, resolve_link};
 pub use model::*;

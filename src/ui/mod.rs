@@ -38,6 +38,15 @@ impl Screen {
         Screen::Progress,
     ];
 
+    /// Whether the screen exists for this pack (the Simulators screen only when it declares a
+    /// simulator).
+    pub fn available(self, pack: &crate::content::Pack) -> bool {
+        match self {
+            Screen::Simulators => simulators::available(pack),
+            _ => true,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Screen::Dashboard => "Dashboard",
@@ -68,6 +77,6 @@ pub enum Command {
     Go(Screen),
     /// Open a note at a section.
     OpenSection(SectionRef),
-    /// Open the simulator with this name (`retry`, `traffic`, `concurrency`, `sqs`, `kinesis`).
-    OpenSimulator(String),
+    /// Open this simulator (ignored when the pack does not declare it).
+    OpenSimulator(crate::sim::Kind),
 }

@@ -97,7 +97,10 @@ impl ColdstartApp {
         };
 
         if !ui.ctx().egui_wants_keyboard_input() {
-            for screen in Screen::ALL {
+            for screen in Screen::ALL
+                .into_iter()
+                .filter(|s| s.available(&self.state.pack))
+            {
                 let pressed = ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, screen.key()));
                 if pressed {
                     cmds.push(Command::Go(screen));
@@ -109,7 +112,10 @@ impl ColdstartApp {
             ui.horizontal(|ui| {
                 ui.label(RichText::new("coldstart").strong());
                 ui.separator();
-                for screen in Screen::ALL {
+                for screen in Screen::ALL
+                    .into_iter()
+                    .filter(|s| s.available(&self.state.pack))
+                {
                     let key = screen.key().name();
                     let r = ui
                         .selectable_label(self.screen == screen, screen.label())
@@ -171,15 +177,17 @@ impl ColdstartApp {
     /// Applies a screen's request. Kept apart from drawing so it can be tested without a frame.
     pub fn apply(&mut self, cmd: Command) {
         match cmd {
-            Command::Go(screen) => self.screen = screen,
+            Command::Go(screen) if screen.available(&self.state.pack) => self.screen = screen,
+            Command::Go(_) => {}
             Command::OpenSection(section) => {
                 self.notes.open(&section.topic, Some(&section.anchor));
                 self.screen = Screen::Notes;
             }
-            Command::OpenSimulator(name) => {
-                self.simulators.open(&name);
+            Command::OpenSimulator(kind) if self.state.pack.has_simulator(kind) => {
+                self.simulators.open(kind);
                 self.screen = Screen::Simulators;
             }
+            Command::OpenSimulator(_) => {}
         }
     }
 
