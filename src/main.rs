@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand};
 use coldstart::app::watch::PackWatcher;
 use coldstart::app::{AppState, NoticeLevel};
 use coldstart::clock::SystemClock;
-use coldstart::content::{self, Severity};
+use coldstart::content;
 use coldstart::ui::ColdstartApp;
 
 /// Learn AWS Lambda for the AWS certification exams: notes, flashcards, quizzes, simulators.
@@ -395,12 +395,8 @@ fn run_gui(pack_dir: Option<PathBuf>, data: Option<PathBuf>) -> anyhow::Result<(
             for d in &report.diagnostics {
                 eprintln!("{}", d);
             }
-            errors = report
-                .diagnostics
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .cloned()
-                .collect();
+            // Errors and warnings: the app shows both while live reload runs.
+            errors = report.diagnostics.clone();
             report.pack
         }
     };

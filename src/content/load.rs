@@ -104,6 +104,31 @@ pub fn load_dir(dir: &Path) -> std::io::Result<Report> {
     Ok(load(files, sink))
 }
 
+/// A pack folder as read from disk, before it is checked: its files, and what went wrong
+/// reading it (files refused or unreadable). Live reload keeps it to mix the files that still
+/// check with the last good version of the ones that do not ([`load_read`]).
+#[derive(Clone, Debug)]
+pub struct FolderRead {
+    pub files: Vec<PackFile>,
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Reads a pack folder as [`load_dir`] does, without checking it.
+pub fn read_dir(dir: &Path) -> std::io::Result<FolderRead> {
+    let (files, sink) = folder::read(dir)?;
+    Ok(FolderRead {
+        files,
+        problems: sink.diagnostics,
+    })
+}
+
+/// Checks files read by [`read_dir`] (or any mix of them): the same report [`load_dir`] gives.
+pub fn load_read(read: FolderRead) -> Report {
+    let mut sink = Sink::new();
+    sink.diagnostics = read.problems;
+    load(read.files, sink)
+}
+
 fn sort_diagnostics(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
         (&a.file, a.line, a.column, a.severity).cmp(&(&b.file, b.line, b.column, b.severity))

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use egui::{RichText, Ui};
 
-use crate::app::watch::PackWatcher;
+use crate::app::watch::{Kept, PackWatcher};
 use crate::app::{AppState, NoticeLevel};
 use crate::content::Diagnostic;
 
@@ -26,8 +26,10 @@ pub struct ColdstartApp {
     pub simulators: SimulatorsScreen,
     pub progress: ProgressScreen,
     watcher: Option<PackWatcher>,
-    /// Errors of the pack as last loaded from its folder; shown until fixed.
+    /// Diagnostics of the pack folder as last saved (errors, then warnings); shown until fixed.
     pack_errors: Vec<Diagnostic>,
+    /// Which last good versions are shown while the folder has errors.
+    pack_kept: Kept,
     fonts_installed: bool,
 }
 
@@ -44,16 +46,23 @@ impl ColdstartApp {
             progress: ProgressScreen::default(),
             watcher: None,
             pack_errors: Vec::new(),
+            pack_kept: Kept::Nothing,
             fonts_installed: false,
         }
     }
 
-    /// Live preview: reload the pack whenever its folder changes. `errors` are the errors of the
-    /// pack as first loaded.
-    pub fn with_watcher(mut self, watcher: PackWatcher, errors: Vec<Diagnostic>) -> Self {
+    /// Live preview: reload the pack whenever its folder changes. `diagnostics` are those of
+    /// the pack as first loaded (errors and warnings).
+    pub fn with_watcher(mut self, watcher: PackWatcher, diagnostics: Vec<Diagnostic>) -> Self {
         self.watcher = Some(watcher);
-        self.pack_errors = errors;
+        self.set_pack_diagnostics(diagnostics);
         self
+    }
+
+    /// Errors first, then warnings, each group in the order the loader gave them.
+    fn set_pack_diagnostics(&mut self, mut diagnostics: Vec<Diagnostic>) {
+        diagnostics.sort_by_key(|d| d.severity != crate::content::Severity::Error);
+        self.pack_errors = diagnostics;
     }
 
     /// The logic pass eframe runs before every frame and, while the window is hidden, on its
@@ -225,16 +234,20 @@ impl ColdstartApp {
             self.state.notices.remove(i);
         }
         if !self.pack_errors.is_empty() {
-            let tone = theme::wrong(ui.visuals());
+            let errors = self
+                .pack_errors
+                .iter()
+                .filter(|d| d.severity == crate::content::Severity::Error)
+                .count();
+            let warnings = self.pack_errors.len() - errors;
+            let tone = if errors > 0 {
+                theme::wrong(ui.visuals())
+            } else {
+                theme::warning(ui.visuals())
+            };
+            let headline = pack_headline(errors, warnings, &self.pack_kept);
             banner(ui, tone, |ui| {
-                ui.label(
-                        RichText::new(format!(
-                            "This pack has {} error(s); the app shows what loaded. Fix them and save: it reloads by itself.",
-                            self.pack_errors.len()
-                        ))
-                        .color(tone)
-                        .strong(),
-                    );
+                ui.label(RichText::new(headline).color(tone).strong());
                 egui::ScrollArea::vertical()
                     .max_height(120.0)
                     .show(ui, |ui| {
@@ -256,14 +269,10 @@ impl ColdstartApp {
                 NoticeLevel::Error,
                 format!("Could not reload the pack: {e}"),
             ),
-            Some(Ok(report)) => {
-                self.pack_errors = report
-                    .diagnostics
-                    .iter()
-                    .filter(|d| d.severity == crate::content::Severity::Error)
-                    .cloned()
-                    .collect();
-                self.state.replace_pack(Arc::new(report.pack));
+            Some(Ok(reload)) => {
+                self.set_pack_diagnostics(reload.diagnostics);
+                self.pack_kept = reload.kept;
+                self.state.replace_pack(Arc::new(reload.pack));
                 self.notes.pack_changed();
             }
         }
@@ -283,6 +292,32 @@ impl eframe::App for ColdstartApp {
         // Stops and saves a mock exam's clock: it runs only while the app is open.
         self.state.exam_pause();
     }
+}
+
+/// The pack banner's first line: how many problems, and what the app shows meanwhile.
+fn pack_headline(errors: usize, warnings: usize, kept: &Kept) -> String {
+    let count = |n: usize, what: &str| match n {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
+    };
+    if errors == 0 {
+        return format!(
+            "This pack has {} (coverage the author may want to fix).",
+            count(warnings, "warning")
+        );
+    }
+    let shown = match kept {
+        Kept::Nothing => "the app shows what loaded".to_owned(),
+        Kept::Files(files) => format!(
+            "the app shows the last good version of {}",
+            files.join(", ")
+        ),
+        Kept::WholePack => "the app shows the pack as it last loaded without errors".to_owned(),
+    };
+    format!(
+        "This pack has {}; {shown}. Fix them and save: it reloads by itself.",
+        count(errors, "error")
+    )
 }
 
 /// A full-width strip tinted with `tone`, for messages about the whole app.
