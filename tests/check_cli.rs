@@ -626,3 +626,75 @@ fn an_unreadable_file_is_named() {
     );
     assert!(out.contains("5 questions"), "{out}");
 }
+
+/// One duplicate key in `pack.toml` used to give 43 errors sorted by path, the cause 27th and
+/// not naming the key. Now the cause comes first and names the key, the errors that follow from
+/// it fold into one line (and are marked in `--json`), and the summary says what happened.
+#[test]
+fn a_duplicate_key_leads_with_its_cause_in_a_handful_of_lines() {
+    let pack = copy_fixture();
+    replace(
+        &pack.path().join("pack.toml"),
+        "weight = 2",
+        "weight = 2\nweight = 3",
+    );
+    let (code, out) = check_here(pack.path());
+    assert_eq!(code, 1, "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines.len() <= 4, "a handful of lines:\n{out}");
+    assert!(
+        lines[0].starts_with("pack.toml:")
+            && lines[0].contains("error[E001]")
+            && lines[0].contains("duplicate key \"weight\""),
+        "the cause first, naming the key:\n{out}"
+    );
+    assert!(
+        lines[1].starts_with("  +") && lines[1].ends_with("errors that follow from it"),
+        "{out}"
+    );
+    let last = lines.last().expect("summary");
+    assert!(
+        last.starts_with("pack (pack.toml not read): 0 topics"),
+        "{out}"
+    );
+    assert!(
+        last.contains("1 error (+") && last.ends_with("0 warnings"),
+        "{out}"
+    );
+
+    let (_, json, _) = check(pack.path(), true);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let diags = v["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(diags[0]["code"], "E001");
+    assert_eq!(diags[0]["consequence"], false);
+    assert!(diags.len() > 2);
+    for d in &diags[1..] {
+        assert_eq!(d["consequence"], true, "{d}");
+        assert_eq!(d["follows_from"], "pack.toml", "{d}");
+    }
+}
+
+/// A source that misses its section by a little gets a hint, apart in `--json`; one error is
+/// "1 error".
+#[test]
+fn hints_are_their_own_json_field_and_one_error_is_singular() {
+    let pack = copy_fixture();
+    replace(
+        &pack.path().join("cards/all.toml"),
+        "source = \"limits#timeout\"",
+        "source = \"limits#time-out\"",
+    );
+    let (code, out) = check_here(pack.path());
+    assert_eq!(code, 1);
+    assert!(out.trim_end().ends_with(", 1 error, 0 warnings"), "{out}");
+    let (_, json, _) = check(pack.path(), true);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["hint"], "did you mean `limits#timeout`?", "{d}");
+    assert!(
+        !d["message"]
+            .as_str()
+            .expect("message")
+            .contains("did you mean")
+    );
+}

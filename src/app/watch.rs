@@ -13,11 +13,7 @@ use std::time::Duration;
 
 use notify::{RecursiveMode, Watcher};
 
-use crate::content::{self, Diagnostic, FolderRead, Pack, PackFile, Severity};
-
-/// Codes of a file that cannot be read at all (I/O, encoding, TOML syntax, size, not a regular
-/// file): live reload swaps these files for their last good version first.
-const UNREADABLE: &[&str] = &["E001", "E008", "E021", "E022"];
+use crate::content::{self, Diagnostic, FolderRead, Pack, PackFile, Severity, UNREADABLE};
 
 /// How many times live reload widens the set of files it swaps for their last good version
 /// before it falls back to the whole last good pack.
@@ -36,7 +32,7 @@ pub struct Reload {
 }
 
 impl Reload {
-    /// Errors in the folder as saved.
+    /// Errors in the folder as saved, the ones that follow from an unreadable file included.
     pub fn errors(&self) -> usize {
         self.diagnostics
             .iter()

@@ -37,6 +37,12 @@ pub const MAX_ITEMS: usize = 200_000;
 /// bound keeps their sum finite.
 pub const MAX_WEIGHT: f64 = 1000.0;
 
+/// Codes of a file that cannot be read at all: an I/O or encoding error, a TOML syntax error,
+/// broken front matter (E001), too large (E008), not a regular file (E021), a name that is not
+/// UTF-8 (E022). What such a file would have defined is missing, so errors about it elsewhere
+/// follow from it (see [`Diagnostic::follows_from`]); they are listed first.
+pub const UNREADABLE: &[&str] = &["E001", "E008", "E021", "E022"];
+
 /// The pack format this build reads.
 pub const FORMAT: i64 = 1;
 
@@ -127,6 +133,54 @@ pub fn load_read(read: FolderRead) -> Report {
     let mut sink = Sink::new();
     sink.diagnostics = read.problems;
     load(read.files, sink)
+}
+
+/// Marks the errors that follow from an unreadable file, and puts the causes first: errors of
+/// unreadable files, other errors, the errors that follow from them, then warnings (each group
+/// in file order).
+///
+/// While `pack.toml` cannot be read there are no topics, so every error elsewhere follows from
+/// it. While a note cannot be read (`notes/<topic>.md`, by the naming convention), errors that
+/// its topic has no note, or that a source or link names no note or section of it, follow
+/// from it.
+fn lead_with_causes(diags: &mut [Diagnostic]) {
+    let is_error = |d: &Diagnostic| d.severity == Severity::Error;
+    let unreadable: HashSet<String> = diags
+        .iter()
+        .filter(|d| is_error(d) && UNREADABLE.contains(&d.code))
+        .map(|d| d.file.clone())
+        .collect();
+    let pack_toml = unreadable.contains("pack.toml");
+    let notes: Vec<(String, String)> = unreadable
+        .iter()
+        .filter_map(|f| {
+            let topic = f.strip_prefix("notes/")?.strip_suffix(".md")?;
+            Some((topic.to_owned(), f.clone()))
+        })
+        .collect();
+    for d in diags.iter_mut() {
+        if !is_error(d) || unreadable.contains(&d.file) {
+            continue;
+        }
+        if pack_toml {
+            d.follows_from = Some("pack.toml".to_owned());
+        } else if matches!(d.code, "E005" | "E010") {
+            d.follows_from = notes
+                .iter()
+                .find(|(topic, _)| {
+                    d.message.contains(&format!("`{topic}#"))
+                        || d.message.contains(&format!("topic `{topic}`"))
+                        || d.message.contains(&format!("`{topic}.md"))
+                })
+                .map(|(_, file)| file.clone());
+        }
+    }
+    diags.sort_by_key(|d| match (d.severity, &d.follows_from) {
+        (Severity::Error, None) if UNREADABLE.contains(&d.code) => 0,
+        (Severity::Error, None) => 1,
+        (Severity::Error, Some(_)) => 2,
+        (Severity::Warning, _) => 3,
+    });
 }
 
 fn sort_diagnostics(diags: &mut [Diagnostic]) {
@@ -690,6 +744,7 @@ impl<'f> Loader<'f> {
         pack.reindex();
         let mut diagnostics = self.sink.diagnostics;
         sort_diagnostics(&mut diagnostics);
+        lead_with_causes(&mut diagnostics);
         Report { pack, diagnostics }
     }
 }
@@ -1231,7 +1286,7 @@ fn parse_pack_toml(
     let table = match DeTable::parse(text) {
         Ok(t) => t,
         Err(e) => {
-            syntax_error(path, index, &e, sink);
+            syntax_error(path, text, index, &e, sink);
             return;
         }
     };
@@ -1450,7 +1505,7 @@ fn parse_items<T: DeserializeOwned>(
     let table = match DeTable::parse(text) {
         Ok(t) => t.into_inner(),
         Err(e) => {
-            syntax_error(path, index, &e, sink);
+            syntax_error(path, text, index, &e, sink);
             return Vec::new();
         }
     };
@@ -1519,7 +1574,13 @@ fn items_of<'i>(
     }
 }
 
-fn syntax_error(path: &str, index: &LineIndex<'_>, e: &toml::de::Error, sink: &mut Sink) {
+fn syntax_error(
+    path: &str,
+    text: &str,
+    index: &LineIndex<'_>,
+    e: &toml::de::Error,
+    sink: &mut Sink,
+) {
     let offset = e.span().map_or(0, |s| s.start);
     sink.push(
         path,
@@ -1527,7 +1588,7 @@ fn syntax_error(path: &str, index: &LineIndex<'_>, e: &toml::de::Error, sink: &m
         offset,
         Severity::Error,
         "E001",
-        format!("TOML syntax: {}", e.message().trim()),
+        format!("TOML syntax: {}", super::diagnostic::toml_syntax(text, e)),
     );
 }
 

@@ -14,7 +14,7 @@ pub use exam::{
 };
 pub use load::{
     FORMAT, FolderRead, InvalidPack, MAX_FILE_BYTES, MAX_FILES, MAX_ITEMS, MAX_PACK_BYTES,
-    MAX_WEIGHT, PackFile, Report, load_dir, load_files, load_read, read_dir,
+    MAX_WEIGHT, PackFile, Report, UNREADABLE, load_dir, load_files, load_read, read_dir,
 };
 pub use markdown::{LinkTarget, options as markdown_options, resolve_link};
 pub use model::*;
