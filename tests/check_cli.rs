@@ -117,9 +117,10 @@ fn content_rules_are_enforced() {
     let (code, out) = check_here(pack.path());
     assert_eq!(code, 1, "{out}");
     for expected in [
-        "error[E006]: a single-answer question needs exactly one correct choice; it has 2",
-        "error[E007]: `why` is empty",
-        "error[E002]: unknown field `hint`",
+        "error[E006]: question `async-q-age`: a single-answer question needs exactly one correct \
+         choice; it has 2",
+        "error[E007]: question `limits-q-timeout`, choice 1: `why` is empty",
+        "error[E002]: card `concurrency-unreserved`: unknown field `hint`",
         "notes/limits.md:19:1: error[E009]: link `../../secret.md` leaves the pack folder",
         "notes/limits.md:19:28: error[E011]: images are not supported",
     ] {
@@ -550,6 +551,58 @@ fn each_check_reports_its_code_at_file_line_and_column() {
             ],
         ),
         (
+            "a `.TOML` file next to the `.toml` ones",
+            &[("cards/extra.TOML", "", "[[card]]\n")],
+            &[(
+                "cards/extra.TOML:1:1: warning[W006]",
+                "only names ending in `.toml` (lowercase) are read here",
+            )],
+        ),
+        (
+            "the built-in pack's id",
+            &[("pack.toml", "id = \"mini\"", "id = \"aws-lambda\"")],
+            &[(
+                "pack.toml:2:1: warning[W007]",
+                "pack id `aws-lambda` is the built-in pack's",
+            )],
+        ),
+        (
+            "Choose TWO on a single-answer question",
+            &[(
+                "questions/all.toml",
+                "stem = \"What is the default timeout?\"",
+                "stem = \"What is the default timeout? (Choose TWO.)\"",
+            )],
+            &[(
+                "questions/all.toml:82:8: warning[W008]",
+                "question `limits-q-timeout`: the stem asks to choose several",
+            )],
+        ),
+        (
+            "two cards with the same front",
+            &[(
+                "cards/all.toml",
+                "front = \"What is the maximum timeout of a Lambda function?\"",
+                "front = \"What memory range can a Lambda  function be given?\"",
+            )],
+            &[(
+                "cards/all.toml:11:9: warning[W009]",
+                "card `limits-timeout-max`: the same front as card `limits-memory-range` (cards/all.toml:4)",
+            )],
+        ),
+        (
+            "a choice without `why`, named by question and choice",
+            &[(
+                "questions/all.toml",
+                "why = \"That is the maximum, not the default.\"",
+                "",
+            )],
+            &[(
+                "questions/all.toml:91:1: error[E002]",
+                "question `limits-q-timeout`, choice 2: missing field `why`",
+            )],
+        ),
+        (
             "one bad header field",
             &[("pack.toml", "format = 1", "format = \"1\"\nformats = 1")],
             &[
@@ -697,4 +750,22 @@ fn hints_are_their_own_json_field_and_one_error_is_singular() {
             .expect("message")
             .contains("did you mean")
     );
+}
+
+/// A `card/` folder (singular) or `Notes/` next to the folders that are read is not silently
+/// skipped: `check` warns, naming it.
+#[test]
+fn a_folder_named_almost_right_is_a_warning() {
+    let pack = copy_fixture();
+    std::fs::create_dir(pack.path().join("card")).expect("mkdir");
+    std::fs::write(pack.path().join("card/more.toml"), "[[card]]\n").expect("write");
+    let (code, out) = check_here(pack.path());
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("card:1:1: warning[W006]")
+                && l.contains("coldstart reads `cards/`")),
+        "{out}"
+    );
+    assert!(out.trim_end().ends_with("0 errors, 1 warning"), "{out}");
 }

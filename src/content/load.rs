@@ -106,8 +106,7 @@ pub struct InvalidPack {
 /// naming it. An `Err` means the folder itself could not be read (a usage or I/O problem, not a
 /// pack problem).
 pub fn load_dir(dir: &Path) -> std::io::Result<Report> {
-    let (files, sink) = folder::read(dir)?;
-    Ok(load(files, sink))
+    Ok(load_read(read_dir(dir)?))
 }
 
 /// A pack folder as read from disk, before it is checked: its files, and what went wrong
@@ -130,9 +129,64 @@ pub fn read_dir(dir: &Path) -> std::io::Result<FolderRead> {
 
 /// Checks files read by [`read_dir`] (or any mix of them): the same report [`load_dir`] gives.
 pub fn load_read(read: FolderRead) -> Report {
+    let pack_toml = read
+        .files
+        .iter()
+        .find(|f| f.path == "pack.toml")
+        .map(|f| f.bytes.clone());
     let mut sink = Sink::new();
     sink.diagnostics = read.problems;
-    load(read.files, sink)
+    let mut report = load(read.files, sink);
+    warn_built_in_id(&mut report, pack_toml.as_deref());
+    report
+}
+
+/// W007: a pack folder whose id is the built-in pack's, and which is not the built-in pack's
+/// own folder (its `pack.toml` differs): progress is kept by pack id, so the two would share it.
+fn warn_built_in_id(report: &mut Report, pack_toml: Option<&[u8]>) {
+    let Some(pack_toml) = pack_toml else {
+        return;
+    };
+    let built_in = super::embedded_files()
+        .into_iter()
+        .find(|f| f.path == "pack.toml")
+        .map(|f| f.bytes);
+    let Some(built_in) = built_in else {
+        return;
+    };
+    let built_in_id = std::str::from_utf8(&built_in)
+        .ok()
+        .and_then(|t| DeTable::parse(t).ok())
+        .and_then(|t| {
+            t.into_inner()
+                .into_iter()
+                .find_map(|(k, v)| match v.into_inner() {
+                    DeValue::String(s) if k.get_ref() == "id" => Some(s.into_owned()),
+                    _ => None,
+                })
+        });
+    let id = &report.pack.meta.id;
+    if id.is_empty() || built_in_id.as_deref() != Some(id.as_str()) || *built_in == *pack_toml {
+        return;
+    }
+    let text = String::from_utf8_lossy(pack_toml);
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("id"))
+        .map_or(1, |i| i + 1);
+    report.diagnostics.push(Diagnostic {
+        file: "pack.toml".to_owned(),
+        line,
+        column: 1,
+        severity: Severity::Warning,
+        code: "W007",
+        message: format!(
+            "pack id `{id}` is the built-in pack's: progress is kept by pack id, so this pack \
+             and the built-in one would share it"
+        ),
+        hint: Some("give the pack an id of its own".to_owned()),
+        follows_from: None,
+    });
 }
 
 /// Marks the errors that follow from an unreadable file, and puts the causes first: errors of
@@ -429,6 +483,7 @@ impl<'f> Loader<'f> {
                 pack: &self.pack,
                 sorted_anchors: &self.sorted_anchors,
                 links: &mut self.links,
+                item: None,
             }
             .markdown(
                 &parsed.body,
@@ -527,6 +582,8 @@ impl<'f> Loader<'f> {
     /// id, topic, text, source, refs, verified, and what is particular to `T`.
     fn check_items<T: Item>(&mut self) {
         let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
+        // Cards by front (trimmed, case and spacing ignored): W009.
+        let mut fronts: HashMap<String, (String, usize, usize)> = HashMap::new();
         let prefix = format!("{}/", T::DIR);
         for (file, src) in self.sources.files.iter().enumerate() {
             if !src.path.starts_with(&prefix) {
@@ -548,6 +605,7 @@ impl<'f> Loader<'f> {
                     pack: &self.pack,
                     sorted_anchors: &self.sorted_anchors,
                     links: &mut self.links,
+                    item: None,
                 };
                 let id = raw.id();
                 check.id(id, T::KEY);
@@ -568,11 +626,42 @@ impl<'f> Loader<'f> {
                 } else {
                     seen.insert(id.get_ref().clone(), (file, id.span().start));
                 }
+                let item = format!("{} `{}`", T::KEY, id.get_ref());
+                check.item = Some(item.clone());
+                if let Some(front) = raw.front() {
+                    let key = front
+                        .get_ref()
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .to_lowercase();
+                    match fronts.get(&key) {
+                        Some((other, f, at)) if first.is_none() && !key.is_empty() => {
+                            let src = &self.sources.files[*f];
+                            let (line, _) = src.index.position(*at);
+                            let message = format!(
+                                "the same front as card `{other}` ({}:{line}): a learner cannot \
+                                 tell which answer is asked for",
+                                src.path
+                            );
+                            check.warn(front.span().start, "W009", message);
+                        }
+                        Some(_) => {}
+                        None => {
+                            fronts.insert(key, (id.get_ref().clone(), file, front.span().start));
+                        }
+                    }
+                }
                 check.topic(raw.topic());
-                for (field, name) in raw.texts() {
+                for (field, choice, name) in raw.texts() {
+                    check.item = Some(match choice {
+                        Some(n) => format!("{item}, choice {n}"),
+                        None => item.clone(),
+                    });
                     check.nonempty(field, name);
                     check.field_markdown(field, raw.topic().get_ref());
                 }
+                check.item = Some(item);
                 let source = check.source(raw.source());
                 let refs = check.refs(raw.refs());
                 let verified = check.verified(raw.verified());
@@ -597,7 +686,12 @@ impl<'f> Loader<'f> {
         for link in &self.links {
             let src = &self.sources.files[link.file];
             let dest = &link.dest;
-            let mut error = |code, message| {
+            let sorted_anchors = &self.sorted_anchors;
+            let mut error = |code, message: String| {
+                let message = match &link.item {
+                    Some(item) => format!("{item}: {message}"),
+                    None => message,
+                };
                 self.sink.push(
                     src.path,
                     Some(&src.index),
@@ -635,9 +729,16 @@ impl<'f> Loader<'f> {
                         if let Some(anchor) = anchor
                             && note.section(&anchor).is_none()
                         {
+                            let sorted = sorted_anchors.get(&topic).map_or(&[][..], Vec::as_slice);
+                            let hint = closest(&anchor, sorted)
+                                .map(|a| format!("; did you mean `{topic}#{a}`?"))
+                                .unwrap_or_default();
                             error(
                                 "E005",
-                                format!("link `{dest}`: {} has no section `#{anchor}`", note.path),
+                                format!(
+                                    "link `{dest}`: {} has no section `#{anchor}`{hint}",
+                                    note.path
+                                ),
                             );
                         }
                     }
@@ -768,7 +869,13 @@ trait Item: DeserializeOwned {
     fn refs(&self) -> &[toml::Spanned<String>];
     fn verified(&self) -> Option<&toml::Spanned<RawDate>>;
     /// The Markdown fields, each with its name as written in the file.
-    fn texts(&self) -> Vec<(&toml::Spanned<String>, &'static str)>;
+    /// The Markdown fields, each with its choice number (from 1) if it is a choice's, and its
+    /// name as written in the file.
+    fn texts(&self) -> Vec<(&toml::Spanned<String>, Option<usize>, &'static str)>;
+    /// A card's front, which no two cards should share (W009); `None` for questions.
+    fn front(&self) -> Option<&toml::Spanned<String>> {
+        None
+    }
     /// Checks particular to this kind of item; false when it must not join the pack.
     fn check_shape(&self, _check: &mut Checker<'_, '_>) -> bool {
         true
@@ -796,8 +903,11 @@ impl Item for RawCard {
     fn verified(&self) -> Option<&toml::Spanned<RawDate>> {
         self.verified.as_ref()
     }
-    fn texts(&self) -> Vec<(&toml::Spanned<String>, &'static str)> {
-        vec![(&self.front, "front"), (&self.back, "back")]
+    fn texts(&self) -> Vec<(&toml::Spanned<String>, Option<usize>, &'static str)> {
+        vec![(&self.front, None, "front"), (&self.back, None, "back")]
+    }
+    fn front(&self) -> Option<&toml::Spanned<String>> {
+        Some(&self.front)
     }
     fn add_to(self, pack: &mut Pack, checked: Checked) {
         pack.cards.push(Card {
@@ -841,10 +951,13 @@ impl Item for RawQuestion {
     fn verified(&self) -> Option<&toml::Spanned<RawDate>> {
         self.verified.as_ref()
     }
-    fn texts(&self) -> Vec<(&toml::Spanned<String>, &'static str)> {
-        let mut fields = vec![(&self.stem, "stem"), (&self.explanation, "explanation")];
-        for c in self.choices.get_ref() {
-            fields.extend([(&c.text, "choice text"), (&c.why, "why")]);
+    fn texts(&self) -> Vec<(&toml::Spanned<String>, Option<usize>, &'static str)> {
+        let mut fields = vec![
+            (&self.stem, None, "stem"),
+            (&self.explanation, None, "explanation"),
+        ];
+        for (i, c) in self.choices.get_ref().iter().enumerate() {
+            fields.extend([(&c.text, Some(i + 1), "text"), (&c.why, Some(i + 1), "why")]);
         }
         fields
     }
@@ -873,6 +986,18 @@ impl Item for RawQuestion {
             && !(1..=3).contains(d.get_ref())
         {
             check.error(d.span().start, "E002", "difficulty must be 1, 2 or 3");
+        }
+        if asks_for_several(self.stem.get_ref()) {
+            let message = match self.kind() {
+                QuestionKind::Single => {
+                    "the stem asks to choose several, but the question has one correct answer \
+                     (`kind = \"single\"`)"
+                }
+                QuestionKind::Multi => {
+                    "the stem says how many to choose; the app adds that itself (remove it)"
+                }
+            };
+            check.warn(self.stem.span().start, "W008", message);
         }
         match shape_error {
             Some(message) => {
@@ -920,6 +1045,8 @@ struct FoundLink {
     /// The topic whose note a bare `#section` names; `None` for a note that was refused, whose
     /// links to notes are not resolved.
     topic: Option<String>,
+    /// The card or question it is in, as messages name it.
+    item: Option<String>,
 }
 
 /// Checks of one file's notes, cards and questions.
@@ -931,6 +1058,9 @@ struct Checker<'a, 'f> {
     pack: &'a Pack,
     sorted_anchors: &'a HashMap<String, Vec<String>>,
     links: &'a mut Vec<FoundLink>,
+    /// The item being checked, as messages name it (`question `x`, choice 3`); `None` for a
+    /// note.
+    item: Option<String>,
 }
 
 impl Checker<'_, '_> {
@@ -946,6 +1076,7 @@ impl Checker<'_, '_> {
                     offset: at(offset),
                     dest,
                     topic: topic.map(str::to_owned),
+                    item: self.item.clone(),
                 }),
                 Reference::Image => self.error(
                     at(offset),
@@ -972,11 +1103,30 @@ impl Checker<'_, '_> {
     }
 
     fn error(&mut self, offset: usize, code: &'static str, message: impl Into<String>) {
+        let message = match &self.item {
+            Some(item) => format!("{item}: {}", message.into()),
+            None => message.into(),
+        };
         self.sink.push(
             self.src.path,
             Some(&self.src.index),
             offset,
             Severity::Error,
+            code,
+            message,
+        );
+    }
+
+    fn warn(&mut self, offset: usize, code: &'static str, message: impl Into<String>) {
+        let message = match &self.item {
+            Some(item) => format!("{item}: {}", message.into()),
+            None => message.into(),
+        };
+        self.sink.push(
+            self.src.path,
+            Some(&self.src.index),
+            offset,
+            Severity::Warning,
             code,
             message,
         );
@@ -1122,6 +1272,22 @@ fn string_offset(text: &str, value: &toml::Spanned<String>, inner: usize) -> usi
             .get(end..)
             .is_some_and(|rest| rest.starts_with(delimiter));
     if verbatim { start + inner } else { span.start }
+}
+
+/// Whether a stem says "Choose TWO" (or select, or another number), which the app adds itself.
+fn asks_for_several(stem: &str) -> bool {
+    let lower = stem.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.windows(2).any(|w| {
+        matches!(w[0], "choose" | "select" | "pick")
+            && matches!(
+                w[1],
+                "two" | "three" | "four" | "five" | "2" | "3" | "4" | "5"
+            )
+    })
 }
 
 fn valid_id(id: &str) -> bool {
@@ -1532,16 +1698,51 @@ fn parse_items<T: DeserializeOwned>(
     };
     items_of(path, index, items, key, sink)
         .into_iter()
-        .filter_map(
-            |(item, offset)| match T::deserialize(item.into_deserializer()) {
+        .filter_map(|(item, offset)| {
+            let (id, choices) = peek_item(&item);
+            match T::deserialize(item.into_deserializer()) {
                 Ok(t) => Some((t, offset)),
                 Err(e) => {
-                    field_error(path, index, &e, offset, sink);
+                    // Name the item and the choice, as the checks after parsing do.
+                    let at = e.span().map_or(offset, |s| s.start);
+                    let choice = choices.iter().position(|c| c.contains(&at));
+                    let context = match (id, choice) {
+                        (Some(id), Some(n)) => format!("{key} `{id}`, choice {}: ", n + 1),
+                        (Some(id), None) => format!("{key} `{id}`: "),
+                        (None, Some(n)) => format!("choice {}: ", n + 1),
+                        (None, None) => String::new(),
+                    };
+                    sink.push(
+                        path,
+                        Some(index),
+                        at,
+                        Severity::Error,
+                        "E002",
+                        format!("{context}{}", e.message().trim()),
+                    );
                     None
                 }
-            },
-        )
+            }
+        })
         .collect()
+}
+
+/// A `[[card]]` or `[[question]]` table's `id`, if it is a string, and the spans of its
+/// `[[question.choice]]` tables: what a message about an item that did not parse can name.
+fn peek_item(item: &toml::Spanned<DeValue<'_>>) -> (Option<String>, Vec<std::ops::Range<usize>>) {
+    let DeValue::Table(table) = item.get_ref() else {
+        return (None, Vec::new());
+    };
+    let mut id = None;
+    let mut choices = Vec::new();
+    for (k, v) in table.iter() {
+        match (k.get_ref().as_ref(), v.get_ref()) {
+            ("id", DeValue::String(s)) => id = Some(s.to_string()),
+            ("choice", DeValue::Array(items)) => choices = items.iter().map(|c| c.span()).collect(),
+            _ => {}
+        }
+    }
+    (id, choices)
 }
 
 fn items_of<'i>(
