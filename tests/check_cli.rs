@@ -603,6 +603,24 @@ fn each_check_reports_its_code_at_file_line_and_column() {
             )],
         ),
         (
+            "course settings out of range",
+            &[(
+                "pack.toml",
+                "simulators = [\"retry\", \"concurrency\"]",
+                "simulators = [\"retry\", \"concurrency\"]\n\n[settings]\nnew_per_day = -1\ndesired_retention = 0.5\nexam_date = 2027-01-15",
+            )],
+            &[
+                (
+                    "pack.toml:9:15: error[E002]",
+                    "`new_per_day` must be a whole number",
+                ),
+                (
+                    "pack.toml:10:21: error[E002]",
+                    "`desired_retention` must be from 0.7 to 0.99",
+                ),
+            ],
+        ),
+        (
             "one bad header field",
             &[("pack.toml", "format = 1", "format = \"1\"\nformats = 1")],
             &[

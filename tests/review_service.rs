@@ -266,3 +266,35 @@ fn course_settings_do_not_leak_between_packs() {
     assert!((o.desired_retention - defaults.desired_retention).abs() < 1e-9);
     assert_eq!(o.exam, None);
 }
+
+/// A pack may ship course defaults (`[settings]` in `pack.toml`): its learners start with them,
+/// and what a learner sets for the pack wins.
+#[test]
+fn a_pack_ships_its_course_defaults() {
+    let mut p = pack();
+    p.settings.new_per_day = Some(4);
+    p.settings.desired_retention = Some(0.85);
+    p.settings.exam_date = Some("2027-02-01".parse().expect("date"));
+    let mut state = AppState::new(
+        Arc::new(p),
+        Store::open_in_memory().expect("store"),
+        clock(),
+    )
+    .expect("state");
+    let s = state.reviews.settings().clone();
+    assert_eq!(s.new_per_day, 4);
+    assert!((s.desired_retention - 0.85).abs() < 1e-9);
+    assert_eq!(
+        s.exam.map(|e| e.date.to_string()),
+        Some("2027-02-01".to_owned())
+    );
+    let mut mine = s;
+    mine.new_per_day = 9;
+    state.set_srs_settings(mine).expect("save");
+    state.reload_reviews();
+    assert_eq!(
+        state.reviews.settings().new_per_day,
+        9,
+        "the learner's own wins"
+    );
+}

@@ -86,10 +86,11 @@ impl Reviews {
     pub fn load(
         store: &Store,
         pack_id: &str,
+        defaults: &crate::srs::settings::CourseDefaults,
         cards: &[Card],
         tz: jiff::tz::TimeZone,
     ) -> Result<Self, StoreError> {
-        let settings = store.srs_settings_for(pack_id)?;
+        let settings = store.srs_settings_for(pack_id, &defaults)?;
         let scheduler = Scheduler::new(settings.scheduler_config())
             .expect("FSRS-6 default parameters are valid");
         let day = StudyDay::new(tz, settings.day_start_hour);
@@ -455,7 +456,7 @@ impl AppState {
         let pack_id = self.pack.meta.id.clone();
         let pack = self.pack.clone();
         // Course settings are per pack: another pack (or the same one) brings its own.
-        match self.store.srs_settings_for(&pack_id) {
+        match self.store.srs_settings_for(&pack_id, &pack.settings) {
             Ok(settings) if settings != self.reviews.settings => {
                 if let Ok(scheduler) = Scheduler::new(settings.scheduler_config()) {
                     let tz = self.reviews.day.time_zone().clone();

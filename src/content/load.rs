@@ -1330,6 +1330,7 @@ const HEADER_FIELDS: &[&str] = &[
     "license",
     "simulators",
     "generators",
+    "settings",
 ];
 
 /// Reads `pack.toml`'s header field by field, so that one bad field is reported without losing
@@ -1461,7 +1462,11 @@ fn parse_pack_toml(
     table.remove("exam"); // read by `exam::load_exams`
     let simulators = table.remove("simulators");
     let generators = table.remove("generators");
+    let settings = table.remove("settings");
     read_header(path, index, table, pack, sink);
+    if let Some(settings) = settings {
+        read_settings(path, index, settings, pack, sink);
+    }
     let declared = Declarations {
         path,
         index,
@@ -1540,6 +1545,74 @@ fn parse_pack_toml(
         }
     }
     declared.read(pack, sink);
+}
+
+/// `[settings]` of `pack.toml`: course settings the pack ships, each checked against the range
+/// the app allows (E002 otherwise).
+fn read_settings(
+    path: &str,
+    index: &LineIndex<'_>,
+    value: toml::Spanned<DeValue<'_>>,
+    pack: &mut Pack,
+    sink: &mut Sink,
+) {
+    use crate::srs::settings::{EXAM_DATE_RANGE, MAX_NEW_PER_DAY, RETENTION_RANGE};
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct RawSettings {
+        new_per_day: Option<toml::Spanned<i64>>,
+        desired_retention: Option<toml::Spanned<f64>>,
+        exam_date: Option<toml::Spanned<RawDate>>,
+    }
+    let mut error = |offset: usize, message: String| {
+        sink.push(path, Some(index), offset, Severity::Error, "E002", message);
+    };
+    let start = value.span().start;
+    let raw = match RawSettings::deserialize(value.into_deserializer()) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let at = e.span().map_or(start, |s| s.start);
+            error(at, format!("[settings]: {}", e.message().trim()));
+            return;
+        }
+    };
+    if let Some(n) = raw.new_per_day {
+        match u32::try_from(*n.get_ref()) {
+            Ok(v) if v <= MAX_NEW_PER_DAY => pack.settings.new_per_day = Some(v),
+            _ => error(
+                n.span().start,
+                format!("`new_per_day` must be a whole number from 0 to {MAX_NEW_PER_DAY}"),
+            ),
+        }
+    }
+    if let Some(r) = raw.desired_retention {
+        let v = *r.get_ref();
+        if (RETENTION_RANGE.0..=RETENTION_RANGE.1).contains(&v) {
+            pack.settings.desired_retention = Some(v);
+        } else {
+            error(
+                r.span().start,
+                format!(
+                    "`desired_retention` must be from {} to {}",
+                    RETENTION_RANGE.0, RETENTION_RANGE.1
+                ),
+            );
+        }
+    }
+    if let Some(d) = raw.exam_date {
+        let text = d.get_ref().text();
+        match text.parse::<jiff::civil::Date>() {
+            Ok(date)
+                if text.len() == 10 && (EXAM_DATE_RANGE.0..=EXAM_DATE_RANGE.1).contains(&date) =>
+            {
+                pack.settings.exam_date = Some(date);
+            }
+            _ => error(
+                d.span().start,
+                format!("`exam_date` is `{text}`; write a date as YYYY-MM-DD"),
+            ),
+        }
+    }
 }
 
 /// `simulators = [...]` and `[generators]` of `pack.toml`, read once the topics are known.

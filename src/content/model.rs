@@ -28,6 +28,9 @@ pub struct Pack {
     /// the topic its questions count toward. A pack that declares none has no generated
     /// questions.
     pub generators: Vec<GeneratorUse>,
+    /// Course settings the pack ships (`[settings]` in `pack.toml`): what its learners start
+    /// with until they set their own for it.
+    pub settings: crate::srs::settings::CourseDefaults,
     /// Where each id sits in the lists above, for lookups by id; see [`Pack::reindex`]. Public
     /// only so that `Pack { cards, ..Pack::default() }` works; it has nothing to read.
     pub lookup: Lookup,

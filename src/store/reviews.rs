@@ -323,8 +323,15 @@ impl Store {
     /// cards per day, desired retention, exam date and buffer) as set for this pack, each
     /// falling back to the value set for every pack (what learners set before settings were
     /// per pack); the others as [`Store::srs_settings`]. Checked as that is.
-    pub fn srs_settings_for(&self, pack: &str) -> Result<SrsSettings, StoreError> {
-        self.srs_settings_in(Some(pack))
+    ///
+    /// `defaults` are the pack's own (`[settings]` in its `pack.toml`): they come after the
+    /// learner's settings for the pack and before the ones set for every pack.
+    pub fn srs_settings_for(
+        &self,
+        pack: &str,
+        defaults: &crate::srs::settings::CourseDefaults,
+    ) -> Result<SrsSettings, StoreError> {
+        self.srs_settings_in(Some((pack, defaults)))
     }
 
     /// Saves settings for pack `pack`: its course settings (`PER_PACK`) under the pack, so
@@ -333,14 +340,27 @@ impl Store {
         self.write_srs_settings(Some(pack), s)
     }
 
-    fn srs_settings_in(&self, pack: Option<&str>) -> Result<SrsSettings, StoreError> {
+    fn srs_settings_in(
+        &self,
+        pack: Option<(&str, &crate::srs::settings::CourseDefaults)>,
+    ) -> Result<SrsSettings, StoreError> {
         let mut s = SrsSettings::default();
         let read = |key: &str| -> Result<Option<String>, StoreError> {
-            if let Some(pack) = pack
+            if let Some((pack, defaults)) = pack
                 && PER_PACK.contains(&key)
-                && let Some(v) = self.get_setting(&pack_key(pack, key))?
             {
-                return Ok(Some(v));
+                if let Some(v) = self.get_setting(&pack_key(pack, key))? {
+                    return Ok(Some(v));
+                }
+                let default = match key {
+                    KEY_NEW => defaults.new_per_day.map(|n| n.to_string()),
+                    KEY_RETENTION => defaults.desired_retention.map(|r| r.to_string()),
+                    KEY_EXAM_DATE => defaults.exam_date.map(|d| d.to_string()),
+                    _ => None,
+                };
+                if default.is_some() {
+                    return Ok(default);
+                }
             }
             self.get_setting(key)
         };
