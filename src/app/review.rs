@@ -90,7 +90,7 @@ impl Reviews {
         cards: &[Card],
         tz: jiff::tz::TimeZone,
     ) -> Result<Self, StoreError> {
-        let settings = store.srs_settings_for(pack_id, &defaults)?;
+        let settings = store.srs_settings_for(pack_id, defaults)?;
         let scheduler = Scheduler::new(settings.scheduler_config())
             .expect("FSRS-6 default parameters are valid");
         let day = StudyDay::new(tz, settings.day_start_hour);
