@@ -27,6 +27,11 @@ struct Cli {
     #[arg(long, value_name = "DIR", env = "COLDSTART_DATA_DIR", global = true)]
     data_dir: Option<PathBuf>,
 
+    /// Preview a pack as its author: browse every card and question by topic and section;
+    /// nothing is recorded (progress stays in memory and is never written).
+    #[arg(long)]
+    preview: bool,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -244,7 +249,7 @@ fn main() -> ExitCode {
             );
             ExitCode::from(code as u8)
         }
-        None => match run_gui(cli.pack, cli.data_dir) {
+        None => match run_gui(cli.pack, cli.data_dir, cli.preview) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("coldstart: {e:#}");
@@ -385,7 +390,7 @@ fn data_dir(explicit: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     Ok(dirs.data_dir().to_owned())
 }
 
-fn run_gui(pack_dir: Option<PathBuf>, data: Option<PathBuf>) -> anyhow::Result<()> {
+fn run_gui(pack_dir: Option<PathBuf>, data: Option<PathBuf>, preview: bool) -> anyhow::Result<()> {
     let mut errors = Vec::new();
     let pack = match &pack_dir {
         None => content::embedded().context("the built-in pack is broken")?,
@@ -403,9 +408,21 @@ fn run_gui(pack_dir: Option<PathBuf>, data: Option<PathBuf>) -> anyhow::Result<(
     let data = data_dir(data)?;
     // A progress file that cannot be used still opens the window, on an in-memory store with a
     // banner saying so; it is also said here for whoever started coldstart from a terminal.
-    let state = AppState::open_in_dir(Arc::new(pack), &data, Arc::new(SystemClock))
-        .context("cannot keep progress even in memory")?;
+    // Preview records nothing: an in-memory state, the progress file never opened.
+    let state = if preview {
+        let mut state = AppState::in_memory(Arc::new(pack), Arc::new(SystemClock))
+            .context("cannot start the preview")?;
+        state.notify(
+            NoticeLevel::Info,
+            "Preview: nothing you do in this window is saved, and no note is marked read in your progress.",
+        );
+        state
+    } else {
+        AppState::open_in_dir(Arc::new(pack), &data, Arc::new(SystemClock))
+            .context("cannot keep progress even in memory")?
+    };
     let title = match &state.not_saving {
+        None if preview => "coldstart (preview)",
         None => "coldstart",
         Some(not_saving) => {
             eprintln!(
@@ -431,6 +448,9 @@ fn run_gui(pack_dir: Option<PathBuf>, data: Option<PathBuf>) -> anyhow::Result<(
         Box::new(move |cc| {
             coldstart::ui::theme::install(&cc.egui_ctx);
             let mut app = ColdstartApp::new(state);
+            if preview {
+                app = app.with_preview();
+            }
             if let Some(dir) = &pack_dir {
                 let ctx = cc.egui_ctx.clone();
                 match PackWatcher::start(dir, move || ctx.request_repaint()) {

@@ -5,6 +5,7 @@
 
 pub mod dashboard;
 pub mod notes;
+pub mod preview;
 pub mod progress;
 pub mod quiz;
 pub mod review;
@@ -26,16 +27,19 @@ pub enum Screen {
     Quiz,
     Simulators,
     Progress,
+    /// Preview mode's view of every card and question (`--preview`); shown only in that mode.
+    Browse,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 6] = [
+    pub const ALL: [Screen; 7] = [
         Screen::Dashboard,
         Screen::Notes,
         Screen::Review,
         Screen::Quiz,
         Screen::Simulators,
         Screen::Progress,
+        Screen::Browse,
     ];
 
     /// Whether the screen exists for this pack (the Simulators screen only when it declares a
@@ -55,6 +59,7 @@ impl Screen {
             Screen::Quiz => "Quiz",
             Screen::Simulators => "Simulators",
             Screen::Progress => "Progress",
+            Screen::Browse => "Browse",
         }
     }
 
@@ -67,6 +72,7 @@ impl Screen {
             Screen::Quiz => egui::Key::Q,
             Screen::Simulators => egui::Key::S,
             Screen::Progress => egui::Key::P,
+            Screen::Browse => egui::Key::B,
         }
     }
 }

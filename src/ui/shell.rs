@@ -10,6 +10,7 @@ use crate::content::Diagnostic;
 
 use super::dashboard::DashboardScreen;
 use super::notes::NotesScreen;
+use super::preview::PreviewScreen;
 use super::progress::ProgressScreen;
 use super::quiz::QuizScreen;
 use super::review::ReviewScreen;
@@ -25,6 +26,8 @@ pub struct ColdstartApp {
     pub quiz: QuizScreen,
     pub simulators: SimulatorsScreen,
     pub progress: ProgressScreen,
+    /// Preview mode (`--preview`): the Browse screen is offered, and the state keeps nothing.
+    pub preview: Option<PreviewScreen>,
     watcher: Option<PackWatcher>,
     /// Diagnostics of the pack folder as last saved (errors, then warnings); shown until fixed.
     pack_errors: Vec<Diagnostic>,
@@ -44,6 +47,7 @@ impl ColdstartApp {
             quiz: QuizScreen::default(),
             simulators: SimulatorsScreen::default(),
             progress: ProgressScreen::default(),
+            preview: None,
             watcher: None,
             pack_errors: Vec::new(),
             pack_kept: Kept::Nothing,
@@ -57,6 +61,19 @@ impl ColdstartApp {
         self.watcher = Some(watcher);
         self.set_pack_diagnostics(diagnostics);
         self
+    }
+
+    /// Preview mode for authors: opens on the Browse screen. Pair it with an in-memory state
+    /// (`AppState::in_memory`), so nothing is recorded.
+    pub fn with_preview(mut self) -> Self {
+        self.preview = Some(PreviewScreen::default());
+        self.screen = Screen::Browse;
+        self
+    }
+
+    /// Whether the screen is offered: the pack's declarations, and Browse only in preview mode.
+    fn offers(&self, screen: Screen) -> bool {
+        screen.available(&self.state.pack) && (screen != Screen::Browse || self.preview.is_some())
     }
 
     /// Errors first, then warnings, each group in the order the loader gave them.
@@ -106,10 +123,7 @@ impl ColdstartApp {
         };
 
         if !ui.ctx().egui_wants_keyboard_input() {
-            for screen in Screen::ALL
-                .into_iter()
-                .filter(|s| s.available(&self.state.pack))
-            {
+            for screen in Screen::ALL.into_iter().filter(|s| self.offers(*s)) {
                 let pressed = ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, screen.key()));
                 if pressed {
                     cmds.push(Command::Go(screen));
@@ -121,10 +135,7 @@ impl ColdstartApp {
             ui.horizontal(|ui| {
                 ui.label(RichText::new("coldstart").strong());
                 ui.separator();
-                for screen in Screen::ALL
-                    .into_iter()
-                    .filter(|s| s.available(&self.state.pack))
-                {
+                for screen in Screen::ALL.into_iter().filter(|s| self.offers(*s)) {
                     let key = screen.key().name();
                     let r = ui
                         .selectable_label(self.screen == screen, screen.label())
@@ -175,6 +186,11 @@ impl ColdstartApp {
                 Screen::Quiz => self.quiz.ui(ui, state, &mut cmds),
                 Screen::Simulators => self.simulators.ui(ui, state, &mut cmds),
                 Screen::Progress => self.progress.ui(ui, state, &mut cmds),
+                Screen::Browse => {
+                    if let Some(preview) = &mut self.preview {
+                        preview.ui(ui, &state.pack, &mut cmds);
+                    }
+                }
             }
         });
 
@@ -186,7 +202,7 @@ impl ColdstartApp {
     /// Applies a screen's request. Kept apart from drawing so it can be tested without a frame.
     pub fn apply(&mut self, cmd: Command) {
         match cmd {
-            Command::Go(screen) if screen.available(&self.state.pack) => self.screen = screen,
+            Command::Go(screen) if self.offers(screen) => self.screen = screen,
             Command::Go(_) => {}
             Command::OpenSection(section) => {
                 self.notes.open(&section.topic, Some(&section.anchor));
