@@ -5,6 +5,7 @@
 mod integrity;
 pub mod progress;
 pub mod quiz;
+pub mod results;
 pub mod review;
 pub mod watch;
 

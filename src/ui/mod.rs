@@ -8,6 +8,7 @@ pub mod notes;
 pub mod preview;
 pub mod progress;
 pub mod quiz;
+pub mod results;
 pub mod review;
 mod shell;
 pub mod sim;
