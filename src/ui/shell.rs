@@ -318,7 +318,7 @@ fn pack_headline(errors: usize, warnings: usize, kept: &Kept) -> String {
     };
     if errors == 0 {
         return format!(
-            "This pack has {} (coverage the author may want to fix).",
+            "This pack has {}: worth fixing, but nothing is missing because of it.",
             count(warnings, "warning")
         );
     }
