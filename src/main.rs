@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand};
 use coldstart::app::watch::PackWatcher;
 use coldstart::app::{AppState, NoticeLevel};
 use coldstart::clock::SystemClock;
-use coldstart::content::{self, Severity};
+use coldstart::content;
 use coldstart::ui::ColdstartApp;
 
 /// Learn AWS Lambda for the AWS certification exams: notes, flashcards, quizzes, simulators.
@@ -30,6 +30,11 @@ struct Cli {
     /// Where progress is kept (default: the platform's data folder).
     #[arg(long, value_name = "DIR", env = "COLDSTART_DATA_DIR", global = true)]
     data_dir: Option<PathBuf>,
+
+    /// Preview a pack as its author: browse every card and question by topic and section;
+    /// nothing is recorded (progress stays in memory and is never written).
+    #[arg(long)]
+    preview: bool,
 
     #[command(subcommand)]
     command: Option<Command>,
@@ -275,7 +280,7 @@ fn main() -> ExitCode {
             );
             ExitCode::from(code as u8)
         }
-        None => match run_gui(cli.pack, live, cli.data_dir) {
+        None => match run_gui(cli.pack, live, cli.data_dir, cli.preview) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("coldstart: {e:#}");
@@ -484,7 +489,12 @@ fn installed_dir(id: &str, data: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     }
 }
 
-fn run_gui(pack_dir: Option<PathBuf>, live: bool, data: Option<PathBuf>) -> anyhow::Result<()> {
+fn run_gui(
+    pack_dir: Option<PathBuf>,
+    live: bool,
+    data: Option<PathBuf>,
+    preview: bool,
+) -> anyhow::Result<()> {
     let data = data_dir(data)?;
     let library = coldstart::library::Library::new(&data);
     let mut errors = Vec::new();
@@ -511,20 +521,28 @@ fn run_gui(pack_dir: Option<PathBuf>, live: bool, data: Option<PathBuf>) -> anyh
             for d in &report.diagnostics {
                 eprintln!("{}", d);
             }
-            errors = report
-                .diagnostics
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .cloned()
-                .collect();
+            // Errors and warnings: the app shows both while live reload runs.
+            errors = report.diagnostics.clone();
             report.pack
         }
     };
     // A progress file that cannot be used still opens the window, on an in-memory store with a
     // banner saying so; it is also said here for whoever started coldstart from a terminal.
-    let state = AppState::open_in_dir(Arc::new(pack), &data, Arc::new(SystemClock))
-        .context("cannot keep progress even in memory")?;
+    // Preview records nothing: an in-memory state, the progress file never opened.
+    let state = if preview {
+        let mut state = AppState::in_memory(Arc::new(pack), Arc::new(SystemClock))
+            .context("cannot start the preview")?;
+        state.notify(
+            NoticeLevel::Info,
+            "Preview: nothing you do in this window is saved, and no note is marked read in your progress.",
+        );
+        state
+    } else {
+        AppState::open_in_dir(Arc::new(pack), &data, Arc::new(SystemClock))
+            .context("cannot keep progress even in memory")?
+    };
     let title = match &state.not_saving {
+        None if preview => "coldstart (preview)",
         None => "coldstart",
         Some(not_saving) => {
             eprintln!(
@@ -550,6 +568,9 @@ fn run_gui(pack_dir: Option<PathBuf>, live: bool, data: Option<PathBuf>) -> anyh
         Box::new(move |cc| {
             coldstart::ui::theme::install(&cc.egui_ctx);
             let mut app = ColdstartApp::new(state).with_library(library);
+            if preview {
+                app = app.with_preview();
+            }
             if let Some(text) = start_notice {
                 app.state.notify(NoticeLevel::Warning, text);
             }

@@ -117,9 +117,10 @@ fn content_rules_are_enforced() {
     let (code, out) = check_here(pack.path());
     assert_eq!(code, 1, "{out}");
     for expected in [
-        "error[E006]: a single-answer question needs exactly one correct choice; it has 2",
-        "error[E007]: `why` is empty",
-        "error[E002]: unknown field `hint`",
+        "error[E006]: question `async-q-age`: a single-answer question needs exactly one correct \
+         choice; it has 2",
+        "error[E007]: question `limits-q-timeout`, choice 1: `why` is empty",
+        "error[E002]: card `concurrency-unreserved`: unknown field `hint`",
         "notes/limits.md:19:1: error[E009]: link `../../secret.md` leaves the pack folder",
         "notes/limits.md:19:28: error[E011]: images are not supported",
     ] {
@@ -237,7 +238,7 @@ fn each_check_reports_its_code_at_file_line_and_column() {
             "duplicate topic id",
             &[("pack.toml", "id = \"concurrency\"", "id = \"async\"")],
             &[
-                ("pack.toml:18:6: error[E003]", "duplicate topic id `async`"),
+                ("pack.toml:19:6: error[E003]", "duplicate topic id `async`"),
                 // The concurrency note, card and question now name a topic that is not there.
                 ("notes/concurrency.md:2:9: error[E010]", "unknown topic"),
                 (
@@ -264,7 +265,7 @@ fn each_check_reports_its_code_at_file_line_and_column() {
                 ),
             ],
             &[(
-                "pack.toml:23:6: error[E002]",
+                "pack.toml:24:6: error[E002]",
                 "topic id must be lowercase letters, digits or '-'",
             )],
         ),
@@ -332,7 +333,7 @@ fn each_check_reports_its_code_at_file_line_and_column() {
             "topic without cards",
             &[("cards/all.toml", CONCURRENCY_CARD, "")],
             &[(
-                "pack.toml:18:6: warning[W001]",
+                "pack.toml:19:6: warning[W001]",
                 "topic `concurrency` has no cards",
             )],
         ),
@@ -340,7 +341,7 @@ fn each_check_reports_its_code_at_file_line_and_column() {
             "topic without questions",
             &[("questions/all.toml", CONCURRENCY_QUESTION, "")],
             &[(
-                "pack.toml:18:6: warning[W002]",
+                "pack.toml:19:6: warning[W002]",
                 "topic `concurrency` has no questions",
             )],
         ),
@@ -508,6 +509,118 @@ fn each_check_reports_its_code_at_file_line_and_column() {
             ],
         ),
         (
+            "a simulator this build does not have, and one listed twice",
+            &[(
+                "pack.toml",
+                "simulators = [\"retry\", \"concurrency\"]",
+                "simulators = [\"retry\", \"concurrency\", \"lambda\", \"retry\"]",
+            )],
+            &[
+                ("pack.toml:6:39: error[E023]", "unknown simulator `lambda`"),
+                (
+                    "pack.toml:6:49: error[E023]",
+                    "simulator `retry` is listed twice",
+                ),
+            ],
+        ),
+        (
+            "a note opens a simulator the pack does not declare",
+            &[(
+                "pack.toml",
+                "simulators = [\"retry\", \"concurrency\"]",
+                "simulators = [\"retry\"]",
+            )],
+            &[(
+                "notes/concurrency.md:3:13: error[E023]",
+                "simulator `concurrency` is not declared",
+            )],
+        ),
+        (
+            "generators: an unknown one, one mapped to an unknown topic, one that is fine",
+            &[(
+                "pack.toml",
+                "simulators = [\"retry\", \"concurrency\"]",
+                "simulators = [\"retry\", \"concurrency\"]\n\n[generators]\nasync-retries = \"asynch\"\nretries = \"async\"\nconcurrency = \"concurrency\"",
+            )],
+            &[
+                (
+                    "pack.toml:9:17: error[E004]",
+                    "generator `async-retries` is mapped to unknown topic `asynch`",
+                ),
+                ("pack.toml:10:1: error[E023]", "unknown generator `retries`"),
+            ],
+        ),
+        (
+            "a `.TOML` file next to the `.toml` ones",
+            &[("cards/extra.TOML", "", "[[card]]\n")],
+            &[(
+                "cards/extra.TOML:1:1: warning[W006]",
+                "only names ending in `.toml` (lowercase) are read here",
+            )],
+        ),
+        (
+            "the built-in pack's id",
+            &[("pack.toml", "id = \"mini\"", "id = \"aws-lambda\"")],
+            &[(
+                "pack.toml:2:1: warning[W007]",
+                "pack id `aws-lambda` is the built-in pack's",
+            )],
+        ),
+        (
+            "Choose TWO on a single-answer question",
+            &[(
+                "questions/all.toml",
+                "stem = \"What is the default timeout?\"",
+                "stem = \"What is the default timeout? (Choose TWO.)\"",
+            )],
+            &[(
+                "questions/all.toml:82:8: warning[W008]",
+                "question `limits-q-timeout`: the stem asks to choose several",
+            )],
+        ),
+        (
+            "two cards with the same front",
+            &[(
+                "cards/all.toml",
+                "front = \"What is the maximum timeout of a Lambda function?\"",
+                "front = \"What memory range can a Lambda  function be given?\"",
+            )],
+            &[(
+                "cards/all.toml:11:9: warning[W009]",
+                "card `limits-timeout-max`: the same front as card `limits-memory-range` (cards/all.toml:4)",
+            )],
+        ),
+        (
+            "a choice without `why`, named by question and choice",
+            &[(
+                "questions/all.toml",
+                "why = \"That is the maximum, not the default.\"",
+                "",
+            )],
+            &[(
+                "questions/all.toml:91:1: error[E002]",
+                "question `limits-q-timeout`, choice 2: missing field `why`",
+            )],
+        ),
+        (
+            "course settings out of range",
+            &[(
+                "pack.toml",
+                "simulators = [\"retry\", \"concurrency\"]",
+                "simulators = [\"retry\", \"concurrency\"]\n\n[settings]\nnew_per_day = -1\ndesired_retention = 0.5\nexam_date = 2027-01-15",
+            )],
+            &[
+                (
+                    "pack.toml:9:15: error[E002]",
+                    "`new_per_day` must be a whole number",
+                ),
+                (
+                    "pack.toml:10:21: error[E002]",
+                    "`desired_retention` must be from 0.7 to 0.99",
+                ),
+            ],
+        ),
+        (
             "one bad header field",
             &[("pack.toml", "format = 1", "format = \"1\"\nformats = 1")],
             &[
@@ -583,4 +696,94 @@ fn an_unreadable_file_is_named() {
         "{out}"
     );
     assert!(out.contains("5 questions"), "{out}");
+}
+
+/// One duplicate key in `pack.toml` used to give 43 errors sorted by path, the cause 27th and
+/// not naming the key. Now the cause comes first and names the key, the errors that follow from
+/// it fold into one line (and are marked in `--json`), and the summary says what happened.
+#[test]
+fn a_duplicate_key_leads_with_its_cause_in_a_handful_of_lines() {
+    let pack = copy_fixture();
+    replace(
+        &pack.path().join("pack.toml"),
+        "weight = 2",
+        "weight = 2\nweight = 3",
+    );
+    let (code, out) = check_here(pack.path());
+    assert_eq!(code, 1, "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines.len() <= 4, "a handful of lines:\n{out}");
+    assert!(
+        lines[0].starts_with("pack.toml:")
+            && lines[0].contains("error[E001]")
+            && lines[0].contains("duplicate key \"weight\""),
+        "the cause first, naming the key:\n{out}"
+    );
+    assert!(
+        lines[1].starts_with("  +") && lines[1].ends_with("errors that follow from it"),
+        "{out}"
+    );
+    let last = lines.last().expect("summary");
+    assert!(
+        last.starts_with("pack (pack.toml not read): 0 topics"),
+        "{out}"
+    );
+    assert!(
+        last.contains("1 error (+") && last.ends_with("0 warnings"),
+        "{out}"
+    );
+
+    let (_, json, _) = check(pack.path(), true);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let diags = v["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(diags[0]["code"], "E001");
+    assert_eq!(diags[0]["consequence"], false);
+    assert!(diags.len() > 2);
+    for d in &diags[1..] {
+        assert_eq!(d["consequence"], true, "{d}");
+        assert_eq!(d["follows_from"], "pack.toml", "{d}");
+    }
+}
+
+/// A source that misses its section by a little gets a hint, apart in `--json`; one error is
+/// "1 error".
+#[test]
+fn hints_are_their_own_json_field_and_one_error_is_singular() {
+    let pack = copy_fixture();
+    replace(
+        &pack.path().join("cards/all.toml"),
+        "source = \"limits#timeout\"",
+        "source = \"limits#time-out\"",
+    );
+    let (code, out) = check_here(pack.path());
+    assert_eq!(code, 1);
+    assert!(out.trim_end().ends_with(", 1 error, 0 warnings"), "{out}");
+    let (_, json, _) = check(pack.path(), true);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["hint"], "did you mean `limits#timeout`?", "{d}");
+    assert!(
+        !d["message"]
+            .as_str()
+            .expect("message")
+            .contains("did you mean")
+    );
+}
+
+/// A `card/` folder (singular) or `Notes/` next to the folders that are read is not silently
+/// skipped: `check` warns, naming it.
+#[test]
+fn a_folder_named_almost_right_is_a_warning() {
+    let pack = copy_fixture();
+    std::fs::create_dir(pack.path().join("card")).expect("mkdir");
+    std::fs::write(pack.path().join("card/more.toml"), "[[card]]\n").expect("write");
+    let (code, out) = check_here(pack.path());
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("card:1:1: warning[W006]")
+                && l.contains("coldstart reads `cards/`")),
+        "{out}"
+    );
+    assert!(out.trim_end().ends_with("0 errors, 1 warning"), "{out}");
 }

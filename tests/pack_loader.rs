@@ -271,7 +271,7 @@ fn topic_weights_are_finite_and_at_most_1000() {
         let (code, out) = check(pack.path());
         assert_eq!(code, 1, "{weight}: {out}");
         assert!(
-            out.contains("pack.toml:10:10: error[E002]: weight must be a number from 0 to 1000"),
+            out.contains("pack.toml:11:10: error[E002]: weight must be a number from 0 to 1000"),
             "{weight}: {out}"
         );
     }

@@ -5,7 +5,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use coldstart::app::watch::PackWatcher;
+use coldstart::app::watch::{Kept, PackWatcher, Reload};
+use egui_kittest::kittest::Queryable;
+
+mod support;
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");
@@ -20,7 +23,7 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-fn wait_for(watcher: &PackWatcher) -> coldstart::content::Report {
+fn wait_for(watcher: &PackWatcher) -> Reload {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         if let Some(r) = watcher.poll() {
@@ -74,4 +77,93 @@ fn saving_a_file_reloads_the_pack_and_reports_new_errors() {
         "{:?}",
         report.diagnostics
     );
+    // The broken file's last good version stays on screen, the edit included.
+    assert_eq!(report.kept, Kept::Files(vec!["cards/all.toml".to_owned()]));
+    assert_eq!(
+        report
+            .pack
+            .card("async-retries-default")
+            .map(|c| c.back.as_str()),
+        Some("Two retries.")
+    );
+}
+
+/// A broken `pack.toml` used to empty the whole app. Now every topic, note, card and question
+/// stays while the edit in another file still shows, and the fix replaces the kept version.
+#[test]
+fn a_broken_pack_toml_keeps_the_last_good_version() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let pack = tmp.path().join("pack");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini"),
+        &pack,
+    );
+    let before = coldstart::content::load_dir(&pack).expect("loads").pack;
+    let watcher = PackWatcher::start(&pack, || {}).expect("watch");
+    let toml = pack.join("pack.toml");
+    let good = std::fs::read_to_string(&toml).expect("read");
+    // A duplicate key: the TOML no longer parses.
+    std::fs::write(&toml, good.replace("weight = 2", "weight = 2\nweight = 3")).expect("break");
+    let report = wait_for(&watcher);
+    assert!(report.errors() > 0, "the banner has something to say");
+    assert_eq!(report.kept, Kept::Files(vec!["pack.toml".to_owned()]));
+    assert_eq!(report.pack.topics.len(), before.topics.len());
+    assert_eq!(report.pack.cards.len(), before.cards.len());
+    assert_eq!(report.pack.questions.len(), before.questions.len());
+    assert_eq!(report.pack.meta.title, before.meta.title);
+
+    std::fs::write(
+        &toml,
+        good.replace("title = \"Mini pack\"", "title = \"Mini pack 2\""),
+    )
+    .expect("fix");
+    let report = wait_for(&watcher);
+    assert_eq!(report.errors(), 0, "{:?}", report.diagnostics);
+    assert_eq!(report.kept, Kept::Nothing);
+    assert_eq!(report.pack.meta.title, "Mini pack 2");
+}
+
+/// The app shows the pack's warnings too, not only `check`; a broken save names the file whose
+/// last good version is shown, errors first.
+#[test]
+fn the_banner_shows_warnings_and_which_file_is_kept() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let pack = tmp.path().join("pack");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini"),
+        &pack,
+    );
+    // A section no card or question cites: warning W003.
+    let note = pack.join("notes/limits.md");
+    let text = std::fs::read_to_string(&note).expect("read");
+    std::fs::write(
+        &note,
+        format!("{text}\n## Uncited\n\nNothing cites this.\n"),
+    )
+    .expect("write");
+    let report = coldstart::content::load_dir(&pack).expect("loads");
+    assert_eq!((report.errors(), report.warnings()), (0, 1));
+    let watcher = PackWatcher::start(&pack, || {}).expect("watch");
+    let state = support::state_on(Arc::new(report.pack), support::clock());
+    let app = coldstart::ui::ColdstartApp::new(state).with_watcher(watcher, report.diagnostics);
+    let mut h = support::harness(app);
+    h.run_steps(2);
+    assert!(
+        h.query_by_label_contains("This pack has 1 warning")
+            .is_some(),
+        "the warning shows in the app"
+    );
+    assert!(h.query_by_label_contains("warning[W003]").is_some());
+
+    std::fs::write(pack.join("cards/all.toml"), "[[card]\n").expect("break");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while h
+        .query_by_label_contains("last good version of cards/all.toml")
+        .is_none()
+    {
+        assert!(Instant::now() < deadline, "no reload arrived");
+        std::thread::sleep(Duration::from_millis(50));
+        h.run_steps(1);
+    }
+    assert!(h.query_by_label_contains("This pack has 1 error").is_some());
 }

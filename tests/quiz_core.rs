@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use coldstart::content::{Choice, Pack, Question, QuestionKind, SectionRef, Topic};
+use coldstart::content::{Choice, GeneratorUse, Pack, Question, QuestionKind, SectionRef, Topic};
 use coldstart::quiz::{
     self, ExamConfig, ExamSession, History, Item, PracticeConfig, PracticeSession, exam, generate,
     practice,
@@ -176,6 +176,10 @@ fn a_stored_item_rebuilds_exactly() {
         title: "Concurrency".to_owned(),
         weight: 1.0,
         summary: None,
+    });
+    pack.generators.push(GeneratorUse {
+        id: "concurrency".to_owned(),
+        topic: "concurrency".to_owned(),
     });
     let items = practice::build_items(
         &pack,
@@ -498,6 +502,77 @@ fn the_exam_clock_runs_only_while_open_and_runs_out() {
     assert!(!resumed.is_time_up(at(5000)));
 }
 
+/// A pack that declares no generators gets none, in practice and in mock exams, even when
+/// the learner asks for them; the built-in pack's declarations bring them back.
+#[test]
+fn a_pack_without_generators_has_no_generated_questions() {
+    let mut pack = coldstart::content::embedded().expect("embedded pack");
+    let practice_config = PracticeConfig {
+        topics: vec!["async-invocation".to_owned(), "concurrency".to_owned()],
+        count: 20,
+        include_generated: true,
+        ..Default::default()
+    };
+    let exam_config = ExamConfig {
+        count: 65,
+        include_generated: true,
+        ..Default::default()
+    };
+    let generated = |items: &[Item]| {
+        items
+            .iter()
+            .filter(|i| matches!(i.origin, quiz::Origin::Generated { .. }))
+            .count()
+    };
+    let with =
+        practice::build_items(&pack, &practice_config, &History::default(), 3).expect("builds");
+    assert!(
+        generated(&with) > 0,
+        "the built-in pack declares generators"
+    );
+    pack.generators.clear();
+    for seed in 0..5 {
+        let items = practice::build_items(&pack, &practice_config, &History::default(), seed)
+            .expect("builds");
+        assert_eq!(generated(&items), 0, "practice, seed {seed}");
+        let items = exam::build_items(&pack, &exam_config, seed).expect("builds");
+        assert_eq!(generated(&items), 0, "mock exam, seed {seed}");
+    }
+}
+
+/// A pack maps a generator to a topic of its own: the questions carry that topic, never the
+/// built-in pack's, and cite a section the pack has.
+#[test]
+fn generated_questions_take_the_topic_the_pack_maps_them_to() {
+    let mut pack = pack();
+    pack.generators.push(GeneratorUse {
+        id: "async-retries".to_owned(),
+        topic: "small".to_owned(),
+    });
+    let items = practice::build_items(
+        &pack,
+        &PracticeConfig {
+            topics: vec!["small".to_owned()],
+            count: 8,
+            include_generated: true,
+            ..Default::default()
+        },
+        &History::default(),
+        9,
+    )
+    .expect("builds");
+    let generated: Vec<_> = items
+        .iter()
+        .filter(|i| matches!(i.origin, quiz::Origin::Generated { .. }))
+        .collect();
+    assert!(!generated.is_empty());
+    for item in generated {
+        assert_eq!(item.question.topic, "small");
+        let back = Item::from_ref(&pack, &item.to_ref()).expect("rebuilds");
+        assert_eq!(back.question.topic, "small");
+    }
+}
+
 #[test]
 fn generators_cover_the_three_models() {
     let ids: Vec<&str> = generate::all().iter().map(|g| g.id()).collect();
@@ -508,6 +583,7 @@ fn generators_cover_the_three_models() {
 fn every_generated_question_cites_a_real_section_of_the_embedded_pack() {
     let pack = coldstart::content::embedded().expect("the embedded pack loads");
     for g in generate::all() {
+        assert_eq!(pack.generator_topic(g.id()), Some(g.topic()), "declared");
         assert!(
             pack.topic(g.topic()).is_some(),
             "{}: topic {}",

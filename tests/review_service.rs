@@ -210,3 +210,91 @@ fn setting_an_exam_date_brings_back_cards_scheduled_after_it() {
         "reviewed once, not pulled back again"
     );
 }
+
+/// Course settings are per pack: new cards per day, desired retention and the exam date set in
+/// one pack leave another pack's alone, and come back with their pack. Settings that are about
+/// the learner (learning steps, day start) stay shared.
+#[test]
+fn course_settings_do_not_leak_between_packs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let clock = clock();
+    let mut other = pack();
+    other.meta.id = "other-course".to_owned();
+    let defaults = {
+        let (store, _) = Store::open_in_dir(dir.path()).expect("store");
+        let mut state = state_on(store, clock.clone());
+        let defaults = state.reviews.settings().clone();
+        let mut s = defaults.clone();
+        s.new_per_day = 3;
+        s.desired_retention = 0.95;
+        s.exam = Some(ExamSettings {
+            date: "2027-01-15".parse().expect("date"),
+            buffer_days: 2,
+        });
+        s.learning_steps = vec![120];
+        state.set_srs_settings(s).expect("save");
+
+        // Another pack, in the same session, sees its own course settings.
+        state.replace_pack(Arc::new(other.clone()));
+        let o = state.reviews.settings();
+        assert_eq!(o.new_per_day, defaults.new_per_day, "new cards per day");
+        assert!((o.desired_retention - defaults.desired_retention).abs() < 1e-9);
+        assert_eq!(o.exam, None, "exam date");
+        assert_eq!(
+            o.learning_steps,
+            vec![120],
+            "learning steps are the learner's"
+        );
+        let mut o = o.clone();
+        o.new_per_day = 7;
+        state.set_srs_settings(o).expect("save other");
+        defaults
+    };
+    // After a restart, each pack has its own again.
+    let (store, _) = Store::open_in_dir(dir.path()).expect("reopen");
+    let mut state = state_on(store, clock);
+    let s = state.reviews.settings();
+    assert_eq!(s.new_per_day, 3);
+    assert!((s.desired_retention - 0.95).abs() < 1e-9);
+    assert_eq!(
+        s.exam.map(|e| e.date.to_string()),
+        Some("2027-01-15".to_owned())
+    );
+    state.replace_pack(Arc::new(other));
+    let o = state.reviews.settings();
+    assert_eq!(o.new_per_day, 7);
+    assert!((o.desired_retention - defaults.desired_retention).abs() < 1e-9);
+    assert_eq!(o.exam, None);
+}
+
+/// A pack may ship course defaults (`[settings]` in `pack.toml`): its learners start with them,
+/// and what a learner sets for the pack wins.
+#[test]
+fn a_pack_ships_its_course_defaults() {
+    let mut p = pack();
+    p.settings.new_per_day = Some(4);
+    p.settings.desired_retention = Some(0.85);
+    p.settings.exam_date = Some("2027-02-01".parse().expect("date"));
+    let mut state = AppState::new(
+        Arc::new(p),
+        Store::open_in_memory().expect("store"),
+        clock(),
+    )
+    .expect("state");
+    let s = state.reviews.settings().clone();
+    assert_eq!(s.new_per_day, 4);
+    assert!((s.desired_retention - 0.85).abs() < 1e-9);
+    assert_eq!(
+        s.exam.map(|e| e.date.to_string()),
+        Some("2027-02-01".to_owned())
+    );
+    let mut mine = s;
+    mine.new_per_day = 9;
+    state.set_srs_settings(mine).expect("save");
+    state.reload_reviews();
+    assert_eq!(
+        state.reviews.settings().new_per_day,
+        9,
+        "the learner's own wins"
+    );
+}

@@ -6,20 +6,27 @@ use std::sync::Arc;
 
 use coldstart::app::AppState;
 use coldstart::clock::FixedClock;
+use coldstart::content::Pack;
+use coldstart::sim::Kind;
 use coldstart::ui::simulators::{Tab, note_links};
 use coldstart::ui::{ColdstartApp, Command, Screen};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 fn app() -> ColdstartApp {
-    let pack = coldstart::content::embedded().expect("built-in pack");
+    app_on(coldstart::content::embedded().expect("built-in pack"))
+}
+
+fn app_on(pack: Pack) -> ColdstartApp {
     let clock = Arc::new(FixedClock::new("2026-11-26T10:00:00Z".parse().expect("ts")));
     ColdstartApp::new(AppState::in_memory(Arc::new(pack), clock).expect("state"))
 }
 
 fn harness_on(sim: &str) -> Harness<'static, ColdstartApp> {
     let mut app = app();
-    app.apply(Command::OpenSimulator(sim.to_string()));
+    app.apply(Command::OpenSimulator(
+        Kind::parse(sim).expect("a simulator"),
+    ));
     let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .build_ui_state(|ui, app: &mut ColdstartApp| app.frame(ui), app);
@@ -310,4 +317,59 @@ fn sqs_view_refuses_a_function_timeout_above_the_visibility_timeout() {
             .is_some(),
         "nothing polls the queue"
     );
+}
+
+fn harness(app: ColdstartApp) -> Harness<'static, ColdstartApp> {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(|ui, app: &mut ColdstartApp| app.frame(ui), app);
+    h.run_steps(3);
+    h
+}
+
+/// A pack that declares no simulators has no Simulators tab: not in the navigation, not by its
+/// key, not from a note or a question asking for one.
+#[test]
+fn a_pack_without_simulators_has_no_simulators_screen() {
+    let mut pack = coldstart::content::embedded().expect("built-in pack");
+    pack.simulators.clear();
+    for note in &mut pack.notes {
+        note.simulator = None;
+    }
+    let mut h = harness(app_on(pack));
+    assert!(h.query_by_label("Dashboard").is_some());
+    assert!(h.query_by_label("Simulators").is_none(), "no tab");
+    h.key_press(egui::Key::S);
+    h.run_steps(3);
+    assert_eq!(h.state().screen, Screen::Dashboard, "S does nothing");
+    h.state_mut().apply(Command::OpenSimulator(Kind::Retry));
+    h.run_steps(3);
+    assert_eq!(h.state().screen, Screen::Dashboard, "nothing to open");
+    h.state_mut().apply(Command::Go(Screen::Simulators));
+    h.run_steps(3);
+    assert_eq!(h.state().screen, Screen::Dashboard);
+}
+
+/// A pack that declares only the SQS simulator shows that one view: no other tab, no switch to
+/// Kinesis.
+#[test]
+fn a_pack_shows_only_the_simulators_it_declares() {
+    let mut pack = coldstart::content::embedded().expect("built-in pack");
+    pack.simulators = vec![Kind::Sqs];
+    let mut h = harness(app_on(pack));
+    click(&mut h, "Simulators");
+    assert_eq!(h.state().screen, Screen::Simulators);
+    assert_eq!(h.state().simulators.tab, Tab::EventSources);
+    assert!(h.query_by_label("Event source mappings").is_some());
+    for other in [
+        "Async retries",
+        "Traffic shifting",
+        "Concurrency",
+        "Kinesis stream",
+    ] {
+        assert!(h.query_by_label(other).is_none(), "{other} is not declared");
+    }
+    h.state_mut().apply(Command::OpenSimulator(Kind::Kinesis));
+    h.run_steps(3);
+    assert_eq!(h.state().simulators.tab, Tab::EventSources, "unchanged");
 }

@@ -13,7 +13,13 @@ impl AppState {
             Ok(Some(notice)) => {
                 let pack_id = self.pack.meta.id.clone();
                 let tz = self.reviews.study_day().time_zone().clone();
-                match review::Reviews::load(&self.store, &pack_id, &self.pack.cards, tz) {
+                match review::Reviews::load(
+                    &self.store,
+                    &pack_id,
+                    &self.pack.settings,
+                    &self.pack.cards,
+                    tz,
+                ) {
                     Ok(r) => self.reviews = r,
                     Err(e) => self.report("read the fresh progress database", &e),
                 }

@@ -7,6 +7,7 @@ mod integrity;
 pub mod library;
 pub mod progress;
 pub mod quiz;
+pub mod results;
 pub mod review;
 pub mod watch;
 
@@ -133,7 +134,8 @@ impl AppState {
     pub fn new(pack: Arc<Pack>, store: Store, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
         let notes_read = store.notes_read(&pack.meta.id)?;
         let tz = jiff::tz::TimeZone::system();
-        let reviews = review::Reviews::load(&store, &pack.meta.id, &pack.cards, tz)?;
+        let reviews =
+            review::Reviews::load(&store, &pack.meta.id, &pack.settings, &pack.cards, tz)?;
         // What the store found while opening and reading (a foreign log set aside, a setting
         // out of range, unreadable rows), each as a banner.
         let notices = store

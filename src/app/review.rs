@@ -115,10 +115,11 @@ impl Reviews {
     pub fn load(
         store: &Store,
         pack_id: &str,
+        defaults: &crate::srs::settings::CourseDefaults,
         cards: &[Card],
         tz: jiff::tz::TimeZone,
     ) -> Result<Self, StoreError> {
-        let settings = store.srs_settings()?;
+        let settings = store.srs_settings_for(pack_id, defaults)?;
         let scheduler = Scheduler::new(settings.scheduler_config())
             .expect("FSRS-6 default parameters are valid");
         let day = StudyDay::new(tz, settings.day_start_hour);
@@ -628,7 +629,8 @@ impl AppState {
     /// Saves new SRS settings; they apply to the very next card.
     pub fn set_srs_settings(&mut self, settings: SrsSettings) -> Result<(), ReviewError> {
         let scheduler = Scheduler::new(settings.scheduler_config())?;
-        self.store.set_srs_settings(&settings)?;
+        self.store
+            .set_srs_settings_for(&self.pack.meta.id, &settings)?;
         let tz = self.reviews.day.time_zone().clone();
         self.reviews.day = StudyDay::new(tz, settings.day_start_hour);
         self.reviews.settings = settings;
@@ -649,6 +651,21 @@ impl AppState {
     pub fn reload_reviews(&mut self) {
         let pack_id = self.pack.meta.id.clone();
         let pack = self.pack.clone();
+        // Course settings are per pack: another pack (or the same one) brings its own.
+        match self.store.srs_settings_for(&pack_id, &pack.settings) {
+            Ok(settings) if settings != self.reviews.settings => {
+                if let Ok(scheduler) = Scheduler::new(settings.scheduler_config()) {
+                    let tz = self.reviews.day.time_zone().clone();
+                    self.reviews.day = StudyDay::new(tz, settings.day_start_hour);
+                    self.reviews.settings = settings;
+                    self.reviews.scheduler = scheduler;
+                    self.reviews.counted_day = None;
+                    self.reviews.generation += 1;
+                }
+            }
+            Ok(_) => {}
+            Err(e) => self.report("read the settings of the reloaded pack", &e),
+        }
         if let Err(e) = self.reviews.align(&self.store, &pack_id, &pack.cards) {
             self.notify(
                 super::NoticeLevel::Error,

@@ -33,26 +33,70 @@ pub fn run(dir: &Path, as_json: bool, out: &mut dyn Write, err: &mut dyn Write) 
     if report.errors() > 0 { 1 } else { 0 }
 }
 
+/// Causes first; the errors that follow from an unreadable file folded into one line after
+/// that file's own error; then the summary.
 fn write_text(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    for d in &report.diagnostics {
+    let follows = |file: &str| {
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.follows_from.as_deref() == Some(file))
+            .count()
+    };
+    let mut folded = std::collections::HashSet::new();
+    for d in report
+        .diagnostics
+        .iter()
+        .filter(|d| d.follows_from.is_none())
+    {
         writeln!(out, "{d}")?;
+        let n = follows(&d.file);
+        if n > 0 && folded.insert(d.file.as_str()) {
+            writeln!(out, "  +{} that follow from it", count(n, "error"))?;
+        }
     }
     let p = &report.pack;
     let meta = &p.meta;
-    let id = if meta.id.is_empty() { "pack" } else { &meta.id };
+    let name = match (meta.id.is_empty(), meta.version.is_empty()) {
+        (true, _) => "pack (pack.toml not read)".to_owned(),
+        (false, true) => content::printable(&meta.id).into_owned(),
+        (false, false) => format!(
+            "{} {}",
+            content::printable(&meta.id),
+            content::printable(&meta.version)
+        ),
+    };
+    let consequences = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.follows_from.is_some())
+        .count();
+    let errors = match consequences {
+        0 => count(report.errors(), "error"),
+        n => format!(
+            "{} (+{n} that follow from it)",
+            count(report.errors() - n, "error")
+        ),
+    };
     writeln!(
         out,
-        "{} {}: {} topics, {} notes, {} sections, {} cards, {} questions, {} errors, {} warnings",
-        content::printable(id),
-        content::printable(&meta.version),
-        p.topics.len(),
-        p.notes.len(),
-        section_count(p),
-        p.cards.len(),
-        p.questions.len(),
-        report.errors(),
-        report.warnings()
+        "{name}: {}, {}, {}, {}, {}, {errors}, {}",
+        count(p.topics.len(), "topic"),
+        count(p.notes.len(), "note"),
+        count(section_count(p), "section"),
+        count(p.cards.len(), "card"),
+        count(p.questions.len(), "question"),
+        count(report.warnings(), "warning")
     )
+}
+
+/// "1 error", "0 errors", "2 errors".
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
 }
 
 fn section_count(p: &Pack) -> usize {
@@ -97,6 +141,10 @@ pub fn to_json(report: &Report) -> serde_json::Value {
                 "severity": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
                 "code": d.code,
                 "message": d.message,
+                "hint": d.hint,
+                // Set on an error that follows from another file being unreadable: the file.
+                "follows_from": d.follows_from,
+                "consequence": d.follows_from.is_some(),
             })
         })
         .collect();

@@ -79,7 +79,7 @@ pub fn run(args: &SimArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
 fn write_general_help(out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "Run a simulator and print its timeline.\n")?;
     writeln!(out, "{USAGE}\n")?;
-    writeln!(out, "NAME is one of: {}", sim::NAMES.join(", "))?;
+    writeln!(out, "NAME is one of: {}", sim::Kind::names().join(", "))?;
     writeln!(
         out,
         "`coldstart sim NAME --help` lists the keys of NAME and their defaults."

@@ -28,7 +28,13 @@ pub struct Diagnostic {
     pub column: usize,
     pub severity: Severity,
     pub code: &'static str,
+    /// What went wrong, without the hint.
     pub message: String,
+    /// A likely fix ("did you mean `limits#timeout`?"), printed after the message.
+    pub hint: Option<String>,
+    /// For an error that follows from another file being unreadable (a card naming a topic of a
+    /// `pack.toml` that does not parse), that file: `check` folds these into one line.
+    pub follows_from: Option<String>,
 }
 
 /// `file:line:col: severity[CODE]: message`, with control characters in the file name and the
@@ -45,8 +51,25 @@ impl fmt::Display for Diagnostic {
             self.severity.as_str(),
             self.code,
             printable(&self.message)
-        )
+        )?;
+        match &self.hint {
+            Some(hint) => write!(f, "; {}", printable(hint)),
+            None => Ok(()),
+        }
     }
+}
+
+/// A TOML syntax error in words: toml says only "duplicate key", so the key is read from the
+/// text at the error's span (`duplicate key "weight"`).
+pub(crate) fn toml_syntax(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim();
+    if message == "duplicate key"
+        && let Some(key) = e.span().and_then(|s| text.get(s))
+    {
+        let key = key.trim().trim_matches(['"', '\'']);
+        return format!("duplicate key \"{key}\"");
+    }
+    message.to_owned()
 }
 
 /// `text` safe to print to a terminal: control characters (C0 such as ESC and newline, DEL, C1)
@@ -159,13 +182,21 @@ impl Sink {
         message: impl Into<String>,
     ) {
         let (line, column) = index.map_or((1, 1), |i| i.position(offset));
+        // A "did you mean" written into the message becomes the hint, so `--json` has it apart.
+        let message = message.into();
+        let (message, hint) = match message.split_once("; did you mean ") {
+            Some((m, h)) => (m.to_owned(), Some(format!("did you mean {h}"))),
+            None => (message, None),
+        };
         self.diagnostics.push(Diagnostic {
             file: file.to_owned(),
             line,
             column,
             severity,
             code,
-            message: message.into(),
+            message,
+            hint,
+            follows_from: None,
         });
     }
 }
@@ -188,6 +219,8 @@ mod tests {
             severity: Severity::Error,
             code: "E001",
             message: "topic `\u{1b}[2J`".into(),
+            hint: None,
+            follows_from: None,
         };
         assert_eq!(
             d.to_string(),

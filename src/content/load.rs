@@ -37,11 +37,14 @@ pub const MAX_ITEMS: usize = 200_000;
 /// bound keeps their sum finite.
 pub const MAX_WEIGHT: f64 = 1000.0;
 
+/// Codes of a file that cannot be read at all: an I/O or encoding error, a TOML syntax error,
+/// broken front matter (E001), too large (E008), not a regular file (E021), a name that is not
+/// UTF-8 (E022). What such a file would have defined is missing, so errors about it elsewhere
+/// follow from it (see [`Diagnostic::follows_from`]); they are listed first.
+pub const UNREADABLE: &[&str] = &["E001", "E008", "E021", "E022"];
+
 /// The pack format this build reads.
 pub const FORMAT: i64 = 1;
-
-/// The simulators a note may point at.
-pub const SIMULATORS: &[&str] = &["retry", "traffic", "concurrency", "sqs", "kinesis"];
 
 /// One file of a pack: its path relative to the pack folder, with `/` separators.
 #[derive(Clone, Debug)]
@@ -103,8 +106,135 @@ pub struct InvalidPack {
 /// naming it. An `Err` means the folder itself could not be read (a usage or I/O problem, not a
 /// pack problem).
 pub fn load_dir(dir: &Path) -> std::io::Result<Report> {
+    Ok(load_read(read_dir(dir)?))
+}
+
+/// A pack folder as read from disk, before it is checked: its files, and what went wrong
+/// reading it (files refused or unreadable). Live reload keeps it to mix the files that still
+/// check with the last good version of the ones that do not ([`load_read`]).
+#[derive(Clone, Debug)]
+pub struct FolderRead {
+    pub files: Vec<PackFile>,
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Reads a pack folder as [`load_dir`] does, without checking it.
+pub fn read_dir(dir: &Path) -> std::io::Result<FolderRead> {
     let (files, sink) = folder::read(dir)?;
-    Ok(load(files, sink))
+    Ok(FolderRead {
+        files,
+        problems: sink.diagnostics,
+    })
+}
+
+/// Checks files read by [`read_dir`] (or any mix of them): the same report [`load_dir`] gives.
+pub fn load_read(read: FolderRead) -> Report {
+    let pack_toml = read
+        .files
+        .iter()
+        .find(|f| f.path == "pack.toml")
+        .map(|f| f.bytes.clone());
+    let mut sink = Sink::new();
+    sink.diagnostics = read.problems;
+    let mut report = load(read.files, sink);
+    warn_built_in_id(&mut report, pack_toml.as_deref());
+    report
+}
+
+/// W007: a pack folder whose id is the built-in pack's, and which is not the built-in pack's
+/// own folder (its `pack.toml` differs): progress is kept by pack id, so the two would share it.
+fn warn_built_in_id(report: &mut Report, pack_toml: Option<&[u8]>) {
+    let Some(pack_toml) = pack_toml else {
+        return;
+    };
+    let built_in = super::embedded_files()
+        .into_iter()
+        .find(|f| f.path == "pack.toml")
+        .map(|f| f.bytes);
+    let Some(built_in) = built_in else {
+        return;
+    };
+    let built_in_id = std::str::from_utf8(&built_in)
+        .ok()
+        .and_then(|t| DeTable::parse(t).ok())
+        .and_then(|t| {
+            t.into_inner()
+                .into_iter()
+                .find_map(|(k, v)| match v.into_inner() {
+                    DeValue::String(s) if k.get_ref() == "id" => Some(s.into_owned()),
+                    _ => None,
+                })
+        });
+    let id = &report.pack.meta.id;
+    if id.is_empty() || built_in_id.as_deref() != Some(id.as_str()) || *built_in == *pack_toml {
+        return;
+    }
+    let text = String::from_utf8_lossy(pack_toml);
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("id"))
+        .map_or(1, |i| i + 1);
+    report.diagnostics.push(Diagnostic {
+        file: "pack.toml".to_owned(),
+        line,
+        column: 1,
+        severity: Severity::Warning,
+        code: "W007",
+        message: format!(
+            "pack id `{id}` is the built-in pack's: progress is kept by pack id, so this pack \
+             and the built-in one would share it"
+        ),
+        hint: Some("give the pack an id of its own".to_owned()),
+        follows_from: None,
+    });
+}
+
+/// Marks the errors that follow from an unreadable file, and puts the causes first: errors of
+/// unreadable files, other errors, the errors that follow from them, then warnings (each group
+/// in file order).
+///
+/// While `pack.toml` cannot be read there are no topics, so every error elsewhere follows from
+/// it. While a note cannot be read (`notes/<topic>.md`, by the naming convention), errors that
+/// its topic has no note, or that a source or link names no note or section of it, follow
+/// from it.
+fn lead_with_causes(diags: &mut [Diagnostic]) {
+    let is_error = |d: &Diagnostic| d.severity == Severity::Error;
+    let unreadable: HashSet<String> = diags
+        .iter()
+        .filter(|d| is_error(d) && UNREADABLE.contains(&d.code))
+        .map(|d| d.file.clone())
+        .collect();
+    let pack_toml = unreadable.contains("pack.toml");
+    let notes: Vec<(String, String)> = unreadable
+        .iter()
+        .filter_map(|f| {
+            let topic = f.strip_prefix("notes/")?.strip_suffix(".md")?;
+            Some((topic.to_owned(), f.clone()))
+        })
+        .collect();
+    for d in diags.iter_mut() {
+        if !is_error(d) || unreadable.contains(&d.file) {
+            continue;
+        }
+        if pack_toml {
+            d.follows_from = Some("pack.toml".to_owned());
+        } else if matches!(d.code, "E005" | "E010") {
+            d.follows_from = notes
+                .iter()
+                .find(|(topic, _)| {
+                    d.message.contains(&format!("`{topic}#"))
+                        || d.message.contains(&format!("topic `{topic}`"))
+                        || d.message.contains(&format!("`{topic}.md"))
+                })
+                .map(|(_, file)| file.clone());
+        }
+    }
+    diags.sort_by_key(|d| match (d.severity, &d.follows_from) {
+        (Severity::Error, None) if UNREADABLE.contains(&d.code) => 0,
+        (Severity::Error, None) => 1,
+        (Severity::Error, Some(_)) => 2,
+        (Severity::Warning, _) => 3,
+    });
 }
 
 fn sort_diagnostics(diags: &mut [Diagnostic]) {
@@ -353,27 +483,35 @@ impl<'f> Loader<'f> {
                 pack: &self.pack,
                 sorted_anchors: &self.sorted_anchors,
                 links: &mut self.links,
+                item: None,
             }
             .markdown(
                 &parsed.body,
                 |offset| parsed.body_start + offset,
                 accepted.then_some(fm_topic.as_str()),
             );
-            if let Some((sim, offset)) = &parsed.simulator
-                && !SIMULATORS.contains(&sim.as_str())
-            {
-                self.sink.push(
-                    path,
-                    Some(index),
-                    *offset,
-                    Severity::Error,
-                    "E002",
-                    format!(
-                        "unknown simulator `{sim}`; expected one of {}",
-                        SIMULATORS.join(", ")
+            let simulator = parsed.simulator.as_ref().and_then(|(sim, offset)| {
+                let (code, message) = match crate::sim::Kind::parse(sim) {
+                    Some(kind) if self.pack.simulators.contains(&kind) => return Some(kind),
+                    Some(_) => (
+                        "E023",
+                        format!(
+                            "simulator `{sim}` is not declared: add it to `simulators = [...]` \
+                             in pack.toml"
+                        ),
                     ),
-                );
-            }
+                    None => (
+                        "E002",
+                        format!(
+                            "unknown simulator `{sim}`; expected one of {}",
+                            crate::sim::Kind::names().join(", ")
+                        ),
+                    ),
+                };
+                self.sink
+                    .push(path, Some(index), *offset, Severity::Error, code, message);
+                None
+            });
             let mut error = |offset, message| {
                 self.sink
                     .push(path, Some(index), offset, Severity::Error, "E010", message);
@@ -407,7 +545,7 @@ impl<'f> Loader<'f> {
                 title,
                 body: parsed.body,
                 sections: parsed.sections,
-                simulator: parsed.simulator.map(|(s, _)| s),
+                simulator,
                 anchors: HashMap::new(),
             };
             note.reindex();
@@ -444,6 +582,8 @@ impl<'f> Loader<'f> {
     /// id, topic, text, source, refs, verified, and what is particular to `T`.
     fn check_items<T: Item>(&mut self) {
         let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
+        // Cards by front (trimmed, case and spacing ignored): W009.
+        let mut fronts: HashMap<String, (String, usize, usize)> = HashMap::new();
         let prefix = format!("{}/", T::DIR);
         for (file, src) in self.sources.files.iter().enumerate() {
             if !src.path.starts_with(&prefix) {
@@ -465,6 +605,7 @@ impl<'f> Loader<'f> {
                     pack: &self.pack,
                     sorted_anchors: &self.sorted_anchors,
                     links: &mut self.links,
+                    item: None,
                 };
                 let id = raw.id();
                 check.id(id, T::KEY);
@@ -485,11 +626,42 @@ impl<'f> Loader<'f> {
                 } else {
                     seen.insert(id.get_ref().clone(), (file, id.span().start));
                 }
+                let item = format!("{} `{}`", T::KEY, id.get_ref());
+                check.item = Some(item.clone());
+                if let Some(front) = raw.front() {
+                    let key = front
+                        .get_ref()
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .to_lowercase();
+                    match fronts.get(&key) {
+                        Some((other, f, at)) if first.is_none() && !key.is_empty() => {
+                            let src = &self.sources.files[*f];
+                            let (line, _) = src.index.position(*at);
+                            let message = format!(
+                                "the same front as card `{other}` ({}:{line}): a learner cannot \
+                                 tell which answer is asked for",
+                                src.path
+                            );
+                            check.warn(front.span().start, "W009", message);
+                        }
+                        Some(_) => {}
+                        None => {
+                            fronts.insert(key, (id.get_ref().clone(), file, front.span().start));
+                        }
+                    }
+                }
                 check.topic(raw.topic());
-                for (field, name) in raw.texts() {
+                for (field, choice, name) in raw.texts() {
+                    check.item = Some(match choice {
+                        Some(n) => format!("{item}, choice {n}"),
+                        None => item.clone(),
+                    });
                     check.nonempty(field, name);
                     check.field_markdown(field, raw.topic().get_ref());
                 }
+                check.item = Some(item);
                 let source = check.source(raw.source());
                 let refs = check.refs(raw.refs());
                 let verified = check.verified(raw.verified());
@@ -514,7 +686,12 @@ impl<'f> Loader<'f> {
         for link in &self.links {
             let src = &self.sources.files[link.file];
             let dest = &link.dest;
-            let mut error = |code, message| {
+            let sorted_anchors = &self.sorted_anchors;
+            let mut error = |code, message: String| {
+                let message = match &link.item {
+                    Some(item) => format!("{item}: {message}"),
+                    None => message,
+                };
                 self.sink.push(
                     src.path,
                     Some(&src.index),
@@ -552,9 +729,16 @@ impl<'f> Loader<'f> {
                         if let Some(anchor) = anchor
                             && note.section(&anchor).is_none()
                         {
+                            let sorted = sorted_anchors.get(&topic).map_or(&[][..], Vec::as_slice);
+                            let hint = closest(&anchor, sorted)
+                                .map(|a| format!("; did you mean `{topic}#{a}`?"))
+                                .unwrap_or_default();
                             error(
                                 "E005",
-                                format!("link `{dest}`: {} has no section `#{anchor}`", note.path),
+                                format!(
+                                    "link `{dest}`: {} has no section `#{anchor}`{hint}",
+                                    note.path
+                                ),
                             );
                         }
                     }
@@ -661,6 +845,7 @@ impl<'f> Loader<'f> {
         pack.reindex();
         let mut diagnostics = self.sink.diagnostics;
         sort_diagnostics(&mut diagnostics);
+        lead_with_causes(&mut diagnostics);
         Report { pack, diagnostics }
     }
 }
@@ -684,7 +869,13 @@ trait Item: DeserializeOwned {
     fn refs(&self) -> &[toml::Spanned<String>];
     fn verified(&self) -> Option<&toml::Spanned<RawDate>>;
     /// The Markdown fields, each with its name as written in the file.
-    fn texts(&self) -> Vec<(&toml::Spanned<String>, &'static str)>;
+    /// The Markdown fields, each with its choice number (from 1) if it is a choice's, and its
+    /// name as written in the file.
+    fn texts(&self) -> Vec<(&toml::Spanned<String>, Option<usize>, &'static str)>;
+    /// A card's front, which no two cards should share (W009); `None` for questions.
+    fn front(&self) -> Option<&toml::Spanned<String>> {
+        None
+    }
     /// Checks particular to this kind of item; false when it must not join the pack.
     fn check_shape(&self, _check: &mut Checker<'_, '_>) -> bool {
         true
@@ -712,8 +903,11 @@ impl Item for RawCard {
     fn verified(&self) -> Option<&toml::Spanned<RawDate>> {
         self.verified.as_ref()
     }
-    fn texts(&self) -> Vec<(&toml::Spanned<String>, &'static str)> {
-        vec![(&self.front, "front"), (&self.back, "back")]
+    fn texts(&self) -> Vec<(&toml::Spanned<String>, Option<usize>, &'static str)> {
+        vec![(&self.front, None, "front"), (&self.back, None, "back")]
+    }
+    fn front(&self) -> Option<&toml::Spanned<String>> {
+        Some(&self.front)
     }
     fn add_to(self, pack: &mut Pack, checked: Checked) {
         pack.cards.push(Card {
@@ -757,10 +951,13 @@ impl Item for RawQuestion {
     fn verified(&self) -> Option<&toml::Spanned<RawDate>> {
         self.verified.as_ref()
     }
-    fn texts(&self) -> Vec<(&toml::Spanned<String>, &'static str)> {
-        let mut fields = vec![(&self.stem, "stem"), (&self.explanation, "explanation")];
-        for c in self.choices.get_ref() {
-            fields.extend([(&c.text, "choice text"), (&c.why, "why")]);
+    fn texts(&self) -> Vec<(&toml::Spanned<String>, Option<usize>, &'static str)> {
+        let mut fields = vec![
+            (&self.stem, None, "stem"),
+            (&self.explanation, None, "explanation"),
+        ];
+        for (i, c) in self.choices.get_ref().iter().enumerate() {
+            fields.extend([(&c.text, Some(i + 1), "text"), (&c.why, Some(i + 1), "why")]);
         }
         fields
     }
@@ -789,6 +986,18 @@ impl Item for RawQuestion {
             && !(1..=3).contains(d.get_ref())
         {
             check.error(d.span().start, "E002", "difficulty must be 1, 2 or 3");
+        }
+        if asks_for_several(self.stem.get_ref()) {
+            let message = match self.kind() {
+                QuestionKind::Single => {
+                    "the stem asks to choose several, but the question has one correct answer \
+                     (`kind = \"single\"`)"
+                }
+                QuestionKind::Multi => {
+                    "the stem says how many to choose; the app adds that itself (remove it)"
+                }
+            };
+            check.warn(self.stem.span().start, "W008", message);
         }
         match shape_error {
             Some(message) => {
@@ -836,6 +1045,8 @@ struct FoundLink {
     /// The topic whose note a bare `#section` names; `None` for a note that was refused, whose
     /// links to notes are not resolved.
     topic: Option<String>,
+    /// The card or question it is in, as messages name it.
+    item: Option<String>,
 }
 
 /// Checks of one file's notes, cards and questions.
@@ -847,6 +1058,9 @@ struct Checker<'a, 'f> {
     pack: &'a Pack,
     sorted_anchors: &'a HashMap<String, Vec<String>>,
     links: &'a mut Vec<FoundLink>,
+    /// The item being checked, as messages name it (`question `x`, choice 3`); `None` for a
+    /// note.
+    item: Option<String>,
 }
 
 impl Checker<'_, '_> {
@@ -862,6 +1076,7 @@ impl Checker<'_, '_> {
                     offset: at(offset),
                     dest,
                     topic: topic.map(str::to_owned),
+                    item: self.item.clone(),
                 }),
                 Reference::Image => self.error(
                     at(offset),
@@ -888,11 +1103,30 @@ impl Checker<'_, '_> {
     }
 
     fn error(&mut self, offset: usize, code: &'static str, message: impl Into<String>) {
+        let message = match &self.item {
+            Some(item) => format!("{item}: {}", message.into()),
+            None => message.into(),
+        };
         self.sink.push(
             self.src.path,
             Some(&self.src.index),
             offset,
             Severity::Error,
+            code,
+            message,
+        );
+    }
+
+    fn warn(&mut self, offset: usize, code: &'static str, message: impl Into<String>) {
+        let message = match &self.item {
+            Some(item) => format!("{item}: {}", message.into()),
+            None => message.into(),
+        };
+        self.sink.push(
+            self.src.path,
+            Some(&self.src.index),
+            offset,
+            Severity::Warning,
             code,
             message,
         );
@@ -1040,6 +1274,22 @@ fn string_offset(text: &str, value: &toml::Spanned<String>, inner: usize) -> usi
     if verbatim { start + inner } else { span.start }
 }
 
+/// Whether a stem says "Choose TWO" (or select, or another number), which the app adds itself.
+fn asks_for_several(stem: &str) -> bool {
+    let lower = stem.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.windows(2).any(|w| {
+        matches!(w[0], "choose" | "select" | "pick")
+            && matches!(
+                w[1],
+                "two" | "three" | "four" | "five" | "2" | "3" | "4" | "5"
+            )
+    })
+}
+
 fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id
@@ -1078,6 +1328,9 @@ const HEADER_FIELDS: &[&str] = &[
     "description",
     "authors",
     "license",
+    "simulators",
+    "generators",
+    "settings",
 ];
 
 /// Reads `pack.toml`'s header field by field, so that one bad field is reported without losing
@@ -1200,14 +1453,26 @@ fn parse_pack_toml(
     let table = match DeTable::parse(text) {
         Ok(t) => t,
         Err(e) => {
-            syntax_error(path, index, &e, sink);
+            syntax_error(path, text, index, &e, sink);
             return;
         }
     };
     let mut table = table.into_inner();
     let topics = table.remove("topic");
     table.remove("exam"); // read by `exam::load_exams`
+    let simulators = table.remove("simulators");
+    let generators = table.remove("generators");
+    let settings = table.remove("settings");
     read_header(path, index, table, pack, sink);
+    if let Some(settings) = settings {
+        read_settings(path, index, settings, pack, sink);
+    }
+    let declared = Declarations {
+        path,
+        index,
+        simulators,
+        generators,
+    };
     let Some(topics) = topics else {
         sink.push(
             path,
@@ -1279,6 +1544,183 @@ fn parse_pack_toml(
             Err(e) => field_error(path, index, &e, offset, sink),
         }
     }
+    declared.read(pack, sink);
+}
+
+/// `[settings]` of `pack.toml`: course settings the pack ships, each checked against the range
+/// the app allows (E002 otherwise).
+fn read_settings(
+    path: &str,
+    index: &LineIndex<'_>,
+    value: toml::Spanned<DeValue<'_>>,
+    pack: &mut Pack,
+    sink: &mut Sink,
+) {
+    use crate::srs::settings::{EXAM_DATE_RANGE, MAX_NEW_PER_DAY, RETENTION_RANGE};
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct RawSettings {
+        new_per_day: Option<toml::Spanned<i64>>,
+        desired_retention: Option<toml::Spanned<f64>>,
+        exam_date: Option<toml::Spanned<RawDate>>,
+    }
+    let mut error = |offset: usize, message: String| {
+        sink.push(path, Some(index), offset, Severity::Error, "E002", message);
+    };
+    let start = value.span().start;
+    let raw = match RawSettings::deserialize(value.into_deserializer()) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let at = e.span().map_or(start, |s| s.start);
+            error(at, format!("[settings]: {}", e.message().trim()));
+            return;
+        }
+    };
+    if let Some(n) = raw.new_per_day {
+        match u32::try_from(*n.get_ref()) {
+            Ok(v) if v <= MAX_NEW_PER_DAY => pack.settings.new_per_day = Some(v),
+            _ => error(
+                n.span().start,
+                format!("`new_per_day` must be a whole number from 0 to {MAX_NEW_PER_DAY}"),
+            ),
+        }
+    }
+    if let Some(r) = raw.desired_retention {
+        let v = *r.get_ref();
+        if (RETENTION_RANGE.0..=RETENTION_RANGE.1).contains(&v) {
+            pack.settings.desired_retention = Some(v);
+        } else {
+            error(
+                r.span().start,
+                format!(
+                    "`desired_retention` must be from {} to {}",
+                    RETENTION_RANGE.0, RETENTION_RANGE.1
+                ),
+            );
+        }
+    }
+    if let Some(d) = raw.exam_date {
+        let text = d.get_ref().text();
+        match text.parse::<jiff::civil::Date>() {
+            Ok(date)
+                if text.len() == 10 && (EXAM_DATE_RANGE.0..=EXAM_DATE_RANGE.1).contains(&date) =>
+            {
+                pack.settings.exam_date = Some(date);
+            }
+            _ => error(
+                d.span().start,
+                format!("`exam_date` is `{text}`; write a date as YYYY-MM-DD"),
+            ),
+        }
+    }
+}
+
+/// `simulators = [...]` and `[generators]` of `pack.toml`, read once the topics are known.
+struct Declarations<'a, 'i> {
+    path: &'a str,
+    index: &'a LineIndex<'a>,
+    simulators: Option<toml::Spanned<DeValue<'i>>>,
+    generators: Option<toml::Spanned<DeValue<'i>>>,
+}
+
+impl Declarations<'_, '_> {
+    /// E023 for a name that is not a simulator or generator of this build, or one named twice;
+    /// E004 for a generator mapped to a topic the pack does not have; E002 for a wrong shape.
+    fn read(self, pack: &mut Pack, sink: &mut Sink) {
+        let (path, index) = (self.path, self.index);
+        let mut error = |offset: usize, code: &'static str, message: String| {
+            sink.push(path, Some(index), offset, Severity::Error, code, message);
+        };
+        if let Some(value) = self.simulators {
+            let start = value.span().start;
+            match Vec::<toml::Spanned<String>>::deserialize(value.into_deserializer()) {
+                Err(_) => error(
+                    start,
+                    "E002",
+                    "`simulators` must be a list of names, e.g. simulators = [\"retry\"]"
+                        .to_owned(),
+                ),
+                Ok(names) => {
+                    for name in names {
+                        let at = name.span().start;
+                        match crate::sim::Kind::parse(name.get_ref()) {
+                            None => error(
+                                at,
+                                "E023",
+                                format!(
+                                    "unknown simulator `{}` in `simulators`; this build has: {}",
+                                    name.get_ref(),
+                                    crate::sim::Kind::names().join(", ")
+                                ),
+                            ),
+                            Some(kind) if pack.simulators.contains(&kind) => error(
+                                at,
+                                "E023",
+                                format!("simulator `{}` is listed twice", name.get_ref()),
+                            ),
+                            Some(kind) => pack.simulators.push(kind),
+                        }
+                    }
+                }
+            }
+        }
+        let Some(value) = self.generators else {
+            return;
+        };
+        let start = value.span().start;
+        let DeValue::Table(table) = value.into_inner() else {
+            error(
+                start,
+                "E002",
+                "`generators` must be a table of generator = \"topic\" lines under [generators]"
+                    .to_owned(),
+            );
+            return;
+        };
+        let known = crate::sim::generator_ids();
+        for (key, value) in table {
+            let id = key.get_ref().as_ref();
+            let at = key.span().start;
+            if !known.contains(&id) {
+                error(
+                    at,
+                    "E023",
+                    format!(
+                        "unknown generator `{id}` in [generators]; this build has: {}",
+                        known.join(", ")
+                    ),
+                );
+                continue;
+            }
+            let value_at = value.span().start;
+            let DeValue::String(topic) = value.into_inner() else {
+                error(
+                    value_at,
+                    "E002",
+                    format!("generator `{id}` maps to a topic id, written as a string"),
+                );
+                continue;
+            };
+            if pack.topic(&topic).is_none() {
+                error(
+                    value_at,
+                    "E004",
+                    format!(
+                        "generator `{id}` is mapped to unknown topic `{topic}` (not in pack.toml)"
+                    ),
+                );
+                continue;
+            }
+            pack.generators.push(GeneratorUse {
+                id: id.to_owned(),
+                topic: topic.into_owned(),
+            });
+        }
+        // The registry's order, whatever order the table was written in: sessions draw from
+        // the generators in turn, so the same seed gives the same session.
+        pack.generators
+            .sort_by_key(|g| known.iter().position(|k| *k == g.id));
+    }
 }
 
 fn is_semver(v: &str) -> bool {
@@ -1302,7 +1744,7 @@ fn parse_items<T: DeserializeOwned>(
     let table = match DeTable::parse(text) {
         Ok(t) => t.into_inner(),
         Err(e) => {
-            syntax_error(path, index, &e, sink);
+            syntax_error(path, text, index, &e, sink);
             return Vec::new();
         }
     };
@@ -1329,16 +1771,51 @@ fn parse_items<T: DeserializeOwned>(
     };
     items_of(path, index, items, key, sink)
         .into_iter()
-        .filter_map(
-            |(item, offset)| match T::deserialize(item.into_deserializer()) {
+        .filter_map(|(item, offset)| {
+            let (id, choices) = peek_item(&item);
+            match T::deserialize(item.into_deserializer()) {
                 Ok(t) => Some((t, offset)),
                 Err(e) => {
-                    field_error(path, index, &e, offset, sink);
+                    // Name the item and the choice, as the checks after parsing do.
+                    let at = e.span().map_or(offset, |s| s.start);
+                    let choice = choices.iter().position(|c| c.contains(&at));
+                    let context = match (id, choice) {
+                        (Some(id), Some(n)) => format!("{key} `{id}`, choice {}: ", n + 1),
+                        (Some(id), None) => format!("{key} `{id}`: "),
+                        (None, Some(n)) => format!("choice {}: ", n + 1),
+                        (None, None) => String::new(),
+                    };
+                    sink.push(
+                        path,
+                        Some(index),
+                        at,
+                        Severity::Error,
+                        "E002",
+                        format!("{context}{}", e.message().trim()),
+                    );
                     None
                 }
-            },
-        )
+            }
+        })
         .collect()
+}
+
+/// A `[[card]]` or `[[question]]` table's `id`, if it is a string, and the spans of its
+/// `[[question.choice]]` tables: what a message about an item that did not parse can name.
+fn peek_item(item: &toml::Spanned<DeValue<'_>>) -> (Option<String>, Vec<std::ops::Range<usize>>) {
+    let DeValue::Table(table) = item.get_ref() else {
+        return (None, Vec::new());
+    };
+    let mut id = None;
+    let mut choices = Vec::new();
+    for (k, v) in table.iter() {
+        match (k.get_ref().as_ref(), v.get_ref()) {
+            ("id", DeValue::String(s)) => id = Some(s.to_string()),
+            ("choice", DeValue::Array(items)) => choices = items.iter().map(|c| c.span()).collect(),
+            _ => {}
+        }
+    }
+    (id, choices)
 }
 
 fn items_of<'i>(
@@ -1371,7 +1848,13 @@ fn items_of<'i>(
     }
 }
 
-fn syntax_error(path: &str, index: &LineIndex<'_>, e: &toml::de::Error, sink: &mut Sink) {
+fn syntax_error(
+    path: &str,
+    text: &str,
+    index: &LineIndex<'_>,
+    e: &toml::de::Error,
+    sink: &mut Sink,
+) {
     let offset = e.span().map_or(0, |s| s.start);
     sink.push(
         path,
@@ -1379,7 +1862,7 @@ fn syntax_error(path: &str, index: &LineIndex<'_>, e: &toml::de::Error, sink: &m
         offset,
         Severity::Error,
         "E001",
-        format!("TOML syntax: {}", e.message().trim()),
+        format!("TOML syntax: {}", super::diagnostic::toml_syntax(text, e)),
     );
 }
 

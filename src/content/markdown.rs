@@ -71,7 +71,10 @@ pub(crate) fn parse_note(
             error(
                 fm_start + e.span().map_or(0, |s| s.start),
                 "E001",
-                format!("front matter TOML syntax: {}", e.message().trim()),
+                format!(
+                    "front matter TOML syntax: {}",
+                    super::diagnostic::toml_syntax(fm_text, &e)
+                ),
             );
             return None;
         }

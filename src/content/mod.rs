@@ -13,8 +13,8 @@ pub use exam::{
     ExamDomain, ExamProfile, ExamStatus, FALLBACK_EXAM_ID, PassMark, largest_remainder,
 };
 pub use load::{
-    FORMAT, InvalidPack, MAX_FILE_BYTES, MAX_FILES, MAX_ITEMS, MAX_PACK_BYTES, MAX_WEIGHT,
-    PackFile, Report, SIMULATORS, load_dir, load_files,
+    FORMAT, FolderRead, InvalidPack, MAX_FILE_BYTES, MAX_FILES, MAX_ITEMS, MAX_PACK_BYTES,
+    MAX_WEIGHT, PackFile, Report, UNREADABLE, load_dir, load_files, load_read, read_dir,
 };
 pub use markdown::{LinkTarget, options as markdown_options, resolve_link};
 pub use model::*;

@@ -21,6 +21,16 @@ pub struct Pack {
     /// The exams the pack declares (`[[exam]]`), in pack order; empty for a pack without any
     /// (see [`Pack::exam_choices`] for the built-in fallback).
     pub exams: Vec<super::exam::ExamProfile>,
+    /// The simulators the pack declares (`simulators = [...]` in `pack.toml`), in its order.
+    /// A pack that declares none has no Simulators screen.
+    pub simulators: Vec<crate::sim::Kind>,
+    /// The question generators the pack declares (`[generators]` in `pack.toml`), each with
+    /// the topic its questions count toward. A pack that declares none has no generated
+    /// questions.
+    pub generators: Vec<GeneratorUse>,
+    /// Course settings the pack ships (`[settings]` in `pack.toml`): what its learners start
+    /// with until they set their own for it.
+    pub settings: crate::srs::settings::CourseDefaults,
     /// Where each id sits in the lists above, for lookups by id; see [`Pack::reindex`]. Public
     /// only so that `Pack { cards, ..Pack::default() }` works; it has nothing to read.
     pub lookup: Lookup,
@@ -62,6 +72,15 @@ fn find<'a, T>(
     items.iter().find(|item| id(item) == wanted)
 }
 
+/// A question generator a pack uses, and the pack topic its questions belong to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GeneratorUse {
+    /// The generator's id (`quiz::generate`), one of [`crate::sim::generator_ids`].
+    pub id: String,
+    /// A topic of the pack.
+    pub topic: String,
+}
+
 /// `pack.toml` minus its topics.
 #[derive(Clone, Debug, Default)]
 pub struct PackMeta {
@@ -97,7 +116,7 @@ pub struct Note {
     pub sections: Vec<Section>,
     /// Simulator that shows this topic's behaviour, if any (`retry`, `traffic`, `concurrency`,
     /// `sqs`, `kinesis`), from the note's front matter.
-    pub simulator: Option<String>,
+    pub simulator: Option<crate::sim::Kind>,
     /// Position of each section by anchor, for [`Note::section`]; see [`Note::reindex`].
     pub anchors: HashMap<String, usize>,
 }
@@ -244,6 +263,19 @@ impl Pack {
             cards: positions(&self.cards, |c| &c.id),
             questions: positions(&self.questions, |q| &q.id),
         };
+    }
+
+    /// Whether the pack declares this simulator.
+    pub fn has_simulator(&self, kind: crate::sim::Kind) -> bool {
+        self.simulators.contains(&kind)
+    }
+
+    /// The topic the pack maps a generator's questions to; `None` when it does not use it.
+    pub fn generator_topic(&self, id: &str) -> Option<&str> {
+        self.generators
+            .iter()
+            .find(|g| g.id == id)
+            .map(|g| g.topic.as_str())
     }
 
     /// The section a reference names, if the pack has it.

@@ -86,10 +86,16 @@ pub fn build_items(pack: &Pack, config: &ExamConfig, seed: u64) -> Result<Vec<It
         .map(|q| (q.clone(), Origin::Authored))
         .collect();
     if config.include_generated {
-        for g in generate::all().iter().filter(|g| config.wants(g.topic())) {
+        let declared = generate::declared(pack);
+        for g in declared
+            .into_iter()
+            .filter(|(_, topic)| config.wants(topic))
+            .map(|(g, _)| g)
+        {
             for _ in 0..GENERATED_PER_GENERATOR {
                 let (s, question) = generate::fresh(
-                    *g,
+                    pack,
+                    g,
                     |stem| pool.iter().any(|(q, _)| q.stem == stem),
                     &mut rng,
                 );

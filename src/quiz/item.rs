@@ -112,9 +112,12 @@ impl Item {
                 .question(&r.question_id)
                 .cloned()
                 .ok_or_else(|| QuizError::UnknownQuestion(r.question_id.clone()))?,
-            Origin::Generated { generator, seed } => generate::by_id(generator)
-                .ok_or_else(|| QuizError::UnknownGenerator(generator.clone()))?
-                .generate(*seed),
+            Origin::Generated { generator, seed } => generate::in_pack(
+                pack,
+                generate::by_id(generator)
+                    .ok_or_else(|| QuizError::UnknownGenerator(generator.clone()))?,
+                *seed,
+            ),
         };
         let mut sorted = r.order.clone();
         sorted.sort_unstable();

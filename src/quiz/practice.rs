@@ -81,9 +81,10 @@ pub fn build_items(
             .cmp(&unseen(&b.id))
             .then(accuracy(&a.topic).total_cmp(&accuracy(&b.topic)))
     });
-    let generators: Vec<_> = generate::all()
-        .iter()
-        .filter(|g| config.wants(g.topic()))
+    let generators: Vec<_> = generate::declared(pack)
+        .into_iter()
+        .filter(|(_, topic)| config.wants(topic))
+        .map(|(g, _)| g)
         .collect();
     let generated = if config.include_generated && !generators.is_empty() {
         if pool.is_empty() {
@@ -103,7 +104,8 @@ pub fn build_items(
     for k in 0..generated {
         let g = generators[k % generators.len()];
         let (gen_seed, question) = generate::fresh(
-            *g,
+            pack,
+            g,
             |stem| items.iter().any(|i| i.question.stem == stem),
             &mut rng,
         );

@@ -715,6 +715,14 @@ pub fn function_limit(tl: &Timeline<ConcurrencyEvent>) -> u32 {
         .unwrap_or(0)
 }
 
+impl super::Model for ConcurrencyConfig {
+    type Event = ConcurrencyEvent;
+
+    fn simulate(&self, seed: u64) -> Timeline<ConcurrencyEvent> {
+        simulate(self, seed)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

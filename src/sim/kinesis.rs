@@ -765,6 +765,14 @@ pub fn deliveries(tl: &Timeline<KinesisEvent>, shard: u32, records: u32) -> Vec<
     out
 }
 
+impl super::Model for KinesisConfig {
+    type Event = KinesisEvent;
+
+    fn simulate(&self, seed: u64) -> Timeline<KinesisEvent> {
+        simulate(self, seed)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,11 @@
 //!
 //! Every configuration can be edited through `key=value` pairs ([`Configurable`]), which is how
 //! `coldstart sim NAME --set key=value` works and how the screens stay in step with the CLI.
+//!
+//! [`Kind`] and its registry are the one list of simulators: note validation, a pack's
+//! `simulators = [...]`, the Simulators screen, `coldstart sim` and its `--help` all read it.
+//! Adding a simulator is one model file (its config implements [`Model`]), one view and one
+//! line in [`REGISTRY`].
 
 pub mod concurrency;
 pub mod kinesis;
@@ -96,7 +101,7 @@ pub enum SimError {
     #[error("`{0}` is not key=value")]
     NotKeyValue(String),
     /// The simulator name is not one of ours.
-    #[error("unknown simulator `{0}`; choose one of: {names}", names = NAMES.join(", "))]
+    #[error("unknown simulator `{0}`; choose one of: {names}", names = Kind::names().join(", "))]
     UnknownSim(String),
 }
 
@@ -123,19 +128,130 @@ pub trait Configurable: Default + Serialize {
     fn set(&mut self, key: &str, value: &str) -> Result<(), SimError>;
 }
 
-/// The simulator names accepted by `coldstart sim NAME`.
-pub const NAMES: [&str; 5] = ["retry", "traffic", "concurrency", "sqs", "kinesis"];
+/// A configuration that can be simulated: the model behind one simulator.
+pub trait Model: Configurable {
+    /// What happens, one event at a time.
+    type Event: Serialize + Describe;
+    /// Runs the model; the same config and seed always give the same timeline.
+    fn simulate(&self, seed: u64) -> Timeline<Self::Event>;
+}
+
+/// One simulator. The order of [`Kind::ALL`] is the order the screen and `--help` list them in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// Asynchronous invocation: retries, maximum event age, destinations.
+    Retry,
+    /// CodeDeploy traffic shifting between two versions.
+    Traffic,
+    /// Concurrency, reservations and throttling.
+    Concurrency,
+    /// An SQS event source mapping.
+    Sqs,
+    /// A Kinesis event source mapping.
+    Kinesis,
+}
+
+/// What the registry knows about one simulator.
+pub struct Entry {
+    /// Which simulator.
+    pub kind: Kind,
+    /// The name typed in `coldstart sim NAME`, a note's `simulator = "..."` and a pack's
+    /// `simulators = [...]`.
+    pub name: &'static str,
+    /// How the screen names it.
+    pub title: &'static str,
+    /// The id of the question generator built on this model (`quiz::generate`), if any.
+    pub generator: Option<&'static str>,
+    keys: fn() -> &'static [KeyDoc],
+    run: fn(&[String], u64) -> Result<RunOutput, SimError>,
+}
+
+/// Every simulator, once.
+pub const REGISTRY: [Entry; 5] = [
+    entry::<retry::RetryConfig>(Kind::Retry, "Async retries", Some("async-retries")),
+    entry::<traffic::TrafficConfig>(Kind::Traffic, "Traffic shifting", Some("traffic-shift")),
+    entry::<concurrency::ConcurrencyConfig>(Kind::Concurrency, "Concurrency", Some("concurrency")),
+    entry::<sqs::SqsConfig>(Kind::Sqs, "SQS event source mapping", None),
+    entry::<kinesis::KinesisConfig>(Kind::Kinesis, "Kinesis event source mapping", None),
+];
+
+const fn entry<C: Model>(
+    kind: Kind,
+    title: &'static str,
+    generator: Option<&'static str>,
+) -> Entry {
+    Entry {
+        kind,
+        name: C::NAME,
+        title,
+        generator,
+        keys: C::keys,
+        run: run_model::<C>,
+    }
+}
+
+impl Kind {
+    /// Every simulator, in registry order.
+    pub const ALL: [Kind; 5] = [
+        Kind::Retry,
+        Kind::Traffic,
+        Kind::Concurrency,
+        Kind::Sqs,
+        Kind::Kinesis,
+    ];
+
+    fn entry(self) -> &'static Entry {
+        // The registry lists the kinds in `ALL`'s order (a test checks it).
+        &REGISTRY[self as usize]
+    }
+
+    /// The name as typed: `retry`, `traffic`, `concurrency`, `sqs`, `kinesis`.
+    pub fn name(self) -> &'static str {
+        self.entry().name
+    }
+
+    /// How the screen names it.
+    pub fn title(self) -> &'static str {
+        self.entry().title
+    }
+
+    /// The id of the question generator built on this model, if there is one.
+    pub fn generator(self) -> Option<&'static str> {
+        self.entry().generator
+    }
+
+    /// The simulator with this name.
+    pub fn parse(name: &str) -> Option<Kind> {
+        REGISTRY.iter().find(|e| e.name == name).map(|e| e.kind)
+    }
+
+    /// Every name, in registry order.
+    pub fn names() -> Vec<&'static str> {
+        REGISTRY.iter().map(|e| e.name).collect()
+    }
+
+    /// Every setting with its default and accepted values.
+    pub fn keys(self) -> &'static [KeyDoc] {
+        (self.entry().keys)()
+    }
+
+    /// Builds a configuration from `key=value` strings and runs the simulator.
+    pub fn run(self, settings: &[String], seed: u64) -> Result<RunOutput, SimError> {
+        (self.entry().run)(settings, seed)
+    }
+}
+
+/// The ids of every question generator, in registry order: what a pack's `[generators]` may
+/// name.
+pub fn generator_ids() -> Vec<&'static str> {
+    REGISTRY.iter().filter_map(|e| e.generator).collect()
+}
 
 /// Looks up the key documentation of a simulator by name.
 pub fn keys_for(name: &str) -> Result<&'static [KeyDoc], SimError> {
-    Ok(match name {
-        "retry" => retry::RetryConfig::keys(),
-        "traffic" => traffic::TrafficConfig::keys(),
-        "concurrency" => concurrency::ConcurrencyConfig::keys(),
-        "sqs" => sqs::SqsConfig::keys(),
-        "kinesis" => kinesis::KinesisConfig::keys(),
-        other => return Err(SimError::UnknownSim(other.to_string())),
-    })
+    Kind::parse(name)
+        .map(Kind::keys)
+        .ok_or_else(|| SimError::UnknownSim(name.to_string()))
 }
 
 /// A finished run, ready to print: the JSON document and the plain-words event log.
@@ -151,16 +267,24 @@ pub struct RunOutput {
 /// Builds a configuration from `key=value` strings and runs the named simulator. Used by the CLI
 /// and by tests; the screens hold typed configurations instead.
 pub fn run(name: &str, settings: &[String], seed: u64) -> Result<RunOutput, SimError> {
-    fn configure<C: Configurable>(settings: &[String]) -> Result<C, SimError> {
-        let mut cfg = C::default();
-        for s in settings {
-            let (k, v) = s
-                .split_once('=')
-                .ok_or_else(|| SimError::NotKeyValue(s.clone()))?;
-            cfg.set(k.trim(), v.trim())?;
-        }
-        Ok(cfg)
+    Kind::parse(name)
+        .ok_or_else(|| SimError::UnknownSim(name.to_string()))?
+        .run(settings, seed)
+}
+
+/// A configuration from its defaults and `key=value` strings.
+pub fn configure<C: Configurable>(settings: &[String]) -> Result<C, SimError> {
+    let mut cfg = C::default();
+    for s in settings {
+        let (k, v) = s
+            .split_once('=')
+            .ok_or_else(|| SimError::NotKeyValue(s.clone()))?;
+        cfg.set(k.trim(), v.trim())?;
     }
+    Ok(cfg)
+}
+
+fn run_model<C: Model>(settings: &[String], seed: u64) -> Result<RunOutput, SimError> {
     /// The JSON document. A struct, not a `serde_json::Value`: a `Value`'s map sorts its keys,
     /// while a struct serializes its fields in declaration order.
     #[derive(Serialize)]
@@ -169,42 +293,19 @@ pub fn run(name: &str, settings: &[String], seed: u64) -> Result<RunOutput, SimE
         config: &'a C,
         events: &'a [Timed<E>],
     }
-    fn output<C: Configurable, E: Serialize + Describe>(cfg: &C, tl: &Timeline<E>) -> RunOutput {
-        let doc = Doc {
-            sim: C::NAME,
-            config: cfg,
-            events: &tl.events,
-        };
-        RunOutput {
-            // Our configs and events always serialize; a failure here would be a bug.
-            json: serde_json::to_string_pretty(&doc)
-                .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }).to_string()),
-            log: tl.events.iter().map(log_line).collect(),
-        }
-    }
-    match name {
-        "retry" => {
-            let c: retry::RetryConfig = configure(settings)?;
-            Ok(output(&c, &retry::simulate(&c, seed)))
-        }
-        "traffic" => {
-            let c: traffic::TrafficConfig = configure(settings)?;
-            Ok(output(&c, &traffic::simulate(&c, seed)))
-        }
-        "concurrency" => {
-            let c: concurrency::ConcurrencyConfig = configure(settings)?;
-            Ok(output(&c, &concurrency::simulate(&c, seed)))
-        }
-        "sqs" => {
-            let c: sqs::SqsConfig = configure(settings)?;
-            Ok(output(&c, &sqs::simulate(&c, seed)))
-        }
-        "kinesis" => {
-            let c: kinesis::KinesisConfig = configure(settings)?;
-            Ok(output(&c, &kinesis::simulate(&c, seed)))
-        }
-        other => Err(SimError::UnknownSim(other.to_string())),
-    }
+    let cfg: C = configure(settings)?;
+    let tl = cfg.simulate(seed);
+    let doc = Doc {
+        sim: C::NAME,
+        config: &cfg,
+        events: &tl.events,
+    };
+    Ok(RunOutput {
+        // Our configs and events always serialize; a failure here would be a bug.
+        json: serde_json::to_string_pretty(&doc)
+            .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }).to_string()),
+        log: tl.events.iter().map(log_line).collect(),
+    })
 }
 
 /// Formats simulated seconds as `HH:MM:SS` (with tenths when not whole), for event logs.
@@ -326,6 +427,36 @@ mod tests {
         assert!(first_key < later_key, "fields in declaration order");
         let v: serde_json::Value = serde_json::from_str(&out.json).expect("valid JSON");
         assert_eq!(v["sim"], "retry");
+    }
+
+    #[test]
+    fn the_registry_lists_every_kind_once_in_order() {
+        for (i, kind) in Kind::ALL.iter().enumerate() {
+            assert_eq!(REGISTRY[i].kind, *kind);
+            assert_eq!(Kind::parse(kind.name()), Some(*kind));
+        }
+        assert_eq!(
+            Kind::names(),
+            ["retry", "traffic", "concurrency", "sqs", "kinesis"]
+        );
+    }
+
+    /// Every documented default, set explicitly, gives the same configuration as `Default`:
+    /// `--help` and the screens never promise a default the model does not use.
+    #[test]
+    fn every_documented_default_round_trips_to_the_config_default() {
+        for kind in Kind::ALL {
+            let defaults: Vec<String> = kind
+                .keys()
+                .iter()
+                .map(|k| format!("{}={}", k.key, k.default))
+                .collect();
+            let plain = kind.run(&[], 1).expect("runs");
+            let explicit = kind
+                .run(&defaults, 1)
+                .expect("documented defaults are accepted");
+            assert_eq!(plain.json, explicit.json, "{}", kind.name());
+        }
     }
 
     #[test]

@@ -635,6 +635,14 @@ pub fn attempt_times(cfg: &RetryConfig, seed: u64) -> Vec<f64> {
         .collect()
 }
 
+impl super::Model for RetryConfig {
+    type Event = RetryEvent;
+
+    fn simulate(&self, seed: u64) -> Timeline<RetryEvent> {
+        simulate(self, seed)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

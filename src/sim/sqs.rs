@@ -814,6 +814,14 @@ pub fn totals(tl: &Timeline<SqsEvent>) -> (usize, usize, usize) {
     (deleted, dlq, processed)
 }
 
+impl super::Model for SqsConfig {
+    type Event = SqsEvent;
+
+    fn simulate(&self, seed: u64) -> Timeline<SqsEvent> {
+        simulate(self, seed)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

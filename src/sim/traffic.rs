@@ -624,6 +624,14 @@ pub fn requests(cfg: &TrafficConfig, tl: &Timeline<TrafficEvent>, seed: u64) -> 
         .collect()
 }
 
+impl super::Model for TrafficConfig {
+    type Event = TrafficEvent;
+
+    fn simulate(&self, seed: u64) -> Timeline<TrafficEvent> {
+        simulate(self, seed)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,6 +25,15 @@ pub const EXAM_DATE_RANGE: (Date, Date) = (
 );
 
 /// Every SRS setting the learner can change. Changing one takes effect on the next queue build.
+/// Course settings a pack may ship (`[settings]` in `pack.toml`): what a learner of the pack
+/// starts with until they set their own for it.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct CourseDefaults {
+    pub new_per_day: Option<u32>,
+    pub desired_retention: Option<f64>,
+    pub exam_date: Option<Date>,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct SrsSettings {
     /// Target recall probability when a review comes due.

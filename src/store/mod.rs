@@ -521,6 +521,11 @@ impl Store {
         Ok(OpenNotice::Recovered { moved_to, reason })
     }
 
+    /// The folder of the progress file; `None` for an in-memory store.
+    pub fn folder(&self) -> Option<&Path> {
+        self.path.as_deref().and_then(Path::parent)
+    }
+
     /// Notices gathered while opening and reading (a foreign log set aside, settings out of
     /// range, unreadable rows skipped), each once.
     pub fn take_notices(&self) -> Vec<OpenNotice> {

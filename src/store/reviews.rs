@@ -26,6 +26,15 @@ const KEY_DAY_START: &str = "srs.day_start_hour";
 const KEY_EXAM_DATE: &str = "srs.exam_date";
 const KEY_EXAM_BUFFER: &str = "srs.exam_buffer_days";
 
+/// The settings that belong to a course, kept per pack (`pack:<id>:<key>`): a change in one
+/// pack leaves another's alone.
+const PER_PACK: [&str; 4] = [KEY_NEW, KEY_RETENTION, KEY_EXAM_DATE, KEY_EXAM_BUFFER];
+
+/// The `settings` key of a course setting for one pack.
+fn pack_key(pack: &str, key: &str) -> String {
+    format!("pack:{pack}:{key}")
+}
+
 fn ts(ms: i64) -> rusqlite::Result<Timestamp> {
     Timestamp::from_millisecond(ms).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Integer, Box::new(e))
@@ -307,8 +316,54 @@ impl Store {
     /// that is unreadable or out of range (a damaged or hand-edited file) gives the nearest
     /// allowed value or the default, with an [`OpenNotice::Setting`] naming it.
     pub fn srs_settings(&self) -> Result<SrsSettings, StoreError> {
+        self.srs_settings_in(None)
+    }
+
+    /// The SRS settings as they apply to pack `pack`: the course settings (`PER_PACK`: new
+    /// cards per day, desired retention, exam date and buffer) as set for this pack, each
+    /// falling back to the value set for every pack (what learners set before settings were
+    /// per pack); the others as [`Store::srs_settings`]. Checked as that is.
+    ///
+    /// `defaults` are the pack's own (`[settings]` in its `pack.toml`): they come after the
+    /// learner's settings for the pack and before the ones set for every pack.
+    pub fn srs_settings_for(
+        &self,
+        pack: &str,
+        defaults: &crate::srs::settings::CourseDefaults,
+    ) -> Result<SrsSettings, StoreError> {
+        self.srs_settings_in(Some((pack, defaults)))
+    }
+
+    /// Saves settings for pack `pack`: its course settings (`PER_PACK`) under the pack, so
+    /// another pack's are unchanged; the others for every pack. One transaction.
+    pub fn set_srs_settings_for(&mut self, pack: &str, s: &SrsSettings) -> Result<(), StoreError> {
+        self.write_srs_settings(Some(pack), s)
+    }
+
+    fn srs_settings_in(
+        &self,
+        pack: Option<(&str, &crate::srs::settings::CourseDefaults)>,
+    ) -> Result<SrsSettings, StoreError> {
         let mut s = SrsSettings::default();
-        let read = |key: &str| -> Result<Option<String>, StoreError> { self.get_setting(key) };
+        let read = |key: &str| -> Result<Option<String>, StoreError> {
+            if let Some((pack, defaults)) = pack
+                && PER_PACK.contains(&key)
+            {
+                if let Some(v) = self.get_setting(&pack_key(pack, key))? {
+                    return Ok(Some(v));
+                }
+                let default = match key {
+                    KEY_NEW => defaults.new_per_day.map(|n| n.to_string()),
+                    KEY_RETENTION => defaults.desired_retention.map(|r| r.to_string()),
+                    KEY_EXAM_DATE => defaults.exam_date.map(|d| d.to_string()),
+                    _ => None,
+                };
+                if default.is_some() {
+                    return Ok(default);
+                }
+            }
+            self.get_setting(key)
+        };
         let warn = |key: &str, found: &str, used: String| {
             self.notice(OpenNotice::Setting {
                 key: key.to_owned(),
@@ -398,6 +453,14 @@ impl Store {
 
     /// Saves every SRS setting in one transaction.
     pub fn set_srs_settings(&mut self, s: &SrsSettings) -> Result<(), StoreError> {
+        self.write_srs_settings(None, s)
+    }
+
+    fn write_srs_settings(
+        &mut self,
+        pack: Option<&str>,
+        s: &SrsSettings,
+    ) -> Result<(), StoreError> {
         let tx = self.conn_mut().transaction()?;
         let exam_date = s.exam.map(|e| e.date.to_string()).unwrap_or_default();
         let buffer = s
@@ -418,10 +481,14 @@ impl Store {
             (KEY_EXAM_DATE, exam_date),
             (KEY_EXAM_BUFFER, buffer.to_string()),
         ] {
+            let key = match pack {
+                Some(pack) if PER_PACK.contains(&key) => pack_key(pack, key),
+                _ => key.to_owned(),
+            };
             tx.execute(
                 "INSERT INTO settings (key, value) VALUES (?1, ?2)
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [key, value.as_str()],
+                [key.as_str(), value.as_str()],
             )?;
         }
         tx.commit()?;

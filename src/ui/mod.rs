@@ -6,9 +6,11 @@
 pub mod dashboard;
 pub mod notes;
 pub mod packs;
+pub mod preview;
 pub mod progress;
 pub mod quiz;
 mod readiness;
+pub mod results;
 pub mod review;
 mod shell;
 pub mod sim;
@@ -29,10 +31,12 @@ pub enum Screen {
     Simulators,
     Progress,
     Packs,
+    /// Preview mode's view of every card and question (`--preview`); shown only in that mode.
+    Browse,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 7] = [
+    pub const ALL: [Screen; 8] = [
         Screen::Dashboard,
         Screen::Notes,
         Screen::Review,
@@ -40,7 +44,17 @@ impl Screen {
         Screen::Simulators,
         Screen::Progress,
         Screen::Packs,
+        Screen::Browse,
     ];
+
+    /// Whether the screen exists for this pack (the Simulators screen only when it declares a
+    /// simulator).
+    pub fn available(self, pack: &crate::content::Pack) -> bool {
+        match self {
+            Screen::Simulators => simulators::available(pack),
+            _ => true,
+        }
+    }
 
     pub fn label(self) -> &'static str {
         match self {
@@ -51,6 +65,7 @@ impl Screen {
             Screen::Simulators => "Simulators",
             Screen::Progress => "Progress",
             Screen::Packs => "Packs",
+            Screen::Browse => "Browse",
         }
     }
 
@@ -65,6 +80,7 @@ impl Screen {
             Screen::Simulators => egui::Key::S,
             Screen::Progress => egui::Key::P,
             Screen::Packs => egui::Key::K,
+            Screen::Browse => egui::Key::B,
         }
     }
 }
@@ -75,8 +91,8 @@ pub enum Command {
     Go(Screen),
     /// Open a note at a section.
     OpenSection(SectionRef),
-    /// Open the simulator with this name (`retry`, `traffic`, `concurrency`, `sqs`, `kinesis`).
-    OpenSimulator(String),
+    /// Open this simulator (ignored when the pack does not declare it).
+    OpenSimulator(crate::sim::Kind),
     /// Drill a note section (or, with an empty anchor, a whole topic): its questions as a
     /// practice session, its cards first in Review.
     Drill(SectionRef),

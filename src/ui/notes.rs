@@ -367,13 +367,13 @@ impl NotesScreen {
                         anchor: String::new(),
                     }));
                 }
-                if let Some(sim) = note.and_then(|n| n.simulator.as_ref())
+                if let Some(sim) = note.and_then(|n| n.simulator)
                     && ui
-                        .button(format!("Open the {sim} simulator"))
+                        .button(format!("Open the {} simulator", sim.name()))
                         .on_hover_text("See this topic's behaviour play out")
                         .clicked()
                 {
-                    cmds.push(Command::OpenSimulator(sim.clone()));
+                    cmds.push(Command::OpenSimulator(sim));
                 }
                 for (i, chunk) in open.chunks.iter().enumerate() {
                     // Each chunk gets its own id space: tables inside derive their ids from it.

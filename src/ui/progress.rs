@@ -66,6 +66,7 @@ impl Draft {
 #[derive(Default)]
 pub struct ProgressScreen {
     draft: Option<Draft>,
+    results: super::results::ResultsView,
 }
 
 impl ProgressScreen {
@@ -91,6 +92,8 @@ impl ProgressScreen {
                 self.settings_ui(ui, state);
                 ui.add_space(theme::GAP);
                 widgets::tile(ui, "Look", theme::look_settings);
+                ui.add_space(theme::GAP);
+                self.results.ui(ui, state);
                 ui.add_space(theme::GAP);
             });
     }

@@ -563,7 +563,9 @@ fn done_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
         if ui.button("Take a practice quiz (Q)").clicked() {
             cmds.push(Command::Go(Screen::Quiz));
         }
-        if ui.button("Play with a simulator (S)").clicked() {
+        if super::simulators::available(&state.pack)
+            && ui.button("Play with a simulator (S)").clicked()
+        {
             cmds.push(Command::Go(Screen::Simulators));
         }
         if ui.button("Read the notes (N)").clicked() {

@@ -4,13 +4,14 @@ use std::sync::Arc;
 
 use egui::{RichText, Ui};
 
-use crate::app::watch::PackWatcher;
+use crate::app::watch::{Kept, PackWatcher};
 use crate::app::{AppState, NoticeLevel};
 use crate::content::Diagnostic;
 
 use super::dashboard::DashboardScreen;
 use super::notes::NotesScreen;
 use super::packs::{PackAction, PacksScreen};
+use super::preview::PreviewScreen;
 use super::progress::ProgressScreen;
 use super::quiz::QuizScreen;
 use super::review::ReviewScreen;
@@ -29,9 +30,13 @@ pub struct ColdstartApp {
     pub packs: PacksScreen,
     /// The pack library of the data folder (none on an in-memory state).
     pub library: Option<crate::app::library::PackLibrary>,
+    /// Preview mode (`--preview`): the Browse screen is offered, and the state keeps nothing.
+    pub preview: Option<PreviewScreen>,
     watcher: Option<PackWatcher>,
-    /// Errors of the pack as last loaded from its folder; shown until fixed.
+    /// Diagnostics of the pack folder as last saved (errors, then warnings); shown until fixed.
     pack_errors: Vec<Diagnostic>,
+    /// Which last good versions are shown while the folder has errors.
+    pack_kept: Kept,
     fonts_installed: bool,
 }
 
@@ -48,8 +53,10 @@ impl ColdstartApp {
             progress: ProgressScreen::default(),
             packs: PacksScreen::default(),
             library: None,
+            preview: None,
             watcher: None,
             pack_errors: Vec::new(),
+            pack_kept: Kept::Nothing,
             fonts_installed: false,
         }
     }
@@ -60,12 +67,31 @@ impl ColdstartApp {
         self
     }
 
-    /// Live preview: reload the pack whenever its folder changes. `errors` are the errors of the
-    /// pack as first loaded.
-    pub fn with_watcher(mut self, watcher: PackWatcher, errors: Vec<Diagnostic>) -> Self {
+    /// Live preview: reload the pack whenever its folder changes. `diagnostics` are those of
+    /// the pack as first loaded (errors and warnings).
+    pub fn with_watcher(mut self, watcher: PackWatcher, diagnostics: Vec<Diagnostic>) -> Self {
         self.watcher = Some(watcher);
-        self.pack_errors = errors;
+        self.set_pack_diagnostics(diagnostics);
         self
+    }
+
+    /// Preview mode for authors: opens on the Browse screen. Pair it with an in-memory state
+    /// (`AppState::in_memory`), so nothing is recorded.
+    pub fn with_preview(mut self) -> Self {
+        self.preview = Some(PreviewScreen::default());
+        self.screen = Screen::Browse;
+        self
+    }
+
+    /// Whether the screen is offered: the pack's declarations, and Browse only in preview mode.
+    fn offers(&self, screen: Screen) -> bool {
+        screen.available(&self.state.pack) && (screen != Screen::Browse || self.preview.is_some())
+    }
+
+    /// Errors first, then warnings, each group in the order the loader gave them.
+    fn set_pack_diagnostics(&mut self, mut diagnostics: Vec<Diagnostic>) {
+        diagnostics.sort_by_key(|d| d.severity != crate::content::Severity::Error);
+        self.pack_errors = diagnostics;
     }
 
     /// The logic pass eframe runs before every frame and, while the window is hidden, on its
@@ -119,7 +145,7 @@ impl ColdstartApp {
             cmds.push(Command::Pack(PackAction::Stage(path)));
         }
         if !ui.ctx().egui_wants_keyboard_input() {
-            for screen in Screen::ALL {
+            for screen in Screen::ALL.into_iter().filter(|s| self.offers(*s)) {
                 let pressed = ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, screen.key()));
                 if pressed {
                     cmds.push(Command::Go(screen));
@@ -131,7 +157,7 @@ impl ColdstartApp {
             ui.horizontal(|ui| {
                 ui.label(RichText::new("coldstart").strong());
                 ui.separator();
-                for screen in Screen::ALL {
+                for screen in Screen::ALL.into_iter().filter(|s| self.offers(*s)) {
                     let key = screen.key().name();
                     let r = ui
                         .selectable_label(self.screen == screen, screen.label())
@@ -183,6 +209,11 @@ impl ColdstartApp {
                 Screen::Simulators => self.simulators.ui(ui, state, &mut cmds),
                 Screen::Progress => self.progress.ui(ui, state, &mut cmds),
                 Screen::Packs => self.packs.ui(ui, self.library.as_ref(), &mut cmds),
+                Screen::Browse => {
+                    if let Some(preview) = &mut self.preview {
+                        preview.ui(ui, &state.pack, &mut cmds);
+                    }
+                }
             }
         });
 
@@ -200,15 +231,17 @@ impl ColdstartApp {
                 }
                 self.screen = Screen::Packs;
             }
-            Command::Go(screen) => self.screen = screen,
+            Command::Go(screen) if self.offers(screen) => self.screen = screen,
+            Command::Go(_) => {}
             Command::OpenSection(section) => {
                 self.notes.open(&section.topic, Some(&section.anchor));
                 self.screen = Screen::Notes;
             }
-            Command::OpenSimulator(name) => {
-                self.simulators.open(&name);
+            Command::OpenSimulator(kind) if self.state.pack.has_simulator(kind) => {
+                self.simulators.open(kind);
                 self.screen = Screen::Simulators;
             }
+            Command::OpenSimulator(_) => {}
             Command::Drill(section) => self.drill(&section),
             Command::Pack(action) => self.apply_pack(action),
         }
@@ -318,16 +351,20 @@ impl ColdstartApp {
             self.state.notices.remove(i);
         }
         if !self.pack_errors.is_empty() {
-            let tone = theme::wrong(ui.visuals());
+            let errors = self
+                .pack_errors
+                .iter()
+                .filter(|d| d.severity == crate::content::Severity::Error)
+                .count();
+            let warnings = self.pack_errors.len() - errors;
+            let tone = if errors > 0 {
+                theme::wrong(ui.visuals())
+            } else {
+                theme::warning(ui.visuals())
+            };
+            let headline = pack_headline(errors, warnings, &self.pack_kept);
             banner(ui, tone, |ui| {
-                ui.label(
-                        RichText::new(format!(
-                            "This pack has {} error(s); the app shows what loaded. Fix them and save: it reloads by itself.",
-                            self.pack_errors.len()
-                        ))
-                        .color(tone)
-                        .strong(),
-                    );
+                ui.label(RichText::new(headline).color(tone).strong());
                 egui::ScrollArea::vertical()
                     .max_height(120.0)
                     .show(ui, |ui| {
@@ -349,14 +386,10 @@ impl ColdstartApp {
                 NoticeLevel::Error,
                 format!("Could not reload the pack: {e}"),
             ),
-            Some(Ok(report)) => {
-                self.pack_errors = report
-                    .diagnostics
-                    .iter()
-                    .filter(|d| d.severity == crate::content::Severity::Error)
-                    .cloned()
-                    .collect();
-                self.state.replace_pack(Arc::new(report.pack));
+            Some(Ok(reload)) => {
+                self.set_pack_diagnostics(reload.diagnostics);
+                self.pack_kept = reload.kept;
+                self.state.replace_pack(Arc::new(reload.pack));
                 self.notes.pack_changed();
             }
         }
@@ -376,6 +409,32 @@ impl eframe::App for ColdstartApp {
         // Stops and saves a mock exam's clock: it runs only while the app is open.
         self.state.exam_pause();
     }
+}
+
+/// The pack banner's first line: how many problems, and what the app shows meanwhile.
+fn pack_headline(errors: usize, warnings: usize, kept: &Kept) -> String {
+    let count = |n: usize, what: &str| match n {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
+    };
+    if errors == 0 {
+        return format!(
+            "This pack has {}: worth fixing, but nothing is missing because of it.",
+            count(warnings, "warning")
+        );
+    }
+    let shown = match kept {
+        Kept::Nothing => "the app shows what loaded".to_owned(),
+        Kept::Files(files) => format!(
+            "the app shows the last good version of {}",
+            files.join(", ")
+        ),
+        Kept::WholePack => "the app shows the pack as it last loaded without errors".to_owned(),
+    };
+    format!(
+        "This pack has {}; {shown}. Fix them and save: it reloads by itself.",
+        count(errors, "error")
+    )
 }
 
 /// A full-width strip tinted with `tone`, for messages about the whole app.

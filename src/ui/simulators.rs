@@ -1,10 +1,13 @@
 //! The Simulators screen: four views over the pure models in `sim` — async retries and
 //! destinations, traffic shifting, concurrency, and event source mappings (SQS and Kinesis).
+//! It shows only the simulators the pack declares (`Pack::simulators`); a pack that declares
+//! none has no Simulators screen (see [`available`]).
 
 use egui::RichText;
 
 use crate::app::AppState;
-use crate::content::SectionRef;
+use crate::content::{Pack, SectionRef};
+use crate::sim::Kind;
 
 use super::sim::Playback;
 use super::sim::concurrency::ConcurrencyView;
@@ -35,6 +38,31 @@ impl Tab {
         Tab::EventSources,
     ];
 
+    /// The simulators this tab shows.
+    fn kinds(self) -> &'static [Kind] {
+        match self {
+            Tab::Retry => &[Kind::Retry],
+            Tab::Traffic => &[Kind::Traffic],
+            Tab::Concurrency => &[Kind::Concurrency],
+            Tab::EventSources => &[Kind::Sqs, Kind::Kinesis],
+        }
+    }
+
+    /// The tab that shows a simulator.
+    fn of(kind: Kind) -> Tab {
+        match kind {
+            Kind::Retry => Tab::Retry,
+            Kind::Traffic => Tab::Traffic,
+            Kind::Concurrency => Tab::Concurrency,
+            Kind::Sqs | Kind::Kinesis => Tab::EventSources,
+        }
+    }
+
+    /// Whether the pack declares a simulator this tab shows.
+    fn declared(self, pack: &Pack) -> bool {
+        self.kinds().iter().any(|k| pack.has_simulator(*k))
+    }
+
     fn label(self) -> &'static str {
         match self {
             Tab::Retry => "Async retries",
@@ -57,31 +85,42 @@ pub struct SimulatorsScreen {
 }
 
 impl SimulatorsScreen {
-    /// Opens the named simulator (from a note or a question): `retry`, `traffic`,
-    /// `concurrency`, `sqs` or `kinesis`. Unknown names leave the screen as it was.
-    pub fn open(&mut self, name: &str) {
-        match name {
-            "retry" => self.tab = Tab::Retry,
-            "traffic" => self.tab = Tab::Traffic,
-            "concurrency" => self.tab = Tab::Concurrency,
-            "sqs" => {
-                self.tab = Tab::EventSources;
-                self.esm.source = Source::Sqs;
-            }
-            "kinesis" => {
-                self.tab = Tab::EventSources;
-                self.esm.source = Source::Kinesis;
-            }
-            _ => {}
+    /// Opens a simulator (from a note or a question).
+    pub fn open(&mut self, kind: Kind) {
+        self.tab = Tab::of(kind);
+        match kind {
+            Kind::Sqs => self.esm.source = Source::Sqs,
+            Kind::Kinesis => self.esm.source = Source::Kinesis,
+            Kind::Retry | Kind::Traffic | Kind::Concurrency => {}
         }
     }
 
     /// Draws the screen.
-    pub fn ui(&mut self, ui: &mut egui::Ui, _state: &mut AppState, cmds: &mut Vec<Command>) {
+    pub fn ui(&mut self, ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
+        let pack = &state.pack;
+        // A pack reloaded without the simulator shown: show the first one it declares.
+        if !self.tab.declared(pack)
+            && let Some(first) = Tab::ALL.into_iter().find(|t| t.declared(pack))
+        {
+            self.tab = first;
+        }
+        if !self.tab.declared(pack) {
+            ui.label(theme::heading("Simulators"));
+            ui.label("This pack has no simulators.");
+            return;
+        }
+        // Within the event-source tab, only the sources the pack declares.
+        let sources = [Kind::Sqs, Kind::Kinesis].map(|k| pack.has_simulator(k));
+        match (self.esm.source, sources) {
+            (Source::Sqs, [false, true]) => self.esm.source = Source::Kinesis,
+            (Source::Kinesis, [true, false]) => self.esm.source = Source::Sqs,
+            _ => {}
+        }
+        self.esm.both_sources = sources == [true, true];
         ui.horizontal(|ui| {
             ui.label(theme::heading("Simulators"));
             ui.add_space(theme::GAP);
-            for tab in Tab::ALL {
+            for tab in Tab::ALL.into_iter().filter(|t| t.declared(pack)) {
                 ui.selectable_value(&mut self.tab, tab, RichText::new(tab.label()).size(15.0));
             }
         });
@@ -110,6 +149,11 @@ impl SimulatorsScreen {
             Tab::EventSources => self.esm.playback_mut(),
         }
     }
+}
+
+/// Whether the screen exists for this pack: only when it declares a simulator.
+pub fn available(pack: &Pack) -> bool {
+    !pack.simulators.is_empty()
 }
 
 /// Every note section the simulators link to, so a test can check each exists in the pack.

@@ -49,6 +49,43 @@ pub(super) fn read(dir: &Path) -> io::Result<(Vec<PackFile>, Sink)> {
     for (sub, ext) in FOLDERS {
         walk.folder(&root, sub, ext);
     }
+    // W006: a name at the top that looks meant for coldstart but is not read (`card/`,
+    // `Notes/`, `Pack.toml`). A listing that fails here was reported above, or is harmless.
+    if let Ok((names, _)) = root.names() {
+        let mut names: Vec<String> = names
+            .into_iter()
+            .filter_map(|n| match n {
+                Name::Text(t) => Some(t),
+                Name::Bytes(_) => None,
+            })
+            .collect();
+        names.sort();
+        for name in names {
+            let lower = name.to_ascii_lowercase();
+            let meant = match lower.as_str() {
+                "pack.toml" if name != "pack.toml" => Some("pack.toml".to_owned()),
+                "card" | "cards" | "note" | "notes" | "question" | "questions"
+                    if !FOLDERS.iter().any(|(sub, _)| *sub == name) =>
+                {
+                    let plural = lower.trim_end_matches('s');
+                    Some(format!("{plural}s/"))
+                }
+                _ => None,
+            };
+            if let Some(meant) = meant {
+                walk.sink.push(
+                    &name,
+                    None,
+                    0,
+                    Severity::Warning,
+                    "W006",
+                    format!(
+                        "`{name}` is not read: coldstart reads `{meant}` (lowercase, as written)"
+                    ),
+                );
+            }
+        }
+    }
     Ok((walk.files, walk.sink))
 }
 
@@ -95,7 +132,26 @@ impl Walk {
                 format!("the folder has more than {MAX_ENTRIES} entries; the rest were not read"),
             );
         }
-        names.retain(|n| !n.as_bytes().starts_with(b".") && n.as_bytes().ends_with(ext.as_bytes()));
+        names.retain(|n| !n.as_bytes().starts_with(b"."));
+        // W006: `x.TOML` or `x.Md` next to the files that are read.
+        for n in &names {
+            let b = n.as_bytes();
+            if !b.ends_with(ext.as_bytes())
+                && b.len() >= ext.len()
+                && b[b.len() - ext.len()..].eq_ignore_ascii_case(ext.as_bytes())
+            {
+                let rel = format!("{sub}/{}", n.lossy());
+                self.sink.push(
+                    &rel,
+                    None,
+                    0,
+                    Severity::Warning,
+                    "W006",
+                    format!("not read: only names ending in `{ext}` (lowercase) are read here"),
+                );
+            }
+        }
+        names.retain(|n| n.as_bytes().ends_with(ext.as_bytes()));
         names.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
         for name in names {
             let rel = format!("{sub}/{}", name.lossy());

@@ -3,6 +3,10 @@
 //!
 //! A generator is a pure function of a seed, so a stored answer keeps only the generator's id
 //! and the seed, and a reopened report rebuilds the very same question.
+//!
+//! A pack uses only the generators it declares (`[generators]` in `pack.toml`, each mapped to
+//! one of its topics; the names a pack may use are `sim::generator_ids`): [`declared`] lists
+//! them and [`in_pack`] builds their questions under the pack's topic.
 
 mod concurrency;
 mod retry;
@@ -15,7 +19,7 @@ pub use traffic::TrafficGenerator;
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
 
-use crate::content::{Choice, Question, QuestionKind, SectionRef};
+use crate::content::{Choice, Pack, Question, QuestionKind, SectionRef};
 
 /// Builds questions of one kind from a seed.
 pub trait Generator: Sync {
@@ -23,7 +27,8 @@ pub trait Generator: Sync {
     fn id(&self) -> &'static str;
     /// What the questions are about, for the settings that switch generators on.
     fn title(&self) -> &'static str;
-    /// The pack topic the questions belong to.
+    /// The built-in pack's topic for these questions; a pack maps the generator to a topic of
+    /// its own (`Pack::generators`), which [`in_pack`] puts in its place.
     fn topic(&self) -> &'static str;
     /// The same seed always gives the same question.
     fn generate(&self, seed: u64) -> Question;
@@ -40,6 +45,34 @@ pub fn by_id(id: &str) -> Option<&'static dyn Generator> {
     ALL.iter().copied().find(|g| g.id() == id)
 }
 
+/// The generators `pack` declares, in registry order, each with the topic it maps it to. Empty
+/// for a pack that declares none: it has no generated questions.
+pub fn declared(pack: &Pack) -> Vec<(&'static dyn Generator, &str)> {
+    pack.generators
+        .iter()
+        .filter_map(|u| Some((by_id(&u.id)?, u.topic.as_str())))
+        .collect()
+}
+
+/// `g`'s question for `seed` as `pack` shows it: under the topic the pack maps `g` to, citing
+/// the generator's own section when the pack has it and otherwise the first section of that
+/// topic's note (a pack with other headings still links to somewhere real).
+pub fn in_pack(pack: &Pack, g: &dyn Generator, seed: u64) -> Question {
+    let mut q = g.generate(seed);
+    if let Some(topic) = pack.generator_topic(g.id()) {
+        q.topic = topic.to_owned();
+    }
+    if pack.section(&q.source).is_none()
+        && let Some(first) = pack.note(&q.topic).and_then(|n| n.sections.first())
+    {
+        q.source = SectionRef {
+            topic: q.topic.clone(),
+            anchor: first.anchor.clone(),
+        };
+    }
+    q
+}
+
 /// Draws per generated question before a repeat is accepted.
 const FRESH_DRAWS: usize = 8;
 
@@ -47,13 +80,14 @@ const FRESH_DRAWS: usize = 8;
 /// a finite set of scenarios, so it draws fresh seeds from `rng` a few times before accepting a
 /// repeat rather than loop forever.
 pub fn fresh(
+    pack: &Pack,
     g: &dyn Generator,
     taken: impl Fn(&str) -> bool,
     rng: &mut impl rand::Rng,
 ) -> (u64, Question) {
     let mut draw = || {
         let seed = new_seed(rng);
-        (seed, g.generate(seed))
+        (seed, in_pack(pack, g, seed))
     };
     let mut pick = draw();
     for _ in 1..FRESH_DRAWS {
@@ -160,6 +194,13 @@ mod tests {
         let mut ids: Vec<_> = all().iter().map(|g| g.id()).collect();
         ids.dedup();
         assert_eq!(ids.len(), all().len());
+    }
+
+    /// The registry in `sim` (what a pack may declare) and the generators here are the same set.
+    #[test]
+    fn the_registry_names_every_generator() {
+        let ids: Vec<&str> = all().iter().map(|g| g.id()).collect();
+        assert_eq!(ids, crate::sim::generator_ids());
     }
 
     #[test]

@@ -194,15 +194,21 @@ fn practice_form(ui: &mut Ui, state: &mut AppState, form: &mut HomeForm) -> Opti
         &mut p.retake,
         "Retake: only questions I got wrong, flagged or never answered",
     );
-    ui.checkbox(
-        &mut p.include_generated,
-        "Include generated questions (fresh numbers each time)",
-    );
+    // Generated questions only where the pack declares generators, under the topics it maps.
+    let generators = generate::declared(&state.pack);
+    if generators.is_empty() {
+        p.include_generated = false;
+    } else {
+        ui.checkbox(
+            &mut p.include_generated,
+            "Include generated questions (fresh numbers each time)",
+        );
+    }
     let covered = |t: &str| form.topics.is_empty() || form.topics.contains(t);
-    if p.include_generated && !generate::all().iter().any(|g| covered(g.topic())) {
-        let titles: Vec<&str> = generate::all()
+    if p.include_generated && !generators.iter().any(|(_, t)| covered(t)) {
+        let titles: Vec<&str> = generators
             .iter()
-            .filter_map(|g| state.pack.topic(g.topic()).map(|t| t.title.as_str()))
+            .filter_map(|(_, t)| state.pack.topic(t).map(|t| t.title.as_str()))
             .collect();
         ui.label(
             RichText::new(format!(
@@ -307,7 +313,11 @@ fn exam_form(ui: &mut Ui, state: &mut AppState, c: &mut ExamConfig, open: bool) 
             ..ExamConfig::for_profile(&chosen)
         };
     }
-    ui.checkbox(&mut c.include_generated, "Include generated questions");
+    if generate::declared(&state.pack).is_empty() {
+        c.include_generated = false;
+    } else {
+        ui.checkbox(&mut c.include_generated, "Include generated questions");
+    }
     let have = state
         .pack
         .questions

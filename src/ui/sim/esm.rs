@@ -25,6 +25,8 @@ pub enum Source {
 pub struct EsmView {
     /// The source shown.
     pub source: Source,
+    /// Whether the pack declares both sources, so the view offers the switch between them.
+    pub both_sources: bool,
     sqs_cfg: SqsConfig,
     sqs_computed: Option<SqsConfig>,
     sqs_tl: Timeline<SqsEvent>,
@@ -41,6 +43,7 @@ impl Default for EsmView {
     fn default() -> Self {
         Self {
             source: Source::Sqs,
+            both_sources: true,
             sqs_cfg: SqsConfig::default(),
             sqs_computed: None,
             sqs_tl: Timeline {
@@ -132,7 +135,10 @@ impl EsmView {
         }
     }
 
-    fn source_switch(source: &mut Source, ui: &mut Ui) {
+    fn source_switch(both: bool, source: &mut Source, ui: &mut Ui) {
+        if !both {
+            return;
+        }
         ui.horizontal(|ui| {
             ui.selectable_value(source, Source::Sqs, "SQS queue");
             ui.selectable_value(source, Source::Kinesis, "Kinesis stream");
@@ -144,6 +150,7 @@ impl EsmView {
         let t = self.sqs_pb.t;
         let mut cfg = self.sqs_cfg.clone();
         let mut source = self.source;
+        let both = self.both_sources;
         let (tl, log) = (&self.sqs_tl, &self.sqs_log);
         let times: Vec<f64> = tl.events.iter().map(|e| e.at_s).collect();
         let computed = &self.sqs_cfg;
@@ -152,7 +159,7 @@ impl EsmView {
             ui,
             "sqs",
             |ui| {
-                Self::source_switch(&mut source, ui);
+                Self::source_switch(both, &mut source, ui);
                 sqs_controls(ui, &mut cfg);
             },
             |ui| sqs_picture(ui, tl, computed, t),
@@ -171,6 +178,7 @@ impl EsmView {
         let t = self.kin_pb.t;
         let mut cfg = self.kin_cfg.clone();
         let mut source = self.source;
+        let both = self.both_sources;
         let (tl, log) = (&self.kin_tl, &self.kin_log);
         let times: Vec<f64> = tl.events.iter().map(|e| e.at_s).collect();
         let computed = &self.kin_cfg;
@@ -179,7 +187,7 @@ impl EsmView {
             ui,
             "kinesis",
             |ui| {
-                Self::source_switch(&mut source, ui);
+                Self::source_switch(both, &mut source, ui);
                 kinesis_controls(ui, &mut cfg);
             },
             |ui| kinesis_picture(ui, tl, computed, t),
