@@ -44,7 +44,9 @@ fn retry_default_runs_three_attempts_and_drops_the_event() {
         .iter()
         .map(|e| e["at_s"].as_f64().expect("at_s"))
         .collect();
-    assert_eq!(times, vec![0.0, 60.0, 180.0]);
+    // Each run takes 3 s (the default) and the waits of 1 and 2 min start when a run ends; an
+    // attempt is recorded when its run ends.
+    assert_eq!(times, vec![3.0, 66.0, 189.0]);
     assert_eq!(attempts[2]["attempt"], 3);
     assert_eq!(attempts[2]["outcome"], "error");
     let disp = events_of_kind(&doc, "disposition");
@@ -288,7 +290,7 @@ fn plain_output_is_an_event_log() {
     assert_eq!(code, 0);
     assert!(
         out.lines()
-            .any(|l| l == "00:01:00 event 1: attempt 2 failed: function error"),
+            .any(|l| l == "00:01:06 event 1: attempt 2 failed: function error"),
         "{out}"
     );
 }

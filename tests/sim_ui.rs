@@ -58,7 +58,7 @@ fn retry_view_shows_fewer_attempts_with_zero_retries() {
     );
     // the log says it in words
     assert!(
-        h.query_by_label_contains("00:00:00 event 1: attempt 1 failed: function error")
+        h.query_by_label_contains("00:00:03 event 1: attempt 1 failed: function error")
             .is_some()
     );
     assert!(h.query_by_label_contains("attempt 2").is_none());

@@ -132,6 +132,9 @@ pub struct RetryConfig {
     pub dlq: bool,
     /// Events invoked at the same moment (drawn as lanes).
     pub burst: u32,
+    /// How long one run of the function takes, in seconds: a retry's wait starts when the run
+    /// ends, so a retry always comes later than the wait alone.
+    pub duration_s: u32,
 }
 
 impl Default for RetryConfig {
@@ -144,11 +147,15 @@ impl Default for RetryConfig {
             on_failure: false,
             dlq: false,
             burst: 1,
+            duration_s: DEFAULT_DURATION_S,
         }
     }
 }
 
-static KEYS: [KeyDoc; 7] = [
+/// The default run time of the simulated function.
+pub const DEFAULT_DURATION_S: u32 = 3;
+
+static KEYS: [KeyDoc; 8] = [
     KeyDoc {
         key: "max_retry_attempts",
         default: "2",
@@ -191,6 +198,12 @@ static KEYS: [KeyDoc; 7] = [
         accepts: "an integer 1–20",
         help: "events invoked at the same moment",
     },
+    KeyDoc {
+        key: "duration_s",
+        default: "3",
+        accepts: "seconds 1–900",
+        help: "how long one run of the function takes; a retry's wait starts when it ends",
+    },
 ];
 
 impl Configurable for RetryConfig {
@@ -221,6 +234,7 @@ impl Configurable for RetryConfig {
             "on_failure" => self.on_failure = parse_bool::<Self>(key, value)?,
             "dlq" => self.dlq = parse_bool::<Self>(key, value)?,
             "burst" => self.burst = parse_int::<Self>(key, value, 1, 20)? as u32,
+            "duration_s" => self.duration_s = parse_int::<Self>(key, value, 1, 900)? as u32,
             _ => return Err(unknown::<Self>(key)),
         }
         Ok(())
@@ -423,6 +437,9 @@ pub fn simulate(cfg: &RetryConfig, seed: u64) -> Timeline<RetryEvent> {
         let condition = loop {
             attempt += 1;
             let outcome = decide(cfg.failure, attempt, &mut rng);
+            // A run takes the function's duration and its outcome is known when it ends; a
+            // throttle or a system error does not run the function.
+            t += ran_for(cfg, outcome);
             out.push(Timed::new(
                 t,
                 RetryEvent::Attempt {
@@ -462,10 +479,12 @@ pub fn simulate(cfg: &RetryConfig, seed: u64) -> Timeline<RetryEvent> {
                     (wait, reason)
                 }
             };
-            // "No attempt after the maximum event age": if the next try would come too late,
-            // the event is discarded the moment it reaches that age.
+            // The wait starts when the run ends. "No attempt after the maximum event age": if the next try would come too late,
+            // the event is discarded the moment it reaches that age (or when the run ends, for a
+            // run that outlasts it). A one-minute wait after any run therefore leaves no retry
+            // under a 60-second maximum age.
             if t + wait - t0 > max_age {
-                t = t0 + max_age;
+                t = (t0 + max_age).max(t);
                 out.push(Timed::new(
                     t,
                     RetryEvent::Expired {
@@ -623,13 +642,24 @@ pub fn lanes(tl: &Timeline<RetryEvent>) -> Vec<Lane> {
     lanes
 }
 
-/// Times of every attempt of the first event: the number quiz questions ask about.
+/// How long an attempt with `outcome` runs the function.
+fn ran_for(cfg: &RetryConfig, outcome: Outcome) -> f64 {
+    match outcome {
+        Outcome::Success | Outcome::Error => f64::from(cfg.duration_s),
+        Outcome::Throttled | Outcome::SystemError => 0.0,
+    }
+}
+
+/// When every attempt of the first event starts: the number quiz questions ask about. (The
+/// timeline records an attempt when its outcome is known, at the end of its run.)
 pub fn attempt_times(cfg: &RetryConfig, seed: u64) -> Vec<f64> {
     simulate(cfg, seed)
         .events
         .iter()
         .filter_map(|e| match e.event {
-            RetryEvent::Attempt { event: 1, .. } => Some(e.at_s),
+            RetryEvent::Attempt {
+                event: 1, outcome, ..
+            } => Some(e.at_s - ran_for(cfg, outcome)),
             _ => None,
         })
         .collect()
@@ -668,10 +698,12 @@ mod tests {
     /// AWS DG, invocation-async-error-handling: "by default Lambda attempts to run it two more
     /// times, with a one-minute wait between the first two attempts, and two minutes between the
     /// second and third attempts."
+    /// The waits start when a run ends: with the default 3-second run, runs start at 0, 63 and
+    /// 186 s.
     #[test]
     fn default_failing_event_runs_three_times_at_0_60_180() {
         let cfg = RetryConfig::default();
-        assert_eq!(attempt_times(&cfg, 1), vec![0.0, 60.0, 180.0]);
+        assert_eq!(attempt_times(&cfg, 1), vec![0.0, 63.0, 186.0]);
         let tl = simulate(&cfg, 1);
         assert_eq!(
             final_disposition(&tl),
@@ -688,8 +720,8 @@ mod tests {
 
     #[test]
     fn one_retry_means_two_attempts_a_minute_apart() {
-        let cfg = with(&[("max_retry_attempts", "1")]);
-        assert_eq!(attempt_times(&cfg, 1), vec![0.0, 60.0]);
+        let cfg = with(&[("max_retry_attempts", "1"), ("duration_s", "1")]);
+        assert_eq!(attempt_times(&cfg, 1), vec![0.0, 61.0]);
     }
 
     /// No attempt happens after the maximum event age: with 90 s, the retry at 180 s never runs.
@@ -697,7 +729,7 @@ mod tests {
     fn no_attempt_after_max_event_age() {
         let cfg = with(&[("max_event_age_s", "90")]);
         let tl = simulate(&cfg, 1);
-        assert_eq!(attempt_times(&cfg, 1), vec![0.0, 60.0]);
+        assert_eq!(attempt_times(&cfg, 1), vec![0.0, 63.0]);
         assert_eq!(
             final_disposition(&tl),
             (Disposition::Dropped, Condition::EventAgeExceeded)
@@ -707,6 +739,19 @@ mod tests {
                 .iter()
                 .any(|e| matches!(e.event, RetryEvent::Expired { .. })
                     && (e.at_s - 90.0).abs() < 1e-9)
+        );
+    }
+
+    /// A 60-second maximum age leaves no retry at all: the one-minute wait starts when the first
+    /// run ends, so the event is too old before the retry could start.
+    #[test]
+    fn a_sixty_second_maximum_age_leaves_no_retry() {
+        let cfg = with(&[("max_event_age_s", "60"), ("duration_s", "1")]);
+        assert_eq!(attempt_times(&cfg, 1), vec![0.0]);
+        let tl = simulate(&cfg, 1);
+        assert_eq!(
+            final_disposition(&tl),
+            (Disposition::Dropped, Condition::EventAgeExceeded)
         );
     }
 
@@ -763,7 +808,7 @@ mod tests {
     fn success_goes_to_on_success_with_a_record() {
         let cfg = with(&[("failure", "first_n=1"), ("on_success", "true")]);
         let tl = simulate(&cfg, 1);
-        assert_eq!(attempt_times(&cfg, 1), vec![0.0, 60.0]);
+        assert_eq!(attempt_times(&cfg, 1), vec![0.0, 63.0]);
         let rec = tl
             .events
             .iter()

@@ -162,12 +162,12 @@ mod tests {
 
     #[test]
     fn hand_computed_attempts() {
-        // Defaults: three runs, at 0, ~60 s and ~180 s.
-        assert_eq!(attempt_starts(2, 21600), vec![0, 60, 180]);
+        // Defaults: three runs, at 0, ~60 s and ~180 s (plus the 3-second runs before each wait).
+        assert_eq!(attempt_starts(2, 21600), vec![0, 63, 186]);
         // The example: MaximumRetryAttempts 1, maximum event age 90 s: runs twice.
         assert_eq!(attempt_starts(1, 90).len(), 2);
         // Age 120 s lets the first retry through but not the second.
-        assert_eq!(attempt_starts(2, 120), vec![0, 60]);
+        assert_eq!(attempt_starts(2, 120), vec![0, 63]);
         // Age 150 s, one retry allowed: twice.
         assert_eq!(attempt_starts(1, 150).len(), 2);
         assert_eq!(attempt_starts(0, 21600), vec![0]);

@@ -235,6 +235,13 @@ fn controls(ui: &mut Ui, cfg: &mut RetryConfig, seed: &mut u64) {
     ui.checkbox(&mut cfg.dlq, "Dead-letter queue");
     ui.add_space(theme::GAP / 2.0);
     ui.add(egui::Slider::new(&mut cfg.burst, 1..=20).text("events at once"));
+    ui.add(
+        egui::Slider::new(&mut cfg.duration_s, 1..=900)
+            .logarithmic(true)
+            .suffix(" s")
+            .text("each run takes"),
+    )
+    .on_hover_text("A retry's wait starts when the run ends");
 }
 
 /// One lane per event: a line from arrival to the end of its story, a dot per attempt, a tag
