@@ -791,7 +791,9 @@ pub fn message_states(
                     set(*m, MessageState::Waiting, false);
                 }
             }
-            SqsEvent::ToDlq { message, .. } => set(*message, MessageState::Dlq, true),
+            // The move happens instead of a receive: the count stays at maxReceiveCount, as the
+            // log's "moved to the DLQ after N receives" says.
+            SqsEvent::ToDlq { message, .. } => set(*message, MessageState::Dlq, false),
             _ => {}
         }
     }
@@ -838,6 +840,29 @@ mod tests {
     #[test]
     fn recommended_visibility_timeout_is_six_times_the_function_timeout() {
         assert_eq!(recommended_visibility_timeout_s(30.0), 180.0);
+    }
+
+    /// The screen's "times the poison message was received" and the log's "moved to the DLQ
+    /// after N receives" tell the same story: N = maxReceiveCount.
+    #[test]
+    fn receive_counts_agree_with_the_dlq_move() {
+        let cfg = with(&[("poison", "3"), ("max_receive_count", "3")]);
+        let tl = simulate(&cfg, 1);
+        let logged = tl
+            .events
+            .iter()
+            .find_map(|e| match &e.event {
+                SqsEvent::ToDlq {
+                    message: 3,
+                    receive_count,
+                } => Some(*receive_count),
+                _ => None,
+            })
+            .expect("the poison reaches the DLQ");
+        let end = tl.events.last().map_or(0.0, |e| e.at_s);
+        let shown = message_states(&tl, cfg.messages, end)[2];
+        assert_eq!(shown, (MessageState::Dlq, logged));
+        assert_eq!(logged, 3);
     }
 
     #[test]
