@@ -329,3 +329,31 @@ fn sqs_and_kinesis_runs_are_long_enough_and_sqs_says_how_it_ended() {
     assert!(!discarded.is_empty());
     assert_eq!(discarded[0]["condition"], "RecordAgeExceeded");
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    use std::io::Read;
+    use std::process::Stdio;
+    // Like `coldstart sim retry … | head -1`: the reader closes the pipe after one line.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_coldstart"))
+        .args(["sim", "retry", "--set", "failure=throttle"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run coldstart");
+    let mut first = [0u8; 8];
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_exact(&mut first)
+        .expect("some output");
+    // Dropping the read end closes the pipe.
+    let out = child.wait_with_output().expect("exit");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

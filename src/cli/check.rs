@@ -26,9 +26,8 @@ pub fn run(dir: &Path, as_json: bool, out: &mut dyn Write, err: &mut dyn Write) 
     } else {
         write_text(&report, out)
     };
-    if let Err(e) = written {
-        let _ = writeln!(err, "coldstart: cannot write output: {e}");
-        return 2;
+    if let Err(code) = super::output_written(written, "coldstart", err) {
+        return code;
     }
     if report.errors() > 0 { 1 } else { 0 }
 }

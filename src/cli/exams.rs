@@ -17,12 +17,9 @@ pub fn run(pack: &Pack, as_json: bool, out: &mut dyn Write, err: &mut dyn Write)
     } else {
         write_text(pack, out)
     };
-    match written {
+    match super::output_written(written, "coldstart", err) {
         Ok(()) => 0,
-        Err(e) => {
-            let _ = writeln!(err, "coldstart: cannot write output: {e}");
-            2
-        }
+        Err(code) => code,
     }
 }
 

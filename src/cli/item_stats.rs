@@ -59,12 +59,9 @@ pub fn run(
     } else {
         write_text(&stats, min_answers, out)
     };
-    match written {
+    match super::output_written(written, "coldstart", err) {
         Ok(()) => 0,
-        Err(e) => {
-            let _ = writeln!(err, "coldstart: cannot write output: {e}");
-            2
-        }
+        Err(code) => code,
     }
 }
 

@@ -61,9 +61,8 @@ pub fn run(
             writeln!(out, "{}", summary(&findings))
         })()
     };
-    if let Err(e) = written {
-        let _ = writeln!(err, "coldstart: cannot write output: {e}");
-        return 2;
+    if let Err(code) = super::output_written(written, "coldstart", err) {
+        return code;
     }
     0
 }

@@ -67,12 +67,9 @@ pub fn run(args: &SimArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     } else {
         output.log.iter().try_for_each(|l| writeln!(out, "{l}"))
     };
-    match written {
+    match super::output_written(written, "coldstart sim", err) {
         Ok(()) => 0,
-        Err(e) => {
-            let _ = writeln!(err, "coldstart sim: cannot write output: {e}");
-            2
-        }
+        Err(code) => code,
     }
 }
 
