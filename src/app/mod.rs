@@ -2,6 +2,7 @@
 //! clock, and the operations a screen may ask for. Each operation writes the store before it
 //! returns, so whatever the learner did is on disk before the next frame.
 
+pub mod backup;
 mod integrity;
 pub mod progress;
 pub mod quiz;
@@ -73,6 +74,8 @@ impl NotSaving {
             | StoreError::Damaged { .. }
             | StoreError::ForeignLog { .. }
             | StoreError::NeedsUpgrade { .. }
+            | StoreError::Backup { .. }
+            | StoreError::BadBackup { .. }
             | StoreError::Sql(_) => {
                 "Close this window and open coldstart again; your progress file was left as it \
                  is. If this keeps happening, keep a copy of the file and report this message."
@@ -103,6 +106,8 @@ pub struct AppState {
     standing_cache: Option<progress::StandingCache>,
     /// The quiz sessions being taken (see `app::quiz`).
     pub quiz: quiz::Quiz,
+    /// The day's backup, the backups on disk, a restore offered (see `app::backup`).
+    backups: backup::Backups,
     /// Notices raised by reads (`&self`), moved to `notices` by the next [`AppState::tick`].
     deferred: RefCell<Vec<Notice>>,
     /// Which cached values were read since the last tick (`WANT_*` bits), so `tick` refreshes
@@ -148,6 +153,7 @@ impl AppState {
             notes_read,
             standing_cache: None,
             quiz: quiz::Quiz::default(),
+            backups: backup::Backups::default(),
             deferred: RefCell::new(Vec::new()),
             wanted: Cell::new(0),
         })
@@ -179,6 +185,7 @@ impl AppState {
                             moved_to.display()
                         ),
                     );
+                    state.offer_backup_after_damage();
                 }
                 Ok(state)
             }
@@ -231,6 +238,7 @@ impl AppState {
     /// Drawing then only reads.
     pub fn tick(&mut self) -> Ticked {
         self.poll_integrity();
+        self.backups_tick();
         self.reviews_day();
         let wanted = self.wanted.replace(0);
         self.refresh_review_caches(wanted);

@@ -1,5 +1,6 @@
 //! Subcommands of the `coldstart` binary, as library functions so tests can call them.
 
+pub mod backup;
 pub mod check;
 pub mod exams;
 pub mod export;

@@ -5,6 +5,7 @@
 
 mod activity;
 pub mod anki;
+pub mod backup;
 mod files;
 mod item_stats;
 mod migrations;
@@ -93,6 +94,13 @@ pub enum StoreError {
         known: i64,
         path: PathBuf,
     },
+    #[error("could not write the backup: {source}: {path}")]
+    Backup {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("this backup cannot be restored ({reason}); nothing was changed: {path}")]
+    BadBackup { reason: String, path: PathBuf },
     #[error("progress database error: {0}")]
     Sql(#[from] rusqlite::Error),
 }

@@ -3,6 +3,7 @@
 //! Screens hold view state only; sessions live in `AppState`. They read `AppState`, call its
 //! operations, and push [`Command`]s for navigation, which the app applies after the frame.
 
+pub mod backups;
 pub mod dashboard;
 pub mod notes;
 pub mod progress;

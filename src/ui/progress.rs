@@ -66,6 +66,7 @@ impl Draft {
 #[derive(Default)]
 pub struct ProgressScreen {
     draft: Option<Draft>,
+    backups: super::backups::BackupsView,
 }
 
 impl ProgressScreen {
@@ -89,6 +90,8 @@ impl ProgressScreen {
                 self.settings_ui(ui, state);
                 ui.add_space(theme::GAP);
                 widgets::tile(ui, "Look", theme::look_settings);
+                ui.add_space(theme::GAP);
+                self.backups.ui(ui, state);
                 ui.add_space(theme::GAP);
             });
     }
