@@ -26,10 +26,12 @@ pub struct Backups {
 }
 
 impl AppState {
-    /// Starts the day's backup on a background thread the first time it is called (from
-    /// [`AppState::tick`]), and collects its result; cheap otherwise.
+    /// Starts the day's backup on a background thread once the progress file is known sound
+    /// (the store's background check has passed; called from [`AppState::tick`]), and collects
+    /// its result; cheap otherwise. A file found damaged is never backed up: the store replaces
+    /// it, and [`AppState::offer_backup_after_damage`] turns the day's backup off.
     pub(super) fn backups_tick(&mut self) {
-        if !self.backups.started {
+        if !self.backups.started && !self.store.integrity_check_running() {
             self.backups.started = true;
             if let Some(db) = self.store.path().map(Path::to_owned) {
                 let today = self
@@ -90,6 +92,12 @@ impl AppState {
     /// Whether the day's backup is still being made.
     pub fn backup_running(&self) -> bool {
         self.backups.rx.is_some()
+    }
+
+    /// Whether the day's backup is over for this session: made, found made already, skipped, or
+    /// not to be made (progress in memory, or a damaged file replaced).
+    pub fn daily_backup_done(&self) -> bool {
+        self.backups.started && self.backups.rx.is_none()
     }
 
     /// Where backups are kept, or `None` when progress is not kept in a file.
