@@ -109,6 +109,13 @@ enum Command {
         /// The backup (a file in `backups/` beside your progress, or one `backup -o` wrote).
         file: PathBuf,
     },
+    /// Fit the memory model (FSRS parameters) to your review history, as the app does by
+    /// itself; adopted only if it predicts your newest reviews better. Close the window first.
+    Optimize {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Second opinions on the writing of a pack's questions and cards (warnings L001…, see
     /// content/README.md); exit 1 if the pack does not pass `check`.
     Lint {
@@ -274,6 +281,19 @@ fn main() -> ExitCode {
                 &mut std::io::stderr(),
             )
         })),
+        Some(Command::Optimize { json }) => exit((|| {
+            let pack = load_pack(cli.pack.as_deref())?;
+            let data = data_dir(cli.data_dir)?;
+            let (store, _) = coldstart::store::Store::open_in_dir(&data)?;
+            Ok(coldstart::cli::optimize::run(
+                &store,
+                &pack.meta.id,
+                jiff::Timestamp::now(),
+                json,
+                &mut std::io::stdout(),
+                &mut std::io::stderr(),
+            ))
+        })()),
         None => match run_gui(cli.pack, cli.data_dir) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

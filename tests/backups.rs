@@ -231,6 +231,7 @@ fn study(state: &mut AppState, clock: &FixedClock) {
         .store
         .set_setting("test-marker", "1")
         .expect("setting");
+    state.return_to_default_parameters();
     let topic = state.pack.notes[0].topic.clone();
     state.mark_note_read(&topic);
     for _ in 0..3 {
@@ -273,7 +274,12 @@ fn restoring_a_backup_brings_back_every_table_and_keeps_the_current_file() {
     state.store.backup_to(&out).expect("backup");
     let at_backup = dump(&out);
     for (table, rows) in &at_backup {
-        assert!(!rows.is_empty(), "the test leaves {table} empty");
+        assert!(
+            !rows.is_empty(),
+            "the test leaves {table} empty {:?} {:?}",
+            state.notices,
+            state.not_saving
+        );
     }
     let seen = |state: &AppState| format!("{:?}", state.reviews.card_states());
     let seen_then = seen(&state);
@@ -348,15 +354,13 @@ fn a_bad_file_is_never_restored() {
     assert!(std::fs::read(&db).expect("read").len() >= before.len() / 2);
 }
 
-/// Overwrites one page in the second half of the file with a pattern.
-fn corrupt_a_middle_page(path: &Path) {
+/// Overwrites the last `pages` pages of the file with a pattern.
+fn corrupt_the_end(path: &Path, pages: usize) {
     let mut bytes = std::fs::read(path).expect("read");
     let page_size = usize::from(u16::from_be_bytes([bytes[16], bytes[17]])).max(512);
-    let pages = bytes.len() / page_size;
-    assert!(pages >= 4, "several pages, got {pages}");
-    let start = (pages / 2 + 1) * page_size;
-    let end = (start + page_size).min(bytes.len());
-    for (i, b) in bytes[start..end].iter_mut().enumerate() {
+    assert!(bytes.len() / page_size >= pages + 4, "several pages");
+    let start = bytes.len() - pages * page_size;
+    for (i, b) in bytes[start..].iter_mut().enumerate() {
         *b = (i as u8).wrapping_mul(37) ^ 0xA5;
     }
     std::fs::write(path, &bytes).expect("write");
@@ -370,8 +374,19 @@ fn a_damaged_progress_file_is_offered_its_newest_good_backup() {
     daily_backup(&db, date("2026-11-24")).expect("newest good");
     // The newest backup is itself damaged: it must be passed over.
     daily_backup(&db, date("2026-11-25")).expect("newest");
-    corrupt_a_middle_page(&backup_dir(&db).join(backup_name(date("2026-11-25"))));
-    corrupt_a_middle_page(&db);
+    corrupt_the_end(&backup_dir(&db).join(backup_name(date("2026-11-25"))), 3);
+    // Damage where the app's first reads do not look (they would find it at once), so the
+    // background check finds it: a table of filler rows at the end of the file.
+    Connection::open(&db)
+        .and_then(|c| {
+            c.execute_batch(
+                "CREATE TABLE filler (x BLOB);
+                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40)
+                 INSERT INTO filler SELECT zeroblob(3000) FROM n;",
+            )
+        })
+        .expect("filler");
+    corrupt_the_end(&db, 3);
 
     let clock = support::clock();
     let mut state = AppState::open_in_dir(support::mini_pack(), dir.path(), clock).expect("open");
@@ -384,7 +399,15 @@ fn a_damaged_progress_file_is_offered_its_newest_good_backup() {
         }
         std::thread::sleep(Duration::from_millis(25));
     }
-    let offer = offer.expect("a backup is offered after the damage is found");
+    let offer = offer.unwrap_or_else(|| {
+        panic!(
+            "no backup offered: {:?} running {} {:?} {:?}",
+            state.notices,
+            state.store.integrity_check_running(),
+            state.store.schema_version(),
+            state.backups()
+        )
+    });
     assert_eq!(offer.date, date("2026-11-24"));
     assert!(
         state

@@ -4,6 +4,7 @@
 
 pub mod backup;
 mod integrity;
+pub mod params;
 pub mod progress;
 pub mod quiz;
 pub mod review;
@@ -108,6 +109,8 @@ pub struct AppState {
     pub quiz: quiz::Quiz,
     /// The day's backup, the backups on disk, a restore offered (see `app::backup`).
     backups: backup::Backups,
+    /// The background fit of FSRS parameters (see `app::params`).
+    params: params::Params,
     /// Notices raised by reads (`&self`), moved to `notices` by the next [`AppState::tick`].
     deferred: RefCell<Vec<Notice>>,
     /// Which cached values were read since the last tick (`WANT_*` bits), so `tick` refreshes
@@ -154,6 +157,7 @@ impl AppState {
             standing_cache: None,
             quiz: quiz::Quiz::default(),
             backups: backup::Backups::default(),
+            params: params::Params::default(),
             deferred: RefCell::new(Vec::new()),
             wanted: Cell::new(0),
         })
@@ -239,6 +243,7 @@ impl AppState {
     pub fn tick(&mut self) -> Ticked {
         self.poll_integrity();
         self.backups_tick();
+        self.params_tick();
         self.reviews_day();
         let wanted = self.wanted.replace(0);
         self.refresh_review_caches(wanted);

@@ -7,6 +7,7 @@ pub mod export;
 pub mod item_stats;
 pub mod lint;
 pub mod new;
+pub mod optimize;
 pub mod pack;
 pub mod reports;
 pub mod sim;

@@ -11,6 +11,7 @@
 
 pub mod day;
 pub mod exam;
+pub mod optimize;
 pub mod queue;
 pub mod scheduler;
 pub mod settings;

@@ -40,6 +40,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "reports",
         sql: include_str!("sql/006_reports.sql"),
     },
+    Migration {
+        version: 7,
+        name: "fsrs_params",
+        sql: include_str!("sql/007_fsrs_params.sql"),
+    },
 ];
 
 /// The schema version this build writes.

@@ -10,6 +10,7 @@ mod files;
 mod item_stats;
 mod migrations;
 mod notes;
+mod params;
 mod quiz;
 mod readiness;
 mod reports;
@@ -29,6 +30,7 @@ use rusqlite::{Connection, InterruptHandle, OpenFlags, OptionalExtension};
 use files::{LockInfo, beside};
 pub use item_stats::ItemAnswerRow;
 pub use migrations::{MIGRATIONS, Migration, latest as latest_schema};
+pub use params::ParamsRecord;
 pub use quiz::{AnswerRow, AttemptMode, AttemptSummary, StoredAnswer, StoredAttempt};
 pub use reports::{ProblemReport, ReportItem, ReportReason};
 

@@ -1,0 +1,111 @@
+//! Fitting FSRS parameters to the learner (issue 14): on a history drawn from known parameters,
+//! fitting moves toward them and lowers log loss on held-out reviews, and the fit is adopted; on
+//! a history drawn from the defaults, fitting cannot help and the defaults are kept; a fit that
+//! predicts worse is never adopted.
+
+use coldstart::srs::optimize::{self, Fit, MIN_REVIEWS, OptimizeError, synthetic_history};
+
+/// Known parameters, far from the defaults in the initial stabilities.
+fn known() -> Vec<f32> {
+    let mut w = optimize::defaults();
+    w[0] = 1.5;
+    w[1] = 4.0;
+    w[2] = 9.0;
+    w[3] = 25.0;
+    w[20] = 0.5;
+    w
+}
+
+fn distance(a: &[f32], b: &[f32]) -> f64 {
+    a.iter()
+        .zip(b)
+        .enumerate()
+        .filter(|(i, _)| *i < 4 || *i == 20)
+        .map(|(_, (x, y))| (f64::from(*x).ln() - f64::from(*y).ln()).powi(2))
+        .sum::<f64>()
+        .sqrt()
+}
+
+#[test]
+fn fitting_a_history_from_known_parameters_moves_toward_them_and_is_adopted() {
+    let truth = known();
+    let history = synthetic_history(&truth, 1000, 8, 7);
+    let report = optimize::fit(&history, &optimize::defaults()).expect("fit");
+    assert!(
+        distance(&report.fitted, &truth) < distance(&optimize::defaults(), &truth) / 2.0,
+        "fitted {:?} not nearer {:?}",
+        report.fitted,
+        truth
+    );
+    assert!(
+        report.fitted_fit.log_loss < report.current_fit.log_loss,
+        "{report:?}"
+    );
+    assert!(report.adopt, "{}", report.reason);
+    assert!(report.test_items > 0 && report.train_items > report.test_items);
+}
+
+#[test]
+fn on_a_history_from_the_defaults_the_defaults_are_kept() {
+    let defaults = optimize::defaults();
+    let history = synthetic_history(&defaults, 1000, 8, 11);
+    let report = optimize::fit(&history, &defaults).expect("fit");
+    assert!(!report.adopt, "{}", report.reason);
+    assert!(report.reason.starts_with("kept"));
+}
+
+#[test]
+fn a_worse_fit_is_never_adopted() {
+    let better = Fit {
+        log_loss: 0.30,
+        rmse_bins: 0.02,
+    };
+    let worse_loss = Fit {
+        log_loss: 0.31,
+        rmse_bins: 0.01,
+    };
+    let worse_rmse = Fit {
+        log_loss: 0.29,
+        rmse_bins: 0.03,
+    };
+    assert!(!optimize::adopt(&better, &worse_loss));
+    assert!(!optimize::adopt(&better, &worse_rmse));
+    assert!(!optimize::adopt(&better, &better));
+    assert!(optimize::adopt(
+        &worse_loss,
+        &Fit {
+            log_loss: 0.30,
+            rmse_bins: 0.01
+        }
+    ));
+    // Judging parameters that are far off on a history from the truth: the wrong ones as the
+    // "fitted" candidate would never be adopted over the truth.
+    let truth = known();
+    let history = synthetic_history(&truth, 300, 6, 3);
+    let items: Vec<_> = optimize::items(&history)
+        .into_iter()
+        .map(|(_, i)| i)
+        .collect();
+    let right = optimize::judge(&truth, &items).expect("judge");
+    let wrong = optimize::judge(&optimize::defaults(), &items).expect("judge");
+    assert!(!optimize::adopt(&right, &wrong), "{right:?} vs {wrong:?}");
+}
+
+#[test]
+fn too_little_history_is_not_fitted() {
+    let history = synthetic_history(&optimize::defaults(), 20, 5, 1);
+    assert!(matches!(
+        optimize::fit(&history, &optimize::defaults()),
+        Err(OptimizeError::NotEnough {
+            need: MIN_REVIEWS,
+            ..
+        })
+    ));
+    let now = jiff::Timestamp::UNIX_EPOCH;
+    assert!(!optimize::due(MIN_REVIEWS - 1, None, now));
+    assert!(optimize::due(MIN_REVIEWS, None, now));
+    assert!(!optimize::due(900, Some((now, 500)), now));
+    assert!(optimize::due(1500, Some((now, 500)), now));
+    let later = now + jiff::SignedDuration::from_hours(24 * 30);
+    assert!(optimize::due(900, Some((now, 500)), later));
+}
