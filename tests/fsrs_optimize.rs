@@ -3,7 +3,13 @@
 //! a history drawn from the defaults, fitting cannot help and the defaults are kept; a fit that
 //! predicts worse is never adopted.
 
+mod support;
+
+use coldstart::app::AppState;
 use coldstart::srs::optimize::{self, Fit, MIN_REVIEWS, OptimizeError, synthetic_history};
+use coldstart::srs::stats::LogEntry;
+use coldstart::srs::{Rating, State};
+use coldstart::store::Store;
 
 /// Known parameters, far from the defaults in the initial stabilities.
 fn known() -> Vec<f32> {
@@ -108,4 +114,87 @@ fn too_little_history_is_not_fitted() {
     assert!(optimize::due(1500, Some((now, 500)), now));
     let later = now + jiff::SignedDuration::from_hours(24 * 30);
     assert!(optimize::due(900, Some((now, 500)), later));
+}
+
+/// The synthetic history as rows of the review log of pack `p`.
+fn log_rows(events: &[optimize::ReviewEvent]) -> Vec<LogEntry> {
+    events
+        .iter()
+        .map(|e| LogEntry {
+            card_id: e.card.clone(),
+            reviewed_at: e.at,
+            rating: match e.rating {
+                1 => Rating::Again,
+                2 => Rating::Hard,
+                4 => Rating::Easy,
+                _ => Rating::Good,
+            },
+            elapsed_days: e.elapsed_days,
+            state_before: State::Review,
+            state_after: State::Review,
+            stability: 1.0,
+            difficulty: 5.0,
+            due_after: e.at,
+            duration_ms: 3000,
+        })
+        .collect()
+}
+
+#[test]
+fn coldstart_optimize_fits_records_and_adopts() {
+    let mut store = Store::open_in_memory().expect("store");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let now = jiff::Timestamp::UNIX_EPOCH + jiff::SignedDuration::from_hours(24 * 800);
+    assert_eq!(
+        coldstart::cli::optimize::run(&store, "p", now, false, &mut out, &mut err),
+        1,
+        "no history yet"
+    );
+    assert!(String::from_utf8_lossy(&out).contains("not enough history"));
+    let rows = log_rows(&synthetic_history(&known(), 1000, 8, 7));
+    store.import_reviews("p", &[], &rows).expect("import");
+    out.clear();
+    let code = coldstart::cli::optimize::run(&store, "p", now, true, &mut out, &mut err);
+    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
+    let json: serde_json::Value = serde_json::from_slice(&out).expect("json");
+    assert_eq!(json["report"]["adopt"], true, "{json}");
+    assert!(
+        json["report"]["fitted_fit"]["log_loss"].as_f64()
+            < json["report"]["current_fit"]["log_loss"].as_f64()
+    );
+    let in_use = store.params_in_use("p").expect("read").expect("adopted");
+    assert!(distance(&in_use.params, &known()) < distance(&optimize::defaults(), &known()));
+
+    // Again: judged against the fitted parameters now in use, a refit is not clearly better.
+    out.clear();
+    let code = coldstart::cli::optimize::run(&store, "p", now, false, &mut out, &mut err);
+    assert_eq!(code, 0);
+    let text = String::from_utf8_lossy(&out);
+    assert!(text.contains("Decision: kept"), "{text}");
+    assert_eq!(
+        store
+            .params_in_use("p")
+            .expect("read")
+            .expect("adopted")
+            .params,
+        in_use.params
+    );
+}
+
+#[test]
+fn the_app_uses_an_adopted_fit_and_returns_to_the_defaults() {
+    let mut state = AppState::in_memory(support::mini_pack(), support::clock()).expect("state");
+    state.tick();
+    assert_eq!(state.parameters(), optimize::defaults().as_slice());
+    assert!(state.parameters_in_use().is_none());
+    let history = synthetic_history(&known(), 1000, 8, 7);
+    let report = optimize::fit(&history, &optimize::defaults()).expect("fit");
+    assert!(report.adopt);
+    state.apply_fit(5600, &report);
+    assert_eq!(state.parameters(), report.fitted.as_slice());
+    assert_eq!(state.parameters_in_use().map(|p| p.reviews), Some(5600));
+    state.return_to_default_parameters();
+    assert_eq!(state.parameters(), optimize::defaults().as_slice());
+    assert!(state.parameters_in_use().is_none());
+    assert!(state.last_fit().is_some(), "the history is kept");
 }

@@ -36,6 +36,7 @@ impl AppState {
         // A session's attempt lived in the file set aside: answering on would write to rows the
         // new file does not have.
         self.quiz = super::quiz::Quiz::default();
+        self.reset_params_state();
     }
 
     /// Starts checking the progress file in the background (the "Check progress file" action);

@@ -18,6 +18,10 @@ pub struct Params {
     /// Whether this session has looked at whether a fit is due.
     checked: bool,
     rx: Option<Receiver<(usize, Result<FitReport, OptimizeError>)>>,
+    /// The adopted fit in use (`None`: the defaults) and the newest fit, read when the session's
+    /// check runs and after every change, so drawing never reads the store.
+    in_use: Option<ParamsRecord>,
+    last: Option<ParamsRecord>,
 }
 
 /// The optimiser's view of the review log.
@@ -46,9 +50,12 @@ impl AppState {
     /// Once per session (from [`AppState::tick`], after the day's backup has started): starts a
     /// fit on a background thread when one is due; collects its result. Cheap otherwise.
     pub(super) fn params_tick(&mut self) {
-        if !self.params.checked && self.store.path().is_some() {
+        if !self.params.checked {
             self.params.checked = true;
-            self.start_fit_if_due();
+            self.refresh_params();
+            if self.store.path().is_some() {
+                self.start_fit_if_due();
+            }
         }
         let Some(rx) = &self.params.rx else {
             return;
@@ -112,6 +119,7 @@ impl AppState {
         {
             return self.report("save the fitted memory model", &e);
         }
+        self.refresh_params();
         if report.adopt {
             self.use_parameters(&report.fitted);
             self.notify(
@@ -134,21 +142,39 @@ impl AppState {
             Ok(()) => self.use_parameters(&optimize::defaults()),
             Err(e) => self.report("return to the default parameters", &e),
         }
+        self.refresh_params();
     }
 
-    /// The adopted parameters in use (with when and how they were fitted), or `None` for the
-    /// defaults; and whether a fit is running.
-    pub fn parameters_in_use(&self) -> Option<ParamsRecord> {
-        self.store
-            .params_in_use(&self.pack.meta.id)
+    fn refresh_params(&mut self) {
+        let pack = self.pack.meta.id.clone();
+        self.params.in_use = self
+            .store
+            .params_in_use(&pack)
             .ok()
             .flatten()
-            .filter(|p| p.kind == "fit")
+            .filter(|p| p.kind == "fit");
+        self.params.last = self.store.last_fit(&pack).ok().flatten();
+    }
+
+    /// Forgets what was read about fits (the store's file was replaced): the next tick reads it
+    /// again and checks whether a fit is due.
+    pub(super) fn reset_params_state(&mut self) {
+        self.params = Params::default();
+    }
+
+    /// The adopted fit in use (when and how it was fitted), or `None` for the defaults.
+    pub fn parameters_in_use(&self) -> Option<&ParamsRecord> {
+        self.params.in_use.as_ref()
     }
 
     /// The newest fit, adopted or not.
-    pub fn last_fit(&self) -> Option<ParamsRecord> {
-        self.store.last_fit(&self.pack.meta.id).ok().flatten()
+    pub fn last_fit(&self) -> Option<&ParamsRecord> {
+        self.params.last.as_ref()
+    }
+
+    /// The FSRS parameters the scheduler uses now.
+    pub fn parameters(&self) -> &[f32] {
+        self.reviews.scheduler().parameters()
     }
 
     /// Whether a fit is running in the background.

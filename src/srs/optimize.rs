@@ -129,8 +129,7 @@ pub fn fit(events: &[ReviewEvent], current: &[f32]) -> Result<FitReport, Optimiz
     .map_err(fsrs_err)?;
     let current_fit = judge(current, &test)?;
     let fitted_fit = judge(&fitted, &test)?;
-    let adopt =
-        fitted_fit.log_loss < current_fit.log_loss && fitted_fit.rmse_bins <= current_fit.rmse_bins;
+    let adopt = adopt(&current_fit, &fitted_fit);
     let reason = if adopt {
         format!(
             "adopted: on the newest {} reviews the fitted parameters predict better (log loss {:.4} < {:.4} by at least 1 %, RMSE (bins) {:.4} ≤ {:.4})",

@@ -6,6 +6,7 @@
 pub mod backups;
 pub mod dashboard;
 pub mod notes;
+pub mod params;
 pub mod progress;
 pub mod quiz;
 pub mod review;
