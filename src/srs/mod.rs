@@ -13,6 +13,7 @@ pub mod day;
 pub mod exam;
 pub mod optimize;
 pub mod queue;
+pub mod retention;
 pub mod scheduler;
 pub mod settings;
 pub mod stats;
