@@ -7,6 +7,7 @@ mod integrity;
 pub mod params;
 pub mod progress;
 pub mod quiz;
+pub mod retention;
 pub mod review;
 pub mod watch;
 
@@ -111,6 +112,8 @@ pub struct AppState {
     backups: backup::Backups,
     /// The background fit of FSRS parameters (see `app::params`).
     params: params::Params,
+    /// "Help me choose" a desired retention (see `app::retention`).
+    retention_help: retention::RetentionHelp,
     /// Notices raised by reads (`&self`), moved to `notices` by the next [`AppState::tick`].
     deferred: RefCell<Vec<Notice>>,
     /// Which cached values were read since the last tick (`WANT_*` bits), so `tick` refreshes
@@ -158,6 +161,7 @@ impl AppState {
             quiz: quiz::Quiz::default(),
             backups: backup::Backups::default(),
             params: params::Params::default(),
+            retention_help: retention::RetentionHelp::default(),
             deferred: RefCell::new(Vec::new()),
             wanted: Cell::new(0),
         })
@@ -244,6 +248,7 @@ impl AppState {
         self.poll_integrity();
         self.backups_tick();
         self.params_tick();
+        self.retention_tick();
         self.reviews_day();
         let wanted = self.wanted.replace(0);
         self.refresh_review_caches(wanted);

@@ -9,6 +9,7 @@ pub mod notes;
 pub mod params;
 pub mod progress;
 pub mod quiz;
+pub mod retention;
 pub mod review;
 mod shell;
 pub mod sim;

@@ -91,6 +91,8 @@ impl ProgressScreen {
                 ui.add_space(theme::GAP);
                 widgets::tile(ui, "Look", theme::look_settings);
                 ui.add_space(theme::GAP);
+                super::retention::ui(ui, state);
+                ui.add_space(theme::GAP);
                 super::params::ui(ui, state);
                 ui.add_space(theme::GAP);
                 self.backups.ui(ui, state);
