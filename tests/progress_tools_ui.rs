@@ -25,6 +25,7 @@ fn help_me_choose_simulates_and_recommends() {
     h.run_steps(2);
     support::press(&mut h, Key::P);
     assert!(h.query_by_label_contains("You asked for 90%").is_some());
+    assert!(h.query_by_label("Retention and its cost").is_some());
     assert!(h.query_by_label("FSRS-6's default parameters.").is_some());
     assert!(h.query_by_label("Backups").is_none(), "no file, no backups");
     h.get_by_label("Help me choose").click();

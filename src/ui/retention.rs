@@ -1,4 +1,4 @@
-//! The "Desired retention" tile of the Progress screen: the retention asked for with a warning
+//! The "Retention and its cost" tile of the Progress screen: the retention asked for with a warning
 //! in Anki's bands, the retention achieved over the last 30 days beside it (a gap of more than
 //! 5 points flagged), and "Help me choose": minutes per day and cards remembered at a few
 //! retentions, plotted, with the one costing least per card remembered.
@@ -15,7 +15,7 @@ use super::{theme, widgets};
 pub fn ui(ui: &mut Ui, state: &mut AppState) {
     let desired = state.reviews.settings().desired_retention;
     let achieved = state.review_stats().and_then(|s| s.retention);
-    widgets::tile(ui, "Desired retention", |ui| {
+    widgets::tile(ui, "Retention and its cost", |ui| {
         let v = ui.visuals().clone();
         ui.label(format!(
             "You asked for {:.0}% of cards recalled when they come due.",
@@ -82,8 +82,13 @@ pub fn ui(ui: &mut Ui, state: &mut AppState) {
                     .iter()
                     .map(|c| [c.retention * 100.0, c.minutes_per_day])
                     .collect();
+                let top = choices
+                    .iter()
+                    .map(|c| c.minutes_per_day)
+                    .fold(0.0, f64::max);
                 Plot::new("retention-cost")
                     .height(160.0)
+                    .include_y(top * 1.15)
                     .allow_zoom(false)
                     .allow_drag(false)
                     .allow_scroll(false)
@@ -132,7 +137,7 @@ pub fn ui(ui: &mut Ui, state: &mut AppState) {
                     });
                 if let Some(b) = best {
                     ui.label(format!(
-                        "Recommended: {:.0}%, the least study per card remembered. Change it in the settings above.",
+                        "Recommended: {:.0}%, the least study per card remembered between 80% and 95%. Change it in the settings above.",
                         b * 100.0
                     ));
                 }
