@@ -93,7 +93,7 @@ pub fn ui(ui: &mut Ui, state: &mut AppState) {
                     .allow_drag(false)
                     .allow_scroll(false)
                     .include_y(0.0)
-                    .legend(Legend::default())
+                    .legend(Legend::default().position(egui_plot::Corner::LeftTop))
                     .x_axis_label("desired retention (%)")
                     .y_axis_label("minutes per day")
                     .show(ui, |p| {
