@@ -198,3 +198,50 @@ fn the_app_uses_an_adopted_fit_and_returns_to_the_defaults() {
     assert!(state.parameters_in_use().is_none());
     assert!(state.last_fit().is_some(), "the history is kept");
 }
+
+#[test]
+fn the_app_fits_in_the_background_when_enough_history_is_there() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    {
+        let (mut store, _) = Store::open_in_dir(dir.path()).expect("create");
+        let rows = log_rows(&synthetic_history(&known(), 1000, 8, 7));
+        store.import_reviews("mini", &[], &rows).expect("import");
+    }
+    let mut state =
+        AppState::open_in_dir(support::mini_pack(), dir.path(), support::clock()).expect("open");
+    for _ in 0..400 {
+        state.tick();
+        if state.last_fit().is_some() && !state.fit_running() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    let fit = state
+        .last_fit()
+        .cloned()
+        .expect("a fit was made in the background");
+    assert!(fit.adopted, "{}", fit.reason);
+    assert_eq!(state.parameters(), fit.params.as_slice());
+    assert_eq!(fit.reviews, 7000);
+    // The next start does not fit again: nothing new since.
+    drop(state);
+    let mut state =
+        AppState::open_in_dir(support::mini_pack(), dir.path(), support::clock()).expect("open");
+    for _ in 0..400 {
+        state.tick();
+        if !state.fit_running() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    assert_eq!(
+        state.last_fit().map(|f| f.made_at),
+        Some(fit.made_at),
+        "no new fit"
+    );
+    assert_eq!(
+        state.parameters(),
+        fit.params.as_slice(),
+        "the adopted fit is used"
+    );
+}

@@ -81,29 +81,57 @@ impl AppState {
 
     fn start_fit_if_due(&mut self) {
         let pack = self.pack.meta.id.clone();
-        // Cheap checks first, so the log is read (on this thread) only when a fit is due: at
-        // most once per 1,000 reviews or 30 days.
-        let all = self.store.review_log_len(&pack).unwrap_or(0);
         let last = match self.store.last_fit(&pack) {
             Ok(l) => l.map(|r| (r.made_at, r.reviews)),
             Err(e) => return self.report("read the memory model's history", &e),
         };
-        if !optimize::due(all, last, self.clock.now()) {
+        let current = self
+            .store
+            .params_in_use(&pack)
+            .ok()
+            .flatten()
+            .map_or_else(optimize::defaults, |p| p.params);
+        let Some(path) = self.store.path().map(std::path::Path::to_owned) else {
             return;
-        }
-        let (current, events) = match inputs(&self.store, &pack) {
-            Ok(x) => x,
-            Err(e) => return self.report("read your reviews to fit the memory model", &e),
         };
-        let usable = optimize::usable_reviews(&events);
-        if !optimize::due(usable, last, self.clock.now()) {
-            return;
-        }
+        let now = self.clock.now();
         let (tx, rx) = mpsc::channel();
+        // The log is read on the thread, on a connection of its own: the frame loop never waits
+        // for it.
         let spawned = std::thread::Builder::new()
             .name("fsrs-fit".into())
             .spawn(move || {
-                let _ = tx.send((usable, optimize::fit(&events, &current)));
+                // Counted first (cheap), so the log is read only when a fit is due: at most once
+                // per 1,000 reviews or 30 days.
+                let counted = crate::store::usable_reviews_in_file(&path, &pack).unwrap_or(0);
+                if !optimize::due(counted, last, now) {
+                    let _ = tx.send((
+                        counted,
+                        Err(OptimizeError::NotEnough {
+                            have: counted,
+                            need: optimize::MIN_REVIEWS,
+                        }),
+                    ));
+                    return;
+                }
+                let events = match crate::store::review_events_in_file(&path, &pack) {
+                    Ok(e) => e,
+                    Err(e) => {
+                        let _ = tx.send((0, Err(OptimizeError::Fsrs(e.to_string()))));
+                        return;
+                    }
+                };
+                let usable = optimize::usable_reviews(&events);
+                let result = if optimize::due(usable, last, now) {
+                    optimize::fit(&events, &current)
+                } else {
+                    // Not due after all (fewer usable reviews than answers): nothing to do.
+                    Err(OptimizeError::NotEnough {
+                        have: usable,
+                        need: optimize::MIN_REVIEWS,
+                    })
+                };
+                let _ = tx.send((usable, result));
             });
         if spawned.is_ok() {
             self.params.rx = Some(rx);

@@ -30,7 +30,7 @@ use rusqlite::{Connection, InterruptHandle, OpenFlags, OptionalExtension};
 use files::{LockInfo, beside};
 pub use item_stats::ItemAnswerRow;
 pub use migrations::{MIGRATIONS, Migration, latest as latest_schema};
-pub use params::ParamsRecord;
+pub use params::{ParamsRecord, review_events_in_file, usable_reviews_in_file};
 pub use quiz::{AnswerRow, AttemptMode, AttemptSummary, StoredAnswer, StoredAttempt};
 pub use reports::{ProblemReport, ReportItem, ReportReason};
 

@@ -3,9 +3,57 @@
 use jiff::Timestamp;
 use rusqlite::OptionalExtension;
 
-use crate::srs::optimize::{Fit, FitReport};
+use std::path::Path;
 
-use super::{Store, StoreError};
+use crate::srs::optimize::{Fit, FitReport, ReviewEvent};
+
+use super::{Broken, Store, StoreError, read_only_conn};
+
+/// Reviews of cards past their first day (answers with `elapsed_days > 0`: what the optimiser
+/// can learn from) of `pack` in the progress file at `path`, counted on a read-only connection
+/// of its own.
+pub fn usable_reviews_in_file(path: &Path, pack: &str) -> Result<usize, StoreError> {
+    let conn = read_only_conn(path, false).map_err(Broken::into_error)?;
+    let n: i64 = conn.query_row(
+        "SELECT count(*) FROM review_log WHERE pack_id = ?1 AND elapsed_days > 0",
+        [pack],
+        |r| r.get(0),
+    )?;
+    Ok(n.max(0) as usize)
+}
+
+/// The review log of `pack` in the progress file at `path`, as the optimiser needs it, read on a
+/// read-only connection of its own — so the background fit reads it beside the app's connection,
+/// off the frame loop. Rows that cannot be read are skipped.
+pub fn review_events_in_file(path: &Path, pack: &str) -> Result<Vec<ReviewEvent>, StoreError> {
+    let conn = read_only_conn(path, false).map_err(Broken::into_error)?;
+    let mut stmt = conn.prepare(
+        "SELECT card_id, reviewed_ms, rating, elapsed_days FROM review_log
+         WHERE pack_id = ?1 ORDER BY reviewed_ms, id",
+    )?;
+    let rows = stmt.query_map([pack], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, Option<i64>>(3)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (card, ms, rating, elapsed) = row?;
+        let (Ok(at), 1..=4) = (Timestamp::from_millisecond(ms), rating) else {
+            continue;
+        };
+        out.push(ReviewEvent {
+            card,
+            at,
+            rating: rating as u32,
+            elapsed_days: elapsed.and_then(|d| u32::try_from(d).ok()),
+        });
+    }
+    Ok(out)
+}
 
 /// One row of the history: a fit (adopted or not) or a return to the defaults.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
