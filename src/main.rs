@@ -105,6 +105,26 @@ enum Command {
     /// `import-cards`, `import-anki`.
     #[command(subcommand)]
     Pack(coldstart::cli::pack::PackCommand),
+    /// Copy your progress file (SQLite's online backup, checked) to today's backup beside it,
+    /// or to FILE. Close the coldstart window first.
+    Backup {
+        /// Write the copy here instead (a new file).
+        #[arg(long, short, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Replace your progress with a backup: it is checked first and your current progress file
+    /// is kept aside. Close the coldstart window first.
+    Restore {
+        /// The backup (a file in `backups/` beside your progress, or one `backup -o` wrote).
+        file: PathBuf,
+    },
+    /// Fit the memory model (FSRS parameters) to your review history, as the app does by
+    /// itself; adopted only if it predicts your newest reviews better. Close the window first.
+    Optimize {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Second opinions on the writing of a pack's questions and cards (warnings L001…, see
     /// content/README.md); exit 1 if the pack does not pass `check`.
     Lint {
@@ -280,6 +300,36 @@ fn main() -> ExitCode {
             );
             ExitCode::from(code as u8)
         }
+        Some(Command::Backup { out }) => exit(data_dir(cli.data_dir).map(|data| {
+            coldstart::cli::backup::run_backup(
+                &data.join(coldstart::store::FILE_NAME),
+                out.as_deref(),
+                today(),
+                &mut std::io::stdout(),
+                &mut std::io::stderr(),
+            )
+        })),
+        Some(Command::Restore { file }) => exit(data_dir(cli.data_dir).map(|data| {
+            coldstart::cli::backup::run_restore(
+                &data.join(coldstart::store::FILE_NAME),
+                &file,
+                &mut std::io::stdout(),
+                &mut std::io::stderr(),
+            )
+        })),
+        Some(Command::Optimize { json }) => exit((|| {
+            let pack = load_pack(cli.pack.as_deref())?;
+            let data = data_dir(cli.data_dir)?;
+            let (store, _) = coldstart::store::Store::open_in_dir(&data)?;
+            Ok(coldstart::cli::optimize::run(
+                &store,
+                &pack.meta.id,
+                jiff::Timestamp::now(),
+                json,
+                &mut std::io::stdout(),
+                &mut std::io::stderr(),
+            ))
+        })()),
         None => match run_gui(cli.pack, live, cli.data_dir, cli.preview) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

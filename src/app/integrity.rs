@@ -11,31 +11,39 @@ impl AppState {
         match self.store.poll_integrity() {
             Ok(None) => {}
             Ok(Some(notice)) => {
-                let pack_id = self.pack.meta.id.clone();
-                let tz = self.reviews.study_day().time_zone().clone();
-                match review::Reviews::load(
-                    &self.store,
-                    &pack_id,
-                    &self.pack.settings,
-                    &self.pack.cards,
-                    tz,
-                ) {
-                    Ok(r) => self.reviews = r,
-                    Err(e) => self.report("read the fresh progress database", &e),
-                }
-                match self.store.notes_read(&pack_id) {
-                    Ok(read) => self.notes_read = read,
-                    Err(e) => self.report("read the fresh progress database", &e),
-                }
-                self.standing_cache = None;
-                self.exam_readiness_cache = None;
-                // A session's attempt lived in the file set aside: answering on would write to
-                // rows the fresh file does not have.
-                self.quiz = super::quiz::Quiz::default();
+                self.reload_after_replace();
                 self.notify(NoticeLevel::Warning, notice.to_string());
+                self.offer_backup_after_damage();
             }
             Err(e) => self.report("set the damaged progress database aside", &e),
         }
+    }
+
+    /// Reads everything again after the store's file was replaced (a damaged one set aside, or
+    /// a backup restored): card states, notes read, the cached standing; drops the quiz sessions.
+    pub(super) fn reload_after_replace(&mut self) {
+        let pack_id = self.pack.meta.id.clone();
+        let tz = self.reviews.study_day().time_zone().clone();
+        match review::Reviews::load(
+            &self.store,
+            &pack_id,
+            &self.pack.settings,
+            &self.pack.cards,
+            tz,
+        ) {
+            Ok(r) => self.reviews = r,
+            Err(e) => self.report("read the progress database again", &e),
+        }
+        match self.store.notes_read(&pack_id) {
+            Ok(read) => self.notes_read = read,
+            Err(e) => self.report("read the progress database again", &e),
+        }
+        self.standing_cache = None;
+        self.exam_readiness_cache = None;
+        // A session's attempt lived in the file set aside: answering on would write to rows the
+        // new file does not have.
+        self.quiz = super::quiz::Quiz::default();
+        self.reset_params_state();
     }
 
     /// Starts checking the progress file in the background (the "Check progress file" action);

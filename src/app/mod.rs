@@ -2,12 +2,15 @@
 //! clock, and the operations a screen may ask for. Each operation writes the store before it
 //! returns, so whatever the learner did is on disk before the next frame.
 
+pub mod backup;
 pub mod exams;
 mod integrity;
 pub mod library;
+pub mod params;
 pub mod progress;
 pub mod quiz;
 pub mod results;
+pub mod retention;
 pub mod review;
 pub mod watch;
 
@@ -76,6 +79,8 @@ impl NotSaving {
             | StoreError::Damaged { .. }
             | StoreError::ForeignLog { .. }
             | StoreError::NeedsUpgrade { .. }
+            | StoreError::Backup { .. }
+            | StoreError::BadBackup { .. }
             | StoreError::Sql(_) => {
                 "Close this window and open coldstart again; your progress file was left as it \
                  is. If this keeps happening, keep a copy of the file and report this message."
@@ -109,6 +114,12 @@ pub struct AppState {
     exam_readiness_cache: Option<exams::ReadinessCache>,
     /// The quiz sessions being taken (see `app::quiz`).
     pub quiz: quiz::Quiz,
+    /// The day's backup, the backups on disk, a restore offered (see `app::backup`).
+    backups: backup::Backups,
+    /// The background fit of FSRS parameters (see `app::params`).
+    params: params::Params,
+    /// "Help me choose" a desired retention (see `app::retention`).
+    retention_help: retention::RetentionHelp,
     /// Notices raised by reads (`&self`), moved to `notices` by the next [`AppState::tick`].
     deferred: RefCell<Vec<Notice>>,
     /// Which cached values were read since the last tick (`WANT_*` bits), so `tick` refreshes
@@ -159,6 +170,9 @@ impl AppState {
             notes_read,
             standing_cache: None,
             quiz: quiz::Quiz::default(),
+            backups: backup::Backups::default(),
+            params: params::Params::default(),
+            retention_help: retention::RetentionHelp::default(),
             deferred: RefCell::new(Vec::new()),
             wanted: Cell::new(0),
         })
@@ -190,6 +204,7 @@ impl AppState {
                             moved_to.display()
                         ),
                     );
+                    state.offer_backup_after_damage();
                 }
                 Ok(state)
             }
@@ -242,6 +257,9 @@ impl AppState {
     /// Drawing then only reads.
     pub fn tick(&mut self) -> Ticked {
         self.poll_integrity();
+        self.backups_tick();
+        self.params_tick();
+        self.retention_tick();
         self.reviews_day();
         let wanted = self.wanted.replace(0);
         self.refresh_review_caches(wanted);

@@ -120,7 +120,11 @@ impl Reviews {
         tz: jiff::tz::TimeZone,
     ) -> Result<Self, StoreError> {
         let settings = store.srs_settings_for(pack_id, defaults)?;
-        let scheduler = Scheduler::new(settings.scheduler_config())
+        // Parameters fitted to the learner (`app::params`) when adopted; else the defaults.
+        let fitted = store.params_in_use(pack_id)?;
+        let scheduler = fitted
+            .and_then(|p| Scheduler::with_parameters(settings.scheduler_config(), &p.params).ok())
+            .map_or_else(|| Scheduler::new(settings.scheduler_config()), Ok)
             .expect("FSRS-6 default parameters are valid");
         let day = StudyDay::new(tz, settings.day_start_hour);
         let mut r = Self {
@@ -168,6 +172,13 @@ impl Reviews {
     }
 
     /// Bumped on every change to card states, settings or the pack's cards.
+    /// Swaps in a scheduler on other FSRS parameters (fitted ones adopted, or the defaults).
+    pub(super) fn set_scheduler(&mut self, scheduler: Scheduler) {
+        self.scheduler = scheduler;
+        self.counted_day = None;
+        self.generation += 1;
+    }
+
     pub fn generation(&self) -> u64 {
         self.generation
     }
@@ -628,7 +639,10 @@ impl AppState {
 
     /// Saves new SRS settings; they apply to the very next card.
     pub fn set_srs_settings(&mut self, settings: SrsSettings) -> Result<(), ReviewError> {
-        let scheduler = Scheduler::new(settings.scheduler_config())?;
+        let scheduler = Scheduler::with_parameters(
+            settings.scheduler_config(),
+            self.reviews.scheduler.parameters(),
+        )?;
         self.store
             .set_srs_settings_for(&self.pack.meta.id, &settings)?;
         let tz = self.reviews.day.time_zone().clone();

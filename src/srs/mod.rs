@@ -11,7 +11,9 @@
 
 pub mod day;
 pub mod exam;
+pub mod optimize;
 pub mod queue;
+pub mod retention;
 pub mod scheduler;
 pub mod settings;
 pub mod stats;

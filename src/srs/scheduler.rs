@@ -175,6 +175,8 @@ pub enum SrsError {
 #[derive(Clone, Debug)]
 pub struct Scheduler {
     fsrs: FSRS,
+    /// The 21 FSRS-6 parameters in use (the defaults, or ones fitted to the learner).
+    parameters: Vec<f32>,
     config: SchedulerConfig,
     decay: f64,
     factor: f64,
@@ -183,17 +185,36 @@ pub struct Scheduler {
 impl Scheduler {
     /// A scheduler with FSRS-6 default parameters and the given settings.
     pub fn new(config: SchedulerConfig) -> Result<Self, SrsError> {
-        let fsrs = FSRS::new(&DEFAULT_PARAMETERS).map_err(|e| SrsError::Fsrs(e.to_string()))?;
+        Self::with_parameters(config, &DEFAULT_PARAMETERS)
+    }
+
+    /// A scheduler with the given FSRS-6 parameters (21 numbers, e.g. fitted to the learner by
+    /// `srs::optimize`) and settings.
+    pub fn with_parameters(config: SchedulerConfig, parameters: &[f32]) -> Result<Self, SrsError> {
+        if parameters.len() != DEFAULT_PARAMETERS.len() || parameters.iter().any(|w| !w.is_finite())
+        {
+            return Err(SrsError::Fsrs(format!(
+                "expected {} finite FSRS parameters, got {parameters:?}",
+                DEFAULT_PARAMETERS.len()
+            )));
+        }
+        let fsrs = FSRS::new(parameters).map_err(|e| SrsError::Fsrs(e.to_string()))?;
         // py-fsrs keeps parameters in f64; reading the f32 through its shortest decimal form
         // gives the same f64 (0.1542, not 0.15420000255).
-        let w20: f64 = DEFAULT_PARAMETERS[20].to_string().parse().unwrap_or(0.1542);
+        let w20: f64 = parameters[20].to_string().parse().unwrap_or(0.1542);
         let decay = -w20;
         Ok(Self {
             fsrs,
+            parameters: parameters.to_vec(),
             config,
             decay,
             factor: 0.9f64.powf(1.0 / decay) - 1.0,
         })
+    }
+
+    /// The FSRS parameters in use.
+    pub fn parameters(&self) -> &[f32] {
+        &self.parameters
     }
 
     /// The settings this scheduler was built with.

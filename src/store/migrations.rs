@@ -40,11 +40,15 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "reports",
         sql: include_str!("sql/006_reports.sql"),
     },
-    // 7–9: other branches.
     Migration {
-        version: 10,
+        version: 7,
+        name: "fsrs_params",
+        sql: include_str!("sql/007_fsrs_params.sql"),
+    },
+    Migration {
+        version: 8,
         name: "card_marks",
-        sql: include_str!("sql/010_card_marks.sql"),
+        sql: include_str!("sql/008_card_marks.sql"),
     },
 ];
 

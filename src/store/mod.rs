@@ -5,12 +5,14 @@
 
 mod activity;
 pub mod anki;
+pub mod backup;
 mod files;
 mod item_stats;
 mod library;
 mod marks;
 mod migrations;
 mod notes;
+mod params;
 mod quiz;
 mod readiness;
 mod reports;
@@ -32,6 +34,7 @@ use rusqlite::{Connection, InterruptHandle, OpenFlags, OptionalExtension};
 use files::{LockInfo, beside};
 pub use item_stats::ItemAnswerRow;
 pub use migrations::{MIGRATIONS, Migration, latest as latest_schema};
+pub use params::{ParamsRecord, review_events_in_file, usable_reviews_in_file};
 pub use quiz::{AnswerRow, AttemptMode, AttemptSummary, StoredAnswer, StoredAttempt};
 pub use reports::{ProblemReport, ReportItem, ReportReason};
 
@@ -97,6 +100,13 @@ pub enum StoreError {
         known: i64,
         path: PathBuf,
     },
+    #[error("could not write the backup: {source}: {path}")]
+    Backup {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("this backup cannot be restored ({reason}); nothing was changed: {path}")]
+    BadBackup { reason: String, path: PathBuf },
     #[error("progress database error: {0}")]
     Sql(#[from] rusqlite::Error),
 }

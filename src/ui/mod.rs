@@ -3,14 +3,17 @@
 //! Screens hold view state only; sessions live in `AppState`. They read `AppState`, call its
 //! operations, and push [`Command`]s for navigation, which the app applies after the frame.
 
+pub mod backups;
 pub mod dashboard;
 pub mod notes;
 pub mod packs;
+pub mod params;
 pub mod preview;
 pub mod progress;
 pub mod quiz;
 mod readiness;
 pub mod results;
+pub mod retention;
 pub mod review;
 mod shell;
 pub mod sim;

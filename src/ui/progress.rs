@@ -67,6 +67,7 @@ impl Draft {
 pub struct ProgressScreen {
     draft: Option<Draft>,
     results: super::results::ResultsView,
+    backups: super::backups::BackupsView,
 }
 
 impl ProgressScreen {
@@ -92,6 +93,12 @@ impl ProgressScreen {
                 self.settings_ui(ui, state);
                 ui.add_space(theme::GAP);
                 widgets::tile(ui, "Look", theme::look_settings);
+                ui.add_space(theme::GAP);
+                super::retention::ui(ui, state);
+                ui.add_space(theme::GAP);
+                super::params::ui(ui, state);
+                ui.add_space(theme::GAP);
+                self.backups.ui(ui, state);
                 ui.add_space(theme::GAP);
                 self.results.ui(ui, state);
                 ui.add_space(theme::GAP);

@@ -194,6 +194,7 @@ impl ColdstartApp {
 
         if self.state.not_saving.is_some()
             || !self.state.notices.is_empty()
+            || self.state.backup_offer().is_some()
             || !self.pack_errors.is_empty()
         {
             egui::Panel::top("notices").show(ui, |ui| self.banners(ui));
@@ -350,6 +351,7 @@ impl ColdstartApp {
         if let Some(i) = dismissed {
             self.state.notices.remove(i);
         }
+        super::backups::offer_banner(ui, &mut self.state);
         if !self.pack_errors.is_empty() {
             let errors = self
                 .pack_errors
