@@ -327,3 +327,32 @@ fn bury_suspend_flag_and_info_are_stored_undoable_and_leave_the_schedule_alone()
     support::click(&mut h, "Unsuspend all");
     assert!(!h.state().state.card_mark(i(&suspended)).suspended);
 }
+
+#[test]
+fn a_learner_reports_a_problem_on_a_card() {
+    let clock = Arc::new(FixedClock::new("2026-11-26T10:00:00Z".parse().expect("ts")));
+    let mut h = harness(app(clock));
+    press(&mut h, Key::R);
+    let card = due_front(&h);
+    support::click(&mut h, "Report a problem…");
+    h.get_by_role(egui::accesskit::Role::MultilineTextInput)
+        .click();
+    h.run_steps(2);
+    h.get_by_role(egui::accesskit::Role::MultilineTextInput)
+        .type_text("The limit is 15 minutes, per the DG");
+    h.run_steps(2);
+    support::click(&mut h, "Send report");
+    let reports = h
+        .state()
+        .state
+        .store
+        .problem_reports("mini")
+        .expect("reports");
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0].item_id, card);
+    assert!(reports[0].note.contains("15 minutes"));
+    assert!(
+        h.query_by_label("Report a problem…").is_some(),
+        "the form closed"
+    );
+}

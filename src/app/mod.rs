@@ -9,6 +9,7 @@ pub mod library;
 pub mod params;
 pub mod progress;
 pub mod quiz;
+mod reports;
 pub mod results;
 pub mod retention;
 pub mod review;

@@ -373,6 +373,7 @@ impl ReviewScreen {
                         ui.label(RichText::new("⚑ flagged").color(theme::due(ui.visuals())));
                     }
                 });
+                super::widgets::report_problem(ui, state, crate::store::ReportItem::Card, &card.id);
                 if let Some((i, info)) = &self.info
                     && *i == index
                 {

@@ -114,3 +114,64 @@ pub fn tile<R>(ui: &mut Ui, title: &str, add: impl FnOnce(&mut Ui) -> R) -> R {
         })
         .inner
 }
+
+/// "Report a problem": a reason and a note for the pack's author, on any card or question.
+/// Closed until clicked; its draft lives in egui's memory under `item_id`.
+pub fn report_problem(
+    ui: &mut Ui,
+    state: &mut crate::app::AppState,
+    item: crate::store::ReportItem,
+    item_id: &str,
+) {
+    use crate::store::ReportReason;
+    let id = ui.make_persistent_id(("report-problem", item_id));
+    let (mut open, mut reason, mut note) = ui.data(|d| {
+        d.get_temp::<(bool, usize, String)>(id)
+            .unwrap_or((false, 0, String::new()))
+    });
+    if !open {
+        if ui
+            .small_button("Report a problem…")
+            .on_hover_text("Tell the pack's author something is wrong here")
+            .clicked()
+        {
+            open = true;
+        }
+    } else {
+        egui::Frame::group(ui.style())
+            .inner_margin(theme::GAP / 2.0)
+            .show(ui, |ui| {
+                ui.label(RichText::new("Report a problem").strong());
+                egui::ComboBox::from_id_salt(("report-reason", item_id))
+                    .selected_text(ReportReason::ALL[reason.min(4)].label())
+                    .show_ui(ui, |ui| {
+                        for (i, r) in ReportReason::ALL.iter().enumerate() {
+                            ui.selectable_value(&mut reason, i, r.label());
+                        }
+                    });
+                ui.add(
+                    egui::TextEdit::multiline(&mut note)
+                        .hint_text("What is wrong, and where AWS says otherwise")
+                        .desired_rows(2)
+                        .desired_width(ui.available_width().min(520.0)),
+                );
+                ui.horizontal(|ui| {
+                    if ui.button("Send report").clicked()
+                        && state.report_problem(
+                            item,
+                            item_id,
+                            ReportReason::ALL[reason.min(4)],
+                            &note,
+                        )
+                    {
+                        open = false;
+                        note.clear();
+                    }
+                    if ui.button("Cancel").clicked() {
+                        open = false;
+                    }
+                });
+            });
+    }
+    ui.data_mut(|d| d.insert_temp(id, (open, reason, note)));
+}

@@ -92,6 +92,15 @@ pub(super) fn ui(
             ui.label(RichText::new(verdict).color(tone).strong().size(18.0));
             question::revealed_choices(ui, &item, &response);
             question::explanation(ui, cache, &item, &state.pack, cmds);
+            if matches!(item.origin, crate::quiz::Origin::Authored) {
+                let id = item.question.id.clone();
+                crate::ui::widgets::report_problem(
+                    ui,
+                    state,
+                    crate::store::ReportItem::Question,
+                    &id,
+                );
+            }
         } else if let Some(place) = question::choice_buttons(ui, &item, &response, true) {
             state.practice_toggle(place);
         }

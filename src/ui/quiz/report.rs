@@ -138,6 +138,14 @@ pub(super) fn ui(
                     question::stem(ui, cache, item, cmds);
                     question::revealed_choices(ui, item, response);
                     question::explanation(ui, cache, item, &state.pack, cmds);
+                    if matches!(item.origin, Origin::Authored) {
+                        crate::ui::widgets::report_problem(
+                            ui,
+                            state,
+                            crate::store::ReportItem::Question,
+                            &item.question.id,
+                        );
+                    }
                 });
             }
             ui.add_space(theme::GAP);
