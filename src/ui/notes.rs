@@ -353,7 +353,7 @@ impl NotesScreen {
             .id_salt(("note", &open.topic))
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                ui.set_max_width(theme::READING_WIDTH);
+                ui.set_max_width(ui.available_width().min(theme::READING_WIDTH));
                 if scroll_to.as_deref() == Some("") {
                     ui.scroll_to_cursor(Some(egui::Align::TOP));
                 }

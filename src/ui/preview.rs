@@ -60,7 +60,7 @@ impl PreviewScreen {
             .id_salt(("preview-items", &topic_id))
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                ui.set_max_width(theme::READING_WIDTH);
+                ui.set_max_width(ui.available_width().min(theme::READING_WIDTH));
                 ui.label(theme::heading(&topic.title));
                 ui.label(
                     RichText::new("Preview: nothing here is recorded.")

@@ -272,7 +272,7 @@ impl ReviewScreen {
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                ui.set_max_width(theme::READING_WIDTH);
+                ui.set_max_width(ui.available_width().min(theme::READING_WIDTH));
                 ui.label(RichText::new(kind).color(theme::muted(ui.visuals())));
                 egui::Frame::group(ui.style())
                     .inner_margin(theme::GAP)

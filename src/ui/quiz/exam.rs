@@ -234,7 +234,7 @@ fn question_page(
     };
     let (item, response) = (item.clone(), response.clone());
     egui::ScrollArea::vertical().show(ui, |ui| {
-        ui.set_max_width(theme::READING_WIDTH);
+        ui.set_max_width(ui.available_width().min(theme::READING_WIDTH));
         ui.horizontal(|ui| {
             ui.label(RichText::new(format!("Question {} of {total}", pos + 1)).strong());
             if response.flagged {

@@ -26,6 +26,10 @@ pub struct HomeForm {
     show_all_attempts: bool,
 }
 
+/// The two set-up panels' widths, side by side.
+const PRACTICE_WIDTH: f32 = 520.0;
+const EXAM_WIDTH: f32 = 420.0;
+
 /// Past attempts listed before "Show all".
 const RECENT_ATTEMPTS: usize = 50;
 
@@ -88,20 +92,26 @@ pub(super) fn ui(
         let unfinished = attempts
             .iter()
             .any(|a| a.mode == AttemptMode::Exam && a.finished_ms.is_none());
-        // Side by side when they fit, one above the other in a narrow window.
-        let row = egui::Layout::left_to_right(egui::Align::Min).with_main_wrap(true);
-        ui.with_layout(row, |ui| {
-            panel(ui, "Practice", 520.0, |ui| {
-                if let Some(v) = practice_form(ui, state, form) {
-                    next = Some(v);
-                }
-            });
-            panel(ui, "Mock exam", 420.0, |ui| {
-                if let Some(v) = exam_form(ui, state, &mut form.exam, unfinished) {
-                    next = Some(v);
-                }
-            });
-        });
+        // Side by side when they fit, one above the other in a narrow window (or at a large
+        // interface scale); a panel never runs off the window.
+        let gap = ui.spacing().item_spacing.x + 4.0 * theme::GAP;
+        let avail = ui.available_width();
+        let side_by_side = avail >= PRACTICE_WIDTH + EXAM_WIDTH + gap;
+        let (pw, ew) = if side_by_side {
+            (PRACTICE_WIDTH, EXAM_WIDTH)
+        } else {
+            let w = (avail - 2.0 * theme::GAP).min(PRACTICE_WIDTH);
+            (w, w)
+        };
+        let v = if side_by_side {
+            ui.horizontal_top(|ui| set_up_panels(ui, state, form, unfinished, pw, ew))
+                .inner
+        } else {
+            set_up_panels(ui, state, form, unfinished, pw, ew)
+        };
+        if v.is_some() {
+            next = v;
+        }
 
         ui.add_space(theme::GAP);
         mock_chart(ui, state);
@@ -125,6 +135,32 @@ pub(super) fn ui(
             {
                 form.show_all_attempts = true;
             }
+        }
+    });
+    next
+}
+
+/// The practice and mock-exam panels, in the parent's direction, at these widths.
+fn set_up_panels(
+    ui: &mut Ui,
+    state: &mut AppState,
+    form: &mut HomeForm,
+    unfinished: bool,
+    practice_width: f32,
+    exam_width: f32,
+) -> Option<View> {
+    let mut next = None;
+    panel(ui, "Practice", practice_width, |ui| {
+        if let Some(v) = practice_form(ui, state, form) {
+            next = Some(v);
+        }
+    });
+    if !ui.layout().is_horizontal() {
+        ui.add_space(theme::GAP);
+    }
+    panel(ui, "Mock exam", exam_width, |ui| {
+        if let Some(v) = exam_form(ui, state, &mut form.exam, unfinished) {
+            next = Some(v);
         }
     });
     next

@@ -71,7 +71,7 @@ pub(super) fn ui(
     ui.separator();
 
     egui::ScrollArea::vertical().show(ui, |ui| {
-        ui.set_max_width(theme::READING_WIDTH);
+        ui.set_max_width(ui.available_width().min(theme::READING_WIDTH));
         question::stem(ui, cache, &item, cmds);
         ui.add_space(theme::GAP / 2.0);
         let Some(p) = &state.quiz.practice else {

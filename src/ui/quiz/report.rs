@@ -26,7 +26,7 @@ pub(super) fn ui(
     egui::ScrollArea::vertical()
         .id_salt(("report", r.summary.id))
         .show(ui, |ui| {
-            ui.set_max_width(theme::READING_WIDTH + 120.0);
+            ui.set_max_width(ui.available_width().min(theme::READING_WIDTH + 120.0));
             ui.add_space(theme::GAP);
             ui.horizontal(|ui| {
                 let title = match r.summary.mode {

@@ -84,7 +84,9 @@ impl Playback {
 /// Play / pause / step / restart / end buttons, a speed menu and the scrub bar.
 /// `times` are the event times, so Step can jump to the next thing that happens.
 pub fn playback_bar(ui: &mut Ui, pb: &mut Playback, times: &[f64]) {
-    ui.horizontal(|ui| {
+    // Wraps rather than running off a narrow window (or a large interface scale): an overflow
+    // would widen everything drawn below it.
+    ui.horizontal_wrapped(|ui| {
         let label = if pb.playing { "Pause" } else { "Play" };
         if ui
             .button(label)
@@ -125,7 +127,13 @@ pub fn playback_bar(ui: &mut Ui, pb: &mut Playback, times: &[f64]) {
             .labelled_by(speed_label.id)
             .on_hover_text("Simulated seconds per real second");
         ui.label(RichText::new(crate::sim::clock(pb.t)).monospace().strong());
-        ui.spacing_mut().slider_width = (ui.available_width() - 90.0).max(120.0);
+        // The scrubber takes the rest of the row, or a row of its own when little is left.
+        let rest = ui.available_width() - 90.0;
+        ui.spacing_mut().slider_width = if rest >= 120.0 {
+            rest
+        } else {
+            (ui.max_rect().width() - 90.0).max(60.0)
+        };
         let end = pb.end;
         let r = ui.add(
             egui::Slider::new(&mut pb.t, 0.0..=end)
