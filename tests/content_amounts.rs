@@ -168,3 +168,26 @@ fn facts_that_change_often_carry_a_last_verified_date() {
         );
     }
 }
+
+#[test]
+fn every_domain_of_the_default_exam_fills_three_disjoint_mocks() {
+    let pack = pack();
+    let exam = pack.default_exam();
+    let quotas = exam.domain_quotas();
+    assert_eq!(quotas.len(), exam.domains.len());
+    for (domain, quota) in exam.domains.iter().zip(quotas) {
+        let held = pack
+            .questions
+            .iter()
+            .filter(|q| exam.includes_topic(&q.topic))
+            .filter(|q| exam.domain_of(q) == Some(domain.id.as_str()))
+            .count();
+        assert!(
+            held >= 3 * quota,
+            "domain {} holds {held} questions; three mocks of {} need {}",
+            domain.id,
+            exam.code,
+            3 * quota
+        );
+    }
+}
