@@ -128,12 +128,14 @@ pub fn playback_bar(ui: &mut Ui, pb: &mut Playback, times: &[f64]) {
             .on_hover_text("Simulated seconds per real second");
         ui.label(RichText::new(crate::sim::clock(pb.t)).monospace().strong());
         // The scrubber takes the rest of the row, or a row of its own when little is left.
-        let rest = ui.available_width() - 90.0;
-        ui.spacing_mut().slider_width = if rest >= 120.0 {
-            rest
-        } else {
-            (ui.max_rect().width() - 90.0).max(60.0)
-        };
+        // (A slider lays itself out as a row of its own, so the wrapping row cannot wrap it:
+        // start a new row by hand.)
+        let mut rest = ui.available_size_before_wrap().x - 130.0;
+        if rest < 120.0 {
+            ui.end_row();
+            rest = (ui.max_rect().width() - 130.0).max(60.0);
+        }
+        ui.spacing_mut().slider_width = rest;
         let end = pb.end;
         let r = ui.add(
             egui::Slider::new(&mut pb.t, 0.0..=end)
