@@ -100,18 +100,9 @@ pub fn answer_practice(state: &mut AppState, right: bool) {
     state.practice_submit();
 }
 
-/// The keys 1–9, which pick the choice shown in that place.
-pub const NUM_KEYS: [egui::Key; 9] = [
-    egui::Key::Num1,
-    egui::Key::Num2,
-    egui::Key::Num3,
-    egui::Key::Num4,
-    egui::Key::Num5,
-    egui::Key::Num6,
-    egui::Key::Num7,
-    egui::Key::Num8,
-    egui::Key::Num9,
-];
+/// The keys 1–9, which pick the choice shown in that place (the Quiz screen's own list).
+#[allow(unused_imports)] // not every test binary drives the Quiz screen
+pub use coldstart::ui::quiz::NUM_KEYS;
 
 /// Shown places (0-based) of an item's right choices.
 pub fn right_places(item: &coldstart::quiz::Item) -> Vec<usize> {

@@ -16,7 +16,7 @@ use crate::store::AttemptSummary;
 use super::Command;
 
 pub use home::HomeForm;
-pub use question::clock;
+pub use question::{NUM_KEYS, clock};
 
 /// What the Quiz screen shows. The sessions themselves live in [`AppState::quiz`].
 #[derive(Default)]

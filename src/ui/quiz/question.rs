@@ -10,7 +10,7 @@ use crate::quiz::{Item, Response};
 use crate::ui::{Command, theme, widgets};
 
 /// The keys 1–9, which toggle the choice shown in that place.
-const NUM_KEYS: [egui::Key; 9] = [
+pub const NUM_KEYS: [egui::Key; 9] = [
     egui::Key::Num1,
     egui::Key::Num2,
     egui::Key::Num3,
