@@ -210,6 +210,35 @@ fn export_to_a_broken_pipe_fails() {
 }
 
 #[test]
+fn export_to_a_closed_stdout_fails() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    studied(tmp.path());
+    // `>&-`: standard output is not open at all (EBADF), which Rust's own stdout would swallow.
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg("exec \"$0\" export reviews >&-")
+        .arg(env!("CARGO_BIN_EXE_coldstart"))
+        .env("COLDSTART_DATA_DIR", tmp.path())
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("standard output"), "{}", stderr(&o));
+    // Discarding on purpose is not an error.
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg("exec \"$0\" export reviews >/dev/null")
+        .arg(env!("CARGO_BIN_EXE_coldstart"))
+        .env("COLDSTART_DATA_DIR", tmp.path())
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
 fn an_out_of_range_row_is_skipped_and_counted() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let path = studied(tmp.path());

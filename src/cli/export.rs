@@ -149,20 +149,44 @@ fn same_file(a: &Path, b: &Path) -> bool {
     false
 }
 
-/// Standard output as a buffered writer whose every failure (a broken pipe, a full disk) is
-/// reported, never swallowed: on Unix a duplicate of descriptor 1 (Rust's own `stdout()` quietly
-/// discards output when that descriptor is invalid).
+/// Standard output as a buffered writer whose every failure (a broken pipe, a full disk, no
+/// standard output at all) is reported, never swallowed: on Unix a duplicate of descriptor 1
+/// (Rust's own `stdout()` quietly discards output when that descriptor is invalid).
 pub fn stdout() -> std::io::Result<Box<dyn Write>> {
     #[cfg(unix)]
     {
         use std::os::fd::AsFd;
         let fd = std::io::stdout().as_fd().try_clone_to_owned()?;
+        if reopened_as_null(&fd) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::BrokenPipe,
+                "standard output is closed (`>&-`); give `-o FILE`, or `>/dev/null` to discard",
+            ));
+        }
         Ok(Box::new(std::io::BufWriter::new(std::fs::File::from(fd))))
     }
     #[cfg(not(unix))]
     {
         Ok(Box::new(std::io::stdout().lock()))
     }
+}
+
+/// Whether descriptor 1 is the `/dev/null` that Rust's start-up opens read-write in place of a
+/// closed standard descriptor (`coldstart export >&-`). A shell's `>/dev/null` opens it
+/// write-only, so discarding on purpose still works.
+#[cfg(unix)]
+fn reopened_as_null(fd: &std::os::fd::OwnedFd) -> bool {
+    use rustix::fs::{FileType, OFlags};
+    let Ok(stat) = rustix::fs::fstat(fd) else {
+        return false;
+    };
+    let null = rustix::fs::stat("/dev/null").map(|n| n.st_rdev).ok();
+    let read_write = rustix::fs::fcntl_getfl(fd)
+        .map(|f| f & OFlags::RWMODE == OFlags::RDWR)
+        .unwrap_or(false);
+    FileType::from_raw_mode(stat.st_mode) == FileType::CharacterDevice
+        && Some(stat.st_rdev) == null
+        && read_write
 }
 
 #[derive(Debug, thiserror::Error)]
