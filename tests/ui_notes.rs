@@ -234,3 +234,71 @@ fn drilling_a_topic_practises_its_questions_then_puts_its_cards_first() {
     assert!(want_cards.contains(&next));
     assert_eq!(h.state().state.due_counts().new, want_cards.len());
 }
+
+/// A copy of the mini fixture with `extra` appended to the limits note.
+fn mini_with_limits_note(extra: &str) -> (tempfile::TempDir, coldstart::content::Pack) {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    for sub in ["", "notes", "cards", "questions"] {
+        std::fs::create_dir_all(tmp.path().join(sub)).expect("mkdir");
+        for e in std::fs::read_dir(src.join(sub)).expect("ls") {
+            let e = e.expect("entry");
+            if e.file_type().expect("type").is_file() {
+                std::fs::copy(e.path(), tmp.path().join(sub).join(e.file_name())).expect("copy");
+            }
+        }
+    }
+    let note = tmp.path().join("notes/limits.md");
+    let mut text = std::fs::read_to_string(&note).expect("note");
+    text.push_str(extra);
+    std::fs::write(&note, text).expect("write");
+    let pack = coldstart::content::load_dir(tmp.path())
+        .expect("read pack")
+        .into_valid()
+        .expect("pack is valid");
+    (tmp, pack)
+}
+
+/// A table of 50,000 rows lays out only the rows in view; a table wider than the page wraps its
+/// cells inside the window; a cut-off cell in a long table shows its words in full on hover.
+#[test]
+fn long_tables_show_only_the_rows_in_view_and_wide_ones_wrap() {
+    let mut extra = String::from("\n## Wide table\n\n| Setting | What it does |\n|---|---|\n");
+    extra.push_str("| `Timeout` | ");
+    for i in 0..80 {
+        extra.push_str(&format!("word{i} "));
+    }
+    extra.push_str("WIDE-END |\n\n## Big table\n\n| Key | Value |\n|---|---|\n");
+    for i in 0..50_000 {
+        extra.push_str(&format!("|x-{i}|{i}|\n"));
+    }
+    let (_dir, pack) = mini_with_limits_note(&extra);
+    let state = AppState::in_memory(Arc::new(pack), clock()).expect("state");
+    let mut h = harness(ColdstartApp::new(state));
+    h.query_all_by_label("Notes").next().expect("nav").click();
+    h.run();
+    h.query_all_by_label("Limits")
+        .next()
+        .expect("side list")
+        .click();
+    h.run();
+
+    // The wide cell wraps: its last word is inside the window, nothing runs off the right.
+    let end = h
+        .query_all_by_label_contains("WIDE-END")
+        .next()
+        .expect("the wide cell is shown");
+    assert!(end.rect().right() <= 1280.0, "{:?}", end.rect());
+    assert!(h.query_by_label_contains("wider than the page").is_none());
+
+    // The long table: its first rows, a line saying there are more, and nothing like 50,000
+    // rows laid out.
+    assert!(h.query_by_label("x-0").is_some());
+    assert!(h.query_by_label("x-49999").is_none());
+    assert!(
+        h.query_by_label("50000 rows: scroll inside the table for more")
+            .is_some()
+    );
+    let laid_out = h.query_all_by_label_contains("x-").count();
+    assert!((5..200).contains(&laid_out), "{laid_out} rows laid out");
+}

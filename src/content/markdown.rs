@@ -266,9 +266,108 @@ pub fn resolve_link(dest: &str, from: &str) -> LinkTarget {
     }
 }
 
+/// A stretch of Markdown as the app draws it: prose, or a table it lays out itself (fitted to
+/// the width, long ones drawn only where in view).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Block {
+    Markdown(String),
+    Table(TableText),
+}
+
+/// A table's cells as Markdown source (inline: code, emphasis, links), rows padded to the
+/// header's width.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct TableText {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// Splits `markdown` into prose and tables, in order. Blank prose between tables is dropped.
+pub fn blocks(markdown: &str) -> Vec<Block> {
+    let mut out = Vec::new();
+    let mut prose_from = 0;
+    let mut table: Option<TableText> = None;
+    let mut row: Vec<String> = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Table(_)) => {
+                push_prose(&mut out, &markdown[prose_from..range.start]);
+                table = Some(TableText::default());
+            }
+            Event::End(TagEnd::Table) => {
+                if let Some(mut t) = table.take() {
+                    let width = t.header.len();
+                    for r in &mut t.rows {
+                        r.resize(width, String::new());
+                    }
+                    out.push(Block::Table(t));
+                }
+                prose_from = range.end;
+            }
+            Event::Start(Tag::TableHead | Tag::TableRow) => row.clear(),
+            Event::End(TagEnd::TableHead) => {
+                if let Some(t) = &mut table {
+                    t.header = std::mem::take(&mut row);
+                }
+            }
+            Event::End(TagEnd::TableRow) => {
+                if let Some(t) = &mut table {
+                    t.rows.push(std::mem::take(&mut row));
+                }
+            }
+            Event::Start(Tag::TableCell) if table.is_some() => {
+                row.push(cell_source(&markdown[range]));
+            }
+            _ => {}
+        }
+    }
+    push_prose(&mut out, &markdown[prose_from..]);
+    out
+}
+
+fn push_prose(out: &mut Vec<Block>, text: &str) {
+    if !text.trim().is_empty() {
+        out.push(Block::Markdown(text.to_owned()));
+    }
+}
+
+/// A cell's inline Markdown: its source without the pipes around it; `\|` is a literal pipe.
+fn cell_source(raw: &str) -> String {
+    let t = raw.trim();
+    let t = t.strip_prefix('|').unwrap_or(t);
+    let t = if t.ends_with('|') && !t.ends_with("\\|") {
+        &t[..t.len() - 1]
+    } else {
+        t
+    };
+    t.trim().replace("\\|", "|")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tables_are_split_from_prose_with_their_cells_as_written() {
+        let md = "Intro with `a | b`.\n\n| Key | Value |\n|---|:--:|\n| `x` | [see](limits.md#m) |\n| short |\n| p \\| q | 2 |\n\nAfter.\n";
+        let b = blocks(md);
+        assert_eq!(b.len(), 3, "{b:?}");
+        assert_eq!(b[0], Block::Markdown("Intro with `a | b`.\n\n".into()));
+        let Block::Table(t) = &b[1] else {
+            panic!("a table: {b:?}")
+        };
+        assert_eq!(t.header, ["Key", "Value"]);
+        assert_eq!(
+            t.rows,
+            [
+                vec!["`x`".to_owned(), "[see](limits.md#m)".to_owned()],
+                vec!["short".to_owned(), String::new()],
+                vec!["p | q".to_owned(), "2".to_owned()],
+            ]
+        );
+        assert_eq!(b[2], Block::Markdown("\nAfter.\n".into()));
+        assert_eq!(blocks("no table"), [Block::Markdown("no table".into())]);
+    }
 
     #[test]
     fn links_resolve_inside_the_pack_only() {

@@ -16,7 +16,10 @@ pub use load::{
     FORMAT, FolderRead, InvalidPack, MAX_FILE_BYTES, MAX_FILES, MAX_ITEMS, MAX_PACK_BYTES,
     MAX_WEIGHT, PackFile, Report, UNREADABLE, load_dir, load_files, load_read, read_dir,
 };
-pub use markdown::{LinkTarget, options as markdown_options, resolve_link};
+pub use markdown::{
+    Block, LinkTarget, TableText, blocks as markdown_blocks, options as markdown_options,
+    resolve_link,
+};
 pub use model::*;
 pub use slug::slugify;
 

@@ -18,6 +18,7 @@ pub mod review;
 mod shell;
 pub mod sim;
 pub mod simulators;
+mod table;
 pub mod theme;
 pub mod widgets;
 

@@ -10,13 +10,33 @@ use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
 use crate::app::AppState;
 use crate::content::{self, Pack, SectionRef};
 
+use super::table::NoteTable;
 use super::{Command, theme};
 
 /// One section of the open note, ready to draw.
 struct Chunk {
     /// `None` for text before the first heading.
     anchor: Option<String>,
-    markdown: String,
+    /// Its prose and tables, split once when the note opens.
+    blocks: Vec<Block>,
+}
+
+enum Block {
+    Markdown(String),
+    Table(NoteTable),
+}
+
+impl Chunk {
+    fn new(anchor: Option<String>, markdown: &str) -> Self {
+        let blocks = content::markdown_blocks(markdown)
+            .into_iter()
+            .map(|b| match b {
+                content::Block::Markdown(m) => Block::Markdown(m),
+                content::Block::Table(t) => Block::Table(NoteTable::new(t)),
+            })
+            .collect();
+        Self { anchor, blocks }
+    }
 }
 
 /// Seconds on a note, its end in view, after which it counts as read.
@@ -312,7 +332,7 @@ impl NotesScreen {
         cmds: &mut Vec<Command>,
     ) -> Option<Nav> {
         let mut nav = None;
-        let Some(open) = &self.open else {
+        let Some(open) = &mut self.open else {
             ui.label("This pack has no notes.");
             return None;
         };
@@ -375,10 +395,21 @@ impl NotesScreen {
                 {
                     cmds.push(Command::OpenSimulator(sim));
                 }
-                for (i, chunk) in open.chunks.iter().enumerate() {
+                for (i, chunk) in open.chunks.iter_mut().enumerate() {
                     // Each chunk gets its own id space: tables inside derive their ids from it.
                     let r = ui.push_id(i, |ui| {
-                        CommonMarkViewer::new().show(ui, &mut self.cache, &chunk.markdown);
+                        for (j, block) in chunk.blocks.iter_mut().enumerate() {
+                            match block {
+                                Block::Markdown(m) => {
+                                    CommonMarkViewer::new().show(ui, &mut self.cache, m);
+                                }
+                                Block::Table(t) => {
+                                    ui.push_id(j, |ui| {
+                                        t.show(ui, &mut self.cache, &open.topic, cmds);
+                                    });
+                                }
+                            }
+                        }
                     });
                     if chunk.anchor.is_some() && chunk.anchor == scroll_to {
                         r.response.scroll_to_me(Some(egui::Align::TOP));
@@ -520,17 +551,11 @@ impl OpenNote {
         let body = &note.body;
         let first = note.sections.first().map_or(body.len(), |s| s.offset);
         if !body[..first].trim().is_empty() {
-            chunks.push(Chunk {
-                anchor: None,
-                markdown: body[..first].to_owned(),
-            });
+            chunks.push(Chunk::new(None, &body[..first]));
         }
         for (i, s) in note.sections.iter().enumerate() {
             let end = note.sections.get(i + 1).map_or(body.len(), |n| n.offset);
-            chunks.push(Chunk {
-                anchor: Some(s.anchor.clone()),
-                markdown: body[s.offset..end].to_owned(),
-            });
+            chunks.push(Chunk::new(Some(s.anchor.clone()), &body[s.offset..end]));
         }
         let links = super::widgets::pack_links(body, &note.topic);
         Self {

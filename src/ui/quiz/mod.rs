@@ -16,6 +16,7 @@ use crate::store::AttemptSummary;
 use super::Command;
 
 pub use home::HomeForm;
+pub(crate) use question::inline_job;
 pub use question::{NUM_KEYS, clock};
 
 /// What the Quiz screen shows. The sessions themselves live in [`AppState::quiz`].
