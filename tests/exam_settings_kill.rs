@@ -194,3 +194,102 @@ fn sigkill_never_half_applies_a_settings_save() {
         assert_eq!(store.take_notices(), vec![], "every stored value in range");
     }
 }
+
+/// A learner's session is killed mid-write, leaving its log beside the file; then they restore a
+/// backup with `coldstart restore`. The backup's answers come back exactly, the crashed session's
+/// log is neither replayed onto the restored file nor lost (it is in the file kept aside), and
+/// the next session opens cleanly. Several rounds on the same folder.
+#[test]
+fn restoring_a_backup_over_a_crashed_folder_brings_back_exactly_the_backup() {
+    if std::env::var_os(CHILD_DIR).is_some() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let backups = tempfile::tempdir().expect("tempdir");
+    for round in 0..3u32 {
+        // Answers 0..4 of this round, then a backup of them.
+        let before: Vec<u32> = (0..4).map(|i| round * 10 + i).collect();
+        run_and_kill(dir.path(), "exam", &before, round * 10 + 4);
+        let backup = backups.path().join(format!("round-{round}.sqlite"));
+        let expected = {
+            let (store, _) = Store::open_in_dir(dir.path()).expect("reopen");
+            store.backup_to(&backup).expect("backup");
+            let attempt = store.unfinished_exam("p").expect("read").expect("exam");
+            let stored = store.quiz_attempt(attempt).expect("read").expect("attempt");
+            stored
+                .answers
+                .iter()
+                .map(|a| a.position as u32)
+                .collect::<std::collections::BTreeSet<u32>>()
+        };
+        // More answers after the backup, then a kill mid-write: the log stays beside the file.
+        let after: Vec<u32> = (5..9).map(|i| round * 10 + i).collect();
+        let acked_after = run_and_kill(dir.path(), "exam", &after, round * 10 + 9);
+        assert!(
+            dir.path().join("progress.sqlite-wal").exists(),
+            "round {round}: the kill left a log"
+        );
+
+        let o = Command::new(env!("CARGO_BIN_EXE_coldstart"))
+            .arg("restore")
+            .arg(&backup)
+            .env("COLDSTART_DATA_DIR", dir.path())
+            .stdin(Stdio::null())
+            .output()
+            .expect("run restore");
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "round {round}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+
+        let (store, notice) = Store::open_in_dir(dir.path()).expect("open restored");
+        assert_eq!(
+            notice, None,
+            "round {round}: the restored file opens cleanly"
+        );
+        no_foreign_log(&store);
+        let attempt = store.unfinished_exam("p").expect("read").expect("exam");
+        let stored = store.quiz_attempt(attempt).expect("read").expect("attempt");
+        let positions: std::collections::BTreeSet<u32> =
+            stored.answers.iter().map(|a| a.position as u32).collect();
+        assert_eq!(positions, expected, "round {round}: exactly the backup");
+        drop(store);
+
+        // The work done after the backup is not lost: it is in the file kept aside.
+        let kept: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("ls")
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| {
+                let name = p.file_name().unwrap_or_default().to_string_lossy();
+                name.contains(".before-restore-")
+                    && !name.ends_with("-wal")
+                    && !name.ends_with("-shm")
+            })
+            .collect();
+        let newest = kept
+            .iter()
+            .max_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
+            .expect("the replaced file is kept aside");
+        let conn = rusqlite::Connection::open_with_flags(
+            newest,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .expect("open kept file");
+        let kept_positions: std::collections::BTreeSet<u32> = conn
+            .prepare("SELECT position FROM quiz_answers")
+            .expect("query")
+            .query_map([], |r| r.get::<_, u32>(0))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("positions");
+        for n in &acked_after {
+            assert!(
+                kept_positions.contains(n),
+                "round {round}: answer {n} given after the backup is lost"
+            );
+        }
+    }
+}
