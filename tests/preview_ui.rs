@@ -94,3 +94,75 @@ fn without_preview_there_is_no_browse_screen() {
     h.run_steps(2);
     assert_eq!(h.state().screen, Screen::Dashboard);
 }
+
+/// The in-app toggle: a learner with progress previews the pack from the Packs screen, studies
+/// nothing into their file while previewing (a note left open for minutes, a card answered),
+/// and comes back to their progress exactly as it was.
+#[test]
+fn the_preview_toggle_sets_progress_aside_and_brings_it_back_unchanged() {
+    let pack = support::mini_pack();
+    let clock = support::clock();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, _) = coldstart::store::Store::open_in_dir(dir.path()).expect("store");
+    let state = coldstart::app::AppState::new(pack.clone(), store, clock.clone()).expect("state");
+    let mut h = support::harness(ColdstartApp::new(state));
+    h.run_steps(2);
+    assert!(h.query_by_label("Browse").is_none());
+
+    support::click(&mut h, "Packs");
+    support::click(&mut h, "Preview this pack");
+    assert_eq!(h.state().screen, Screen::Browse);
+    assert!(
+        h.query_by_label_contains("nothing you do here is recorded")
+            .is_some()
+    );
+
+    // Study as if for real: a note left open long enough to count as read, a card answered.
+    support::click(&mut h, "Notes");
+    clock.advance(jiff::SignedDuration::from_secs(120));
+    h.run_steps(3);
+    let topic = pack.notes[0].topic.clone();
+    assert!(h.state().state.is_note_read(&topic), "read in the preview");
+    support::press(&mut h, egui::Key::R);
+    support::press(&mut h, egui::Key::Space);
+    support::press(&mut h, egui::Key::Num3);
+    assert_eq!(
+        h.state()
+            .state
+            .store
+            .answers_since(&pack.meta.id, jiff::Timestamp::MIN)
+            .expect("read")
+            .len(),
+        1,
+        "a card answered in the preview"
+    );
+
+    // Nothing reached the progress file.
+    let file = dir.path().join(coldstart::store::FILE_NAME);
+    {
+        let conn = rusqlite::Connection::open_with_flags(
+            &file,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .expect("open");
+        let count = |table: &str| -> i64 {
+            conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+                .expect("count")
+        };
+        assert_eq!(count("review_log"), 0, "no review recorded");
+        assert_eq!(count("note_reads"), 0, "no note marked read");
+    }
+
+    support::click(&mut h, "Leave preview");
+    assert_eq!(h.state().screen, Screen::Dashboard);
+    assert!(h.query_by_label("Browse").is_none());
+    assert!(h.query_by_label("Leave preview").is_none());
+    assert!(
+        !h.state().state.is_note_read(&topic),
+        "the learner's own progress"
+    );
+    assert!(
+        h.state().state.store.path().is_some(),
+        "back on the progress file"
+    );
+}

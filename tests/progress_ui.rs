@@ -69,6 +69,11 @@ fn a_review_starts_a_streak_that_lasts_until_a_day_is_missed() {
         3,
         "no quiz answers in any topic"
     );
+    // The settings say which of them belong to this pack.
+    assert!(
+        h.query_by_label_contains("belong to this pack (Mini pack)")
+            .is_some()
+    );
     h.get_by_label("Asynchronous invocation").click();
     h.run_steps(3);
     assert_eq!(h.state().screen, Screen::Notes);

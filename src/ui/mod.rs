@@ -102,4 +102,7 @@ pub enum Command {
     Drill(SectionRef),
     /// Switch, install or remove a pack (the Packs screen).
     Pack(packs::PackAction),
+    /// Start (`true`) or leave previewing the open pack as its author: the Browse screen, on a
+    /// state that records nothing, the learner's own set aside until they leave.
+    Preview(bool),
 }

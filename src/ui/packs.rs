@@ -100,6 +100,7 @@ impl PacksScreen {
                     )
                     .color(theme::muted(ui.visuals())),
                 );
+                preview_section(ui, cmds);
                 return;
             };
             ui.label(
@@ -115,6 +116,7 @@ impl PacksScreen {
             }
             ui.add_space(theme::GAP);
             self.install_section(ui, lib, cmds);
+            preview_section(ui, cmds);
         });
     }
 
@@ -426,5 +428,22 @@ impl PacksScreen {
                     });
                 });
         }
+    }
+}
+
+/// For the pack's author: browse the open pack without studying it.
+fn preview_section(ui: &mut Ui, cmds: &mut Vec<Command>) {
+    ui.add_space(theme::GAP);
+    ui.label(theme::heading("Preview as its author"));
+    ui.label(
+        RichText::new(
+            "Browse every card (front and back) and every question (key and whys) of the open \
+             pack by topic and section. Nothing you do while previewing is recorded, and no \
+             note is marked read; your progress is as you left it when you come back.",
+        )
+        .color(theme::muted(ui.visuals())),
+    );
+    if ui.button("Preview this pack").clicked() {
+        cmds.push(Command::Preview(true));
     }
 }

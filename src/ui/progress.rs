@@ -115,7 +115,16 @@ impl ProgressScreen {
         let draft = self
             .draft
             .get_or_insert_with(|| Draft::from(state.reviews.settings()));
+        let pack_title = state.pack.meta.title.clone();
         widgets::tile(ui, "Review settings", |ui| {
+            ui.label(
+                RichText::new(format!(
+                    "Desired retention, new cards per day and the exam date belong to this pack \
+                     ({pack_title}): another pack keeps its own. The other settings apply to \
+                     every pack."
+                ))
+                .color(theme::muted(ui.visuals())),
+            );
             egui::Grid::new("srs-settings")
                 .num_columns(2)
                 .spacing([theme::GAP, theme::GAP / 2.0])

@@ -30,8 +30,12 @@ pub struct ColdstartApp {
     pub packs: PacksScreen,
     /// The pack library of the data folder (none on an in-memory state).
     pub library: Option<crate::app::library::PackLibrary>,
-    /// Preview mode (`--preview`): the Browse screen is offered, and the state keeps nothing.
+    /// Preview mode (`--preview`, or the Packs screen's toggle): the Browse screen is offered,
+    /// and the state keeps nothing.
     pub preview: Option<PreviewScreen>,
+    /// The learner's own state, set aside while they preview from the Packs screen; `None`
+    /// otherwise (and under `--preview`, which has no state to return to).
+    studying: Option<AppState>,
     watcher: Option<PackWatcher>,
     /// Diagnostics of the pack folder as last saved (errors, then warnings); shown until fixed.
     pack_errors: Vec<Diagnostic>,
@@ -54,6 +58,7 @@ impl ColdstartApp {
             packs: PacksScreen::default(),
             library: None,
             preview: None,
+            studying: None,
             watcher: None,
             pack_errors: Vec::new(),
             pack_kept: Kept::Nothing,
@@ -167,6 +172,17 @@ impl ColdstartApp {
                     }
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if self.studying.is_some() {
+                        let r = ui
+                            .button(
+                                RichText::new("Leave preview").color(theme::accent(ui.visuals())),
+                            )
+                            .on_hover_text("Back to studying, with your progress as you left it");
+                        if r.clicked() {
+                            cmds.push(Command::Preview(false));
+                        }
+                        ui.separator();
+                    }
                     if let Some(left) = exam_left {
                         let text = format!("Mock exam: {} left", super::quiz::clock(left));
                         let r = ui
@@ -245,7 +261,55 @@ impl ColdstartApp {
             Command::OpenSimulator(_) => {}
             Command::Drill(section) => self.drill(&section),
             Command::Pack(action) => self.apply_pack(action),
+            Command::Preview(on) => self.toggle_preview(on),
         }
+    }
+
+    /// Enters or leaves the author's preview. Entering sets the learner's state aside (a running
+    /// mock exam's clock stopped and saved) and opens Browse on a fresh in-memory state, so
+    /// nothing done while previewing reaches the progress file; leaving brings it back.
+    fn toggle_preview(&mut self, on: bool) {
+        if on && self.preview.is_none() {
+            let mut preview =
+                match AppState::in_memory(self.state.pack.clone(), self.state.clock.clone()) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        self.state
+                            .notify(NoticeLevel::Error, format!("Cannot start the preview: {e}"));
+                        return;
+                    }
+                };
+            preview.notify(
+                NoticeLevel::Info,
+                "Preview: nothing you do here is recorded, and no note is marked read. \
+                 \"Leave preview\" (top right) takes you back to your own progress.",
+            );
+            self.state.exam_pause();
+            self.studying = Some(std::mem::replace(&mut self.state, preview));
+            self.reset_screens();
+            self.preview = Some(PreviewScreen::default());
+            self.screen = Screen::Browse;
+        } else if !on && let Some(studying) = self.studying.take() {
+            // The pack may have been reloaded meanwhile: come back to the newest.
+            let pack = self.state.pack.clone();
+            self.state = studying;
+            if !Arc::ptr_eq(&pack, &self.state.pack) {
+                self.state.replace_pack(pack);
+            }
+            self.preview = None;
+            self.reset_screens();
+            self.screen = Screen::Dashboard;
+        }
+    }
+
+    /// Every screen's view state afresh (a new pack, or another state behind them).
+    fn reset_screens(&mut self) {
+        self.dashboard = DashboardScreen::default();
+        self.notes = NotesScreen::default();
+        self.review = ReviewScreen::default();
+        self.quiz = QuizScreen::default();
+        self.simulators = SimulatorsScreen::default();
+        self.progress = ProgressScreen::default();
     }
 
     /// The questions of a section (or topic) as practice, its cards first in Review.
@@ -290,6 +354,13 @@ impl ColdstartApp {
     /// Runs a Packs screen action on the library and the state. Switching packs stops live
     /// reload and starts every screen afresh on the new pack.
     fn apply_pack(&mut self, action: PackAction) {
+        if self.studying.is_some() && !matches!(action, PackAction::Stage(_) | PackAction::Cancel) {
+            self.state.notify(
+                NoticeLevel::Info,
+                "Leave the preview (top right) before installing, switching or removing packs.",
+            );
+            return;
+        }
         let Some(lib) = &mut self.library else {
             return;
         };
@@ -309,12 +380,7 @@ impl ColdstartApp {
         if !Arc::ptr_eq(&before, &self.state.pack) {
             self.watcher = None;
             self.pack_errors.clear();
-            self.dashboard = DashboardScreen::default();
-            self.notes = NotesScreen::default();
-            self.review = ReviewScreen::default();
-            self.quiz = QuizScreen::default();
-            self.simulators = SimulatorsScreen::default();
-            self.progress = ProgressScreen::default();
+            self.reset_screens();
         }
     }
 
