@@ -434,7 +434,7 @@ impl PacksScreen {
 /// For the pack's author: browse the open pack without studying it.
 fn preview_section(ui: &mut Ui, cmds: &mut Vec<Command>) {
     ui.add_space(theme::GAP);
-    ui.label(theme::heading("Preview as its author"));
+    ui.label(RichText::new("Preview as its author").strong().size(16.0));
     ui.label(
         RichText::new(
             "Browse every card (front and back) and every question (key and whys) of the open \
