@@ -356,3 +356,69 @@ fn a_learner_reports_a_problem_on_a_card() {
         "the form closed"
     );
 }
+
+/// "Study more" on the done page: review ahead shows cards due within the chosen days, soonest
+/// first, and records their answers; a custom session studies one topic's cards whatever the
+/// day's limits.
+#[test]
+fn study_more_reviews_ahead_and_studies_one_topic() {
+    let clock = Arc::new(FixedClock::new("2026-11-26T10:00:00Z".parse().expect("ts")));
+    let mut h = harness(app(clock.clone()));
+    h.run_steps(2);
+    press(&mut h, Key::R);
+    for _ in 0..5 {
+        press(&mut h, Key::Space);
+        press(&mut h, Key::Num4);
+    }
+    assert!(h.query_by_label("Done for today").is_some());
+    assert!(
+        h.query_by_label("none in that time").is_some(),
+        "nothing due within a day"
+    );
+
+    // Half a day before the first card comes due, it can be reviewed early.
+    let first_due = {
+        let state = &h.state().state;
+        state.review_queue().next_due().expect("scheduled")
+    };
+    clock.set(first_due - SignedDuration::from_hours(12));
+    h.run_steps(2);
+    assert!(h.query_by_label("Done for today").is_some());
+    let ahead = h.state().state.cards_due_ahead(1);
+    assert!(!ahead.is_empty());
+    h.get_by_label_contains("early").click();
+    h.run_steps(2);
+    let shown = h
+        .state()
+        .state
+        .next_due_card()
+        .expect("a card to review")
+        .index;
+    assert_eq!(shown, ahead[0], "soonest due first");
+    press(&mut h, Key::Space);
+    press(&mut h, Key::Num3);
+    assert_eq!(
+        h.state().state.store.review_log_len("mini").expect("len"),
+        6,
+        "the early review is recorded"
+    );
+
+    // A custom session on one topic: its cards, even though none is due.
+    while h.query_by_label("Done for today").is_none() {
+        press(&mut h, Key::Space);
+        press(&mut h, Key::Num3);
+        assert!(
+            h.state().state.store.review_log_len("mini").expect("len") < 20,
+            "the early reviews end"
+        );
+    }
+    h.get_by_value("Limits").click(); // the topic picker
+    h.run_steps(2);
+    h.get_by_label("Asynchronous invocation").click();
+    h.run_steps(2);
+    h.get_by_label("Study its 2 cards").click();
+    h.run_steps(2);
+    let state = &h.state().state;
+    let card = state.next_due_card().expect("a topic card");
+    assert_eq!(state.pack.cards[card.index].topic, "async");
+}

@@ -621,6 +621,61 @@ impl AppState {
         self.reviews.generation += 1;
     }
 
+    /// Review cards not due yet whose review falls within today or the next `days` study days,
+    /// soonest first: Anki's "review ahead", for [`Self::drill_cards`]. New, learning,
+    /// suspended and buried cards are left out.
+    pub fn cards_due_ahead(&self, days: u32) -> Vec<usize> {
+        let now = self.clock.now();
+        let today = self.reviews.day.day_of(now);
+        let Ok(last) = today.checked_add(jiff::Span::new().days(i64::from(days))) else {
+            return Vec::new();
+        };
+        let until = self.reviews.day.end_of(last);
+        let mut due: Vec<(Timestamp, usize)> = self
+            .reviews
+            .cards
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| {
+                let c = c.as_ref()?;
+                (c.state == State::Review
+                    && c.due > now
+                    && c.due < until
+                    && !self.card_mark(i).hidden(now))
+                .then_some((c.due, i))
+            })
+            .collect();
+        due.sort();
+        due.into_iter().map(|(_, i)| i).collect()
+    }
+
+    /// The cards citing a topic (an empty anchor) or one of its sections, for a custom session
+    /// with [`Self::drill_cards`]: due ones first (soonest first), then new ones in pack order,
+    /// then the rest, soonest due first. Suspended cards are left out.
+    pub fn cards_citing(&self, section: &crate::content::SectionRef) -> Vec<usize> {
+        let now = self.clock.now();
+        let mut picked: Vec<(u8, Timestamp, usize)> = self
+            .pack
+            .cards
+            .iter()
+            .enumerate()
+            .filter(|(i, c)| {
+                c.source.topic == section.topic
+                    && (section.anchor.is_empty() || c.source.anchor == section.anchor)
+                    && !self.card_mark(*i).suspended
+            })
+            .map(
+                |(i, _)| match self.reviews.cards.get(i).cloned().flatten() {
+                    Some(c) if c.state != State::New && c.due <= now => (0, c.due, i),
+                    Some(c) if c.state != State::New => (2, c.due, i),
+                    _ => (1, Timestamp::MIN, i),
+                },
+            )
+            .collect();
+        picked.sort();
+        picked.into_iter().map(|(_, _, i)| i).collect()
+    }
+
     /// Cards still waiting in the drill.
     pub fn drill_left(&self) -> usize {
         self.reviews.drill.len()

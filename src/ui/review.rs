@@ -31,6 +31,28 @@ pub struct ReviewScreen {
     session: Session,
     /// The info panel of the card on screen, read when opened.
     info: Option<(usize, CardInfo)>,
+    /// The "study more" choices on the done page.
+    more: StudyMore,
+}
+
+/// What the learner picked under "Study more": how far to review ahead, and which topic (and
+/// section) a custom session takes its cards from.
+struct StudyMore {
+    ahead_days: u32,
+    topic: Option<String>,
+    /// Empty: the whole topic.
+    anchor: String,
+}
+
+impl Default for StudyMore {
+    fn default() -> Self {
+        // Anki's default for reviewing ahead.
+        Self {
+            ahead_days: 1,
+            topic: None,
+            anchor: String::new(),
+        }
+    }
 }
 
 /// Answers since the Review screen opened (or since the last summary was dismissed).
@@ -97,7 +119,7 @@ impl ReviewScreen {
                     session_summary(ui, self.session);
                     ui.add_space(theme::GAP);
                 }
-                done_ui(ui, state, cmds);
+                done_ui(ui, state, &mut self.more, cmds);
             }
         }
     }
@@ -503,7 +525,7 @@ fn source_title(state: &AppState, source: &crate::content::SectionRef) -> String
 }
 
 /// "Done for today", when the next card is due, and what else to do.
-fn done_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
+fn done_ui(ui: &mut egui::Ui, state: &mut AppState, more: &mut StudyMore, cmds: &mut Vec<Command>) {
     let now = state.clock.now();
     let queue = state.review_queue();
     let next = queue.next_due();
@@ -531,16 +553,7 @@ fn done_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
         ui.ctx().request_repaint_after(wait);
     }
     ui.add_space(theme::GAP);
-    ui.horizontal_wrapped(|ui| {
-        ui.label("Study more:");
-        if ui
-            .button("10 more new cards today")
-            .on_hover_text("Beyond today's new-card limit; tomorrow's limit is unchanged")
-            .clicked()
-        {
-            state.study_more_new(10);
-        }
-    });
+    study_more(ui, state, more);
     let suspended = state.suspended_cards();
     if !suspended.is_empty() {
         ui.horizontal_wrapped(|ui| {
@@ -586,6 +599,127 @@ fn done_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
             ui.label(RichText::new("U undoes the last answer").color(theme::muted(ui.visuals())));
         }
     });
+}
+
+/// Anki's "custom study", the parts a learner before an exam reaches for: new cards beyond
+/// today's limit, reviewing ahead, and a session on one topic or section.
+fn study_more(ui: &mut egui::Ui, state: &mut AppState, more: &mut StudyMore) {
+    let muted = theme::muted(ui.visuals());
+    ui.label(RichText::new("Study more").strong());
+    egui::Grid::new("study-more")
+        .num_columns(2)
+        .spacing([theme::GAP, theme::GAP / 2.0])
+        .show(ui, |ui| {
+            ui.label("New cards");
+            if ui
+                .button("10 more new cards today")
+                .on_hover_text("Beyond today's new-card limit; tomorrow's limit is unchanged")
+                .clicked()
+            {
+                state.study_more_new(10);
+            }
+            ui.end_row();
+
+            ui.label("Review ahead");
+            ui.horizontal_wrapped(|ui| {
+                ui.label("cards due within");
+                let unit = if more.ahead_days == 1 {
+                    " day"
+                } else {
+                    " days"
+                };
+                ui.add(
+                    egui::DragValue::new(&mut more.ahead_days)
+                        .range(1..=30)
+                        .suffix(unit),
+                );
+                let ahead = state.cards_due_ahead(more.ahead_days);
+                if ahead.is_empty() {
+                    ui.label(RichText::new("none in that time").color(muted));
+                } else if ui
+                    .button(format!("Review {} early", cards(ahead.len())))
+                    .on_hover_text(
+                        "Soonest due first. An early review counts, but strengthens memory less \
+                         than one on time.",
+                    )
+                    .clicked()
+                {
+                    state.drill_cards(ahead);
+                }
+            });
+            ui.end_row();
+
+            ui.label("One topic");
+            ui.horizontal_wrapped(|ui| custom_session(ui, state, more));
+            ui.end_row();
+        });
+}
+
+/// A topic (and optionally one of its sections) and a button to study its cards now.
+fn custom_session(ui: &mut egui::Ui, state: &mut AppState, more: &mut StudyMore) {
+    let pack = state.pack.clone();
+    if more
+        .topic
+        .as_deref()
+        .is_none_or(|t| pack.topic(t).is_none())
+    {
+        more.topic = pack.topics.first().map(|t| t.id.clone());
+        more.anchor.clear();
+    }
+    let Some(topic) = more.topic.clone() else {
+        return;
+    };
+    let title = |id: &str| pack.topic(id).map_or(id.to_owned(), |t| t.title.clone());
+    egui::ComboBox::from_id_salt("custom-topic")
+        .selected_text(title(&topic))
+        .width(220.0)
+        .show_ui(ui, |ui| {
+            for t in &pack.topics {
+                if ui.selectable_label(t.id == topic, &t.title).clicked() {
+                    more.topic = Some(t.id.clone());
+                    more.anchor.clear();
+                }
+            }
+        });
+    let sections = pack
+        .note(&topic)
+        .map(|n| n.sections.as_slice())
+        .unwrap_or(&[]);
+    let section_title = sections
+        .iter()
+        .find(|s| s.anchor == more.anchor)
+        .map_or("Whole topic", |s| s.title.as_str())
+        .to_owned();
+    egui::ComboBox::from_id_salt("custom-section")
+        .selected_text(section_title)
+        .width(220.0)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut more.anchor, String::new(), "Whole topic");
+            for s in sections {
+                ui.selectable_value(&mut more.anchor, s.anchor.clone(), &s.title);
+            }
+        });
+    let picked = state.cards_citing(&crate::content::SectionRef {
+        topic: more.topic.clone().unwrap_or_default(),
+        anchor: more.anchor.clone(),
+    });
+    if picked.is_empty() {
+        ui.label(RichText::new("no cards").color(theme::muted(ui.visuals())));
+    } else if ui
+        .button(format!("Study its {}", cards(picked.len())))
+        .on_hover_text("Due ones first, then new ones, then the rest; whatever today's limits")
+        .clicked()
+    {
+        state.drill_cards(picked);
+    }
+}
+
+fn cards(n: usize) -> String {
+    if n == 1 {
+        "1 card".to_owned()
+    } else {
+        format!("{n} cards")
+    }
 }
 
 /// "in 7 min (14:05)", "tomorrow at 09:00", "on 12 Mar".
