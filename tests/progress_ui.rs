@@ -9,7 +9,7 @@ use coldstart::clock::FixedClock;
 use coldstart::quiz::PracticeConfig;
 use coldstart::ui::{ColdstartApp, Screen};
 use egui::Key;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use jiff::SignedDuration;
 use support::{harness, press};
 
@@ -127,4 +127,53 @@ fn quiz_answers_count_as_study_and_show_per_topic() {
     support::answer_practice(&mut state, false);
     let standing = state.standing().expect("standing");
     assert_eq!(standing.weakest().expect("started").topic, "concurrency");
+}
+
+/// The exam date is picked on a calendar: next month, a day, saved; days already past cannot
+/// be picked.
+#[test]
+fn the_exam_date_is_picked_on_a_calendar() {
+    let clock = Arc::new(FixedClock::new("2026-11-26T10:00:00Z".parse().expect("ts")));
+    let mut h = harness(ColdstartApp::new(state(clock)));
+    h.run_steps(2);
+    press(&mut h, Key::P);
+    h.get_by_label("I have an exam on").click_accesskit();
+    h.run_steps(2);
+    h.get_by_label("Pick…").click_accesskit();
+    h.run_steps(2);
+    assert!(h.query_by_label("Mo").is_some(), "a calendar");
+    assert!(
+        h.query_by_label("November 2026").is_some(),
+        "opens on this month"
+    );
+    assert!(
+        h.get_by_role_and_label(egui::accesskit::Role::Button, "25")
+            .accesskit_node()
+            .is_disabled(),
+        "a day already past cannot be picked"
+    );
+    h.get_by_label("›").click_accesskit();
+    h.run_steps(2);
+    assert!(h.query_by_label("December 2026").is_some());
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "20")
+        .click_accesskit();
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("December 2026").is_none(),
+        "the calendar closes"
+    );
+    assert!(
+        h.query_all_by_value("2026-12-20").next().is_some(),
+        "the date field holds the day picked"
+    );
+    h.get_by_label("Save settings").click_accesskit();
+    h.run_steps(2);
+    let exam = h
+        .state()
+        .state
+        .reviews
+        .settings()
+        .exam
+        .expect("an exam date");
+    assert_eq!(exam.date, jiff::civil::date(2026, 12, 20));
 }

@@ -112,6 +112,7 @@ impl ProgressScreen {
             .settings()
             .exam
             .map(|_| state.new_cards_target_today());
+        let today = state.reviews.study_day().day_of(state.clock.now());
         let draft = self
             .draft
             .get_or_insert_with(|| Draft::from(state.reviews.settings()));
@@ -173,12 +174,7 @@ impl ProgressScreen {
                     ui.label("Exam date");
                     ui.horizontal(|ui| {
                         ui.checkbox(&mut draft.exam_on, "I have an exam on");
-                        ui.add_enabled(
-                            draft.exam_on,
-                            egui::TextEdit::singleline(&mut draft.exam_date)
-                                .hint_text("YYYY-MM-DD")
-                                .desired_width(110.0),
-                        );
+                        widgets::date_field(ui, draft.exam_on, &mut draft.exam_date, today, today);
                     });
                     ui.end_row();
                     ui.label("See every card by");

@@ -175,3 +175,112 @@ pub fn report_problem(
     }
     ui.data_mut(|d| d.insert_temp(id, (open, reason, note)));
 }
+
+/// A date typed as YYYY-MM-DD in `text`, with a button beside it that opens a month calendar
+/// to pick one instead. Days before `earliest` cannot be picked; `today` is outlined.
+pub fn date_field(
+    ui: &mut Ui,
+    enabled: bool,
+    text: &mut String,
+    today: jiff::civil::Date,
+    earliest: jiff::civil::Date,
+) {
+    ui.add_enabled(
+        enabled,
+        egui::TextEdit::singleline(text)
+            .hint_text("YYYY-MM-DD")
+            .desired_width(110.0),
+    );
+    let button = ui
+        .add_enabled(enabled, egui::Button::new("Pick…"))
+        .on_hover_text("Choose the day on a calendar");
+    let month_id = button.id.with("month");
+    if button.clicked() {
+        // Open on the month of the date written, else this month.
+        let shown = text.trim().parse::<jiff::civil::Date>().unwrap_or(today);
+        ui.data_mut(|d| d.insert_temp(month_id, shown.first_of_month()));
+    }
+    egui::Popup::from_toggle_button_response(&button)
+        .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside)
+        .show(|ui| {
+            let month = ui
+                .data(|d| d.get_temp::<jiff::civil::Date>(month_id))
+                .unwrap_or_else(|| today.first_of_month());
+            if let Some(picked) = calendar(ui, month_id, month, text, today, earliest) {
+                *text = picked.to_string();
+                ui.close();
+            }
+        });
+}
+
+/// One month as a grid of days, Monday first, with buttons to the month before and after.
+fn calendar(
+    ui: &mut Ui,
+    month_id: egui::Id,
+    month: jiff::civil::Date,
+    text: &str,
+    today: jiff::civil::Date,
+    earliest: jiff::civil::Date,
+) -> Option<jiff::civil::Date> {
+    let one_month = jiff::Span::new().months(1);
+    let selected = text.trim().parse::<jiff::civil::Date>().ok();
+    let mut picked = None;
+    ui.horizontal(|ui| {
+        let back = month.checked_sub(one_month).ok();
+        if ui
+            .add_enabled(back.is_some(), egui::Button::new("‹"))
+            .on_hover_text("Month before")
+            .clicked()
+            && let Some(m) = back
+        {
+            ui.data_mut(|d| d.insert_temp(month_id, m));
+        }
+        ui.label(RichText::new(month.strftime("%B %Y").to_string()).strong());
+        let next = month.checked_add(one_month).ok();
+        if ui
+            .add_enabled(next.is_some(), egui::Button::new("›"))
+            .on_hover_text("Month after")
+            .clicked()
+            && let Some(m) = next
+        {
+            ui.data_mut(|d| d.insert_temp(month_id, m));
+        }
+    });
+    let muted = theme::muted(ui.visuals());
+    egui::Grid::new(month_id.with("days"))
+        .spacing([2.0, 2.0])
+        .min_col_width(30.0)
+        .show(ui, |ui| {
+            for name in ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"] {
+                ui.label(RichText::new(name).small().color(muted));
+            }
+            ui.end_row();
+            let lead = month.weekday().to_monday_zero_offset();
+            for _ in 0..lead {
+                ui.label("");
+            }
+            for n in 1..=month.days_in_month() {
+                let Ok(day) = month.with().day(n).build() else {
+                    continue;
+                };
+                let mut label = RichText::new(n.to_string());
+                if day == today {
+                    label = label.underline();
+                }
+                let r = ui.add_enabled(
+                    day >= earliest,
+                    egui::Button::selectable(selected == Some(day), label)
+                        .min_size(egui::vec2(30.0, 0.0)),
+                );
+                if r.on_hover_text(day.strftime("%A %-d %B %Y").to_string())
+                    .clicked()
+                {
+                    picked = Some(day);
+                }
+                if (lead + n) % 7 == 0 {
+                    ui.end_row();
+                }
+            }
+        });
+    picked
+}
