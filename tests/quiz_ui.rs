@@ -189,6 +189,14 @@ fn practice_ended_early_reports_only_what_was_answered_and_keeps_a_flag() {
         flag.flagged && !flag.answered,
         "the flag is kept for a retake"
     );
+    // The dashboard's exam tile shows the latest practice score.
+    h.state_mut()
+        .apply(coldstart::ui::Command::Go(coldstart::ui::Screen::Dashboard));
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("Latest practice: 1 of 1 right.").is_some(),
+        "the practice score on the dashboard"
+    );
 }
 
 #[test]

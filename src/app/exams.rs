@@ -26,6 +26,8 @@ pub struct ExamOutlook {
     pub mocks: Vec<MockScore>,
     /// A mock exam neither submitted nor discarded.
     pub unfinished: Option<AttemptSummary>,
+    /// The newest practice session that ended with at least one answer.
+    pub latest_practice: Option<AttemptSummary>,
 }
 
 /// One submitted mock exam, for the chart of past scores.
@@ -103,10 +105,15 @@ impl AppState {
             .iter()
             .find(|a| a.mode == AttemptMode::Exam && a.finished_ms.is_none())
             .cloned();
+        let latest_practice = attempts
+            .iter()
+            .find(|a| a.mode == AttemptMode::Practice && a.correct.is_some() && a.answered > 0)
+            .cloned();
         Some(ExamOutlook {
             readiness,
             mocks: self.mock_scores_of_chosen_exam(&attempts),
             unfinished,
+            latest_practice,
         })
     }
 

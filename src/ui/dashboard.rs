@@ -238,6 +238,13 @@ fn exam_tile(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
                     outlook.mocks.len()
                 ));
             }
+            if let Some(p) = &outlook.latest_practice {
+                ui.label(format!(
+                    "Latest practice: {} of {} right.",
+                    p.correct.unwrap_or(0),
+                    p.answered
+                ));
+            }
             if outlook.unfinished.is_none() && ui.button("Start a mock exam (Q)").clicked() {
                 cmds.push(Command::Go(Screen::Quiz));
             }

@@ -275,8 +275,11 @@ fn charts(ui: &mut Ui, stats: &ReviewStats) {
                 .allow_zoom(false)
                 .allow_drag(false)
                 .allow_scroll(false)
+                // Counts: never a negative axis, even before there is anything to show.
                 .include_y(0.0)
+                .include_y(1.0)
                 .x_axis_label("days from today")
+                .y_axis_label("cards due")
                 .show(ui, |p| p.bar_chart(chart))
                 .response
                 .on_hover_text(forecast_text(stats));
@@ -308,6 +311,7 @@ fn charts(ui: &mut Ui, stats: &ReviewStats) {
                 .allow_drag(false)
                 .allow_scroll(false)
                 .include_y(0.0)
+                .include_y(1.0)
                 .x_axis_label("days ago")
                 .y_axis_label("answers")
                 .show(ui, |p| {
