@@ -45,8 +45,11 @@ fn choice_key(pack_id: &str) -> String {
 }
 
 /// The exam id stored for `pack_id`, if any (read once, when the state opens or the pack changes).
-pub(super) fn stored_choice(store: &crate::store::Store, pack_id: &str) -> Option<String> {
-    store.get_setting(&choice_key(pack_id)).ok().flatten()
+pub(super) fn stored_choice(
+    store: &crate::store::Store,
+    pack_id: &str,
+) -> Result<Option<String>, crate::store::StoreError> {
+    store.get_setting(&choice_key(pack_id))
 }
 
 impl AppState {

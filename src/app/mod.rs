@@ -150,7 +150,7 @@ impl AppState {
             review::Reviews::load(&store, &pack.meta.id, &pack.settings, &pack.cards, tz)?;
         // What the store found while opening and reading (a foreign log set aside, a setting
         // out of range, unreadable rows), each as a banner.
-        let notices = store
+        let mut notices: Vec<Notice> = store
             .take_notices()
             .into_iter()
             .map(|n| Notice {
@@ -158,7 +158,14 @@ impl AppState {
                 text: n.to_string(),
             })
             .collect();
-        let exam_choice = exams::stored_choice(&store, &pack.meta.id);
+        // An unreadable choice opens on the pack's default exam, and says so.
+        let exam_choice = exams::stored_choice(&store, &pack.meta.id).unwrap_or_else(|e| {
+            notices.push(Notice {
+                level: NoticeLevel::Error,
+                text: format!("Could not read which exam you prepare for: {e}"),
+            });
+            None
+        });
         Ok(Self {
             exam_choice,
             exam_readiness_cache: None,
@@ -336,7 +343,13 @@ impl AppState {
             Ok(read) => self.notes_read = read,
             Err(e) => self.report("read progress for the reloaded pack", &e),
         }
-        self.exam_choice = exams::stored_choice(&self.store, &pack.meta.id);
+        self.exam_choice = match exams::stored_choice(&self.store, &pack.meta.id) {
+            Ok(choice) => choice,
+            Err(e) => {
+                self.report("read which exam you prepare for", &e);
+                None
+            }
+        };
         self.exam_readiness_cache = None;
         self.pack = pack;
         self.reload_reviews();

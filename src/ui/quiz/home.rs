@@ -270,34 +270,39 @@ fn topic_hint(topic: &crate::content::Topic) -> String {
 /// `open`: an unfinished mock exam exists (one at a time).
 fn exam_form(ui: &mut Ui, state: &mut AppState, c: &mut ExamConfig, open: bool) -> Option<View> {
     let muted = theme::muted(ui.visuals());
-    // The form follows the chosen exam: a new choice (or the first showing) takes its shape.
-    let chosen = state.chosen_exam().into_owned();
-    if c.exam.as_deref() != Some(chosen.id.as_str()) {
-        *c = ExamConfig {
-            include_generated: c.include_generated,
-            ..ExamConfig::for_profile(&chosen)
-        };
-    }
     let choices: Vec<(String, String)> = state
         .pack
         .exam_choices()
         .iter()
         .map(|e| (e.id.clone(), format!("{} ({})", e.code, e.status_label())))
         .collect();
-    let mut picked = chosen.id.clone();
+    let (current, current_label) = {
+        let chosen = state.chosen_exam();
+        let label = format!("{} ({})", chosen.code, chosen.status_label());
+        (chosen.id.clone(), label)
+    };
+    let mut picked = current.clone();
     ui.horizontal(|ui| {
         ui.label("Exam");
         egui::ComboBox::from_id_salt("exam-choice")
             .width(ui.available_width().min(320.0))
-            .selected_text(format!("{} ({})", chosen.code, chosen.status_label()))
+            .selected_text(current_label)
             .show_ui(ui, |ui| {
                 for (id, label) in &choices {
                     ui.selectable_value(&mut picked, id.clone(), label);
                 }
             });
     });
-    if picked != chosen.id {
+    if picked != current {
         state.choose_exam(&picked);
+    }
+    let chosen = state.chosen_exam();
+    // The form follows the chosen exam: a new choice (or the first showing) takes its shape.
+    if c.exam.as_deref() != Some(chosen.id.as_str()) {
+        *c = ExamConfig {
+            include_generated: c.include_generated,
+            ..ExamConfig::for_profile(&chosen)
+        };
     }
     ui.label(
         RichText::new(format!(
