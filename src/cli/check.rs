@@ -35,22 +35,21 @@ pub fn run(dir: &Path, as_json: bool, out: &mut dyn Write, err: &mut dyn Write) 
 /// Causes first; the errors that follow from an unreadable file folded into one line after
 /// that file's own error; then the summary.
 fn write_text(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    let follows = |file: &str| {
-        report
-            .diagnostics
-            .iter()
-            .filter(|d| d.follows_from.as_deref() == Some(file))
-            .count()
-    };
-    let mut folded = std::collections::HashSet::new();
+    // Counted once: a pack with 100,000 errors must not count them again for each one.
+    let mut follows: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for d in &report.diagnostics {
+        if let Some(file) = d.follows_from.as_deref() {
+            *follows.entry(file).or_default() += 1;
+        }
+    }
     for d in report
         .diagnostics
         .iter()
         .filter(|d| d.follows_from.is_none())
     {
         writeln!(out, "{d}")?;
-        let n = follows(&d.file);
-        if n > 0 && folded.insert(d.file.as_str()) {
+        // Said once, after the file's first own error.
+        if let Some(n) = follows.remove(d.file.as_str()) {
             writeln!(out, "  +{} that follow from it", count(n, "error"))?;
         }
     }

@@ -205,11 +205,11 @@ fn lead_with_causes(diags: &mut [Diagnostic]) {
         .map(|d| d.file.clone())
         .collect();
     let pack_toml = unreadable.contains("pack.toml");
-    let notes: Vec<(String, String)> = unreadable
+    let notes: HashMap<&str, &String> = unreadable
         .iter()
         .filter_map(|f| {
             let topic = f.strip_prefix("notes/")?.strip_suffix(".md")?;
-            Some((topic.to_owned(), f.clone()))
+            Some((topic, f))
         })
         .collect();
     for d in diags.iter_mut() {
@@ -218,15 +218,26 @@ fn lead_with_causes(diags: &mut [Diagnostic]) {
         }
         if pack_toml {
             d.follows_from = Some("pack.toml".to_owned());
-        } else if matches!(d.code, "E005" | "E010") {
-            d.follows_from = notes
-                .iter()
-                .find(|(topic, _)| {
-                    d.message.contains(&format!("`{topic}#"))
-                        || d.message.contains(&format!("topic `{topic}`"))
-                        || d.message.contains(&format!("`{topic}.md"))
+        } else if matches!(d.code, "E005" | "E010") && !notes.is_empty() {
+            // The topics the message names in backticks (`topic`, `topic#anchor`,
+            // `topic.md#anchor`), looked up: linear in the message, whatever the pack's size.
+            let parts: Vec<&str> = d.message.split('`').collect();
+            d.follows_from = (1..parts.len())
+                .step_by(2)
+                .find_map(|i| {
+                    let quoted = parts[i];
+                    let topic = if let Some((t, _)) = quoted.split_once('#') {
+                        t.strip_suffix(".md").unwrap_or(t)
+                    } else if let Some(t) = quoted.strip_suffix(".md") {
+                        t
+                    } else if parts[i - 1].ends_with("topic ") {
+                        quoted
+                    } else {
+                        return None;
+                    };
+                    notes.get(topic)
                 })
-                .map(|(_, file)| file.clone());
+                .map(|file| (*file).clone());
         }
     }
     diags.sort_by_key(|d| match (d.severity, &d.follows_from) {
