@@ -302,6 +302,19 @@ fn html_from_anki_becomes_markdown_or_is_reported() {
     );
     assert_eq!(md, "A **bold** & *it*\n[link](https://x.y/z)\nline");
     assert_eq!(lost, ["<img>", "[sound:…]"]);
+    // Lists stay lists (nested, numbered from their start); a number that would read as a
+    // list marker stays a number.
+    let (md, lost) = anki::html_to_markdown(
+        "<p>Steps:</p><ol start=\"3\"><li>one</li><li>two<ul><li>sub</li></ul></li></ol><p>2773.</p>",
+    );
+    assert_eq!(md, "Steps:\n\n3. one\n4. two\n   - sub\n\n2773\\.");
+    let (md, _) =
+        anki::html_to_markdown("<ol start=\"10\"><li>ten<ul><li>under ten</li></ul></li></ol>");
+    assert_eq!(
+        md, "10. ten\n    - under ten",
+        "nested under the wider marker"
+    );
+    assert!(lost.is_empty(), "{lost:?}");
 }
 
 #[test]

@@ -270,18 +270,27 @@ fn read_apkg_from<R: Read + Seek>(
 }
 
 /// HTML of an Anki field turned into Markdown: `<br>`, `<div>`, `<p>`, `<b>`/`<strong>`,
-/// `<i>`/`<em>`, `<code>`, `<a href>` and the common entities. Returns the text and the tags it
-/// could not turn into Markdown (dropped, their text kept); `<img>` and `[sound:…]` are
-/// dropped and reported.
+/// `<i>`/`<em>`, `<code>`, `<a href>`, `<ul>`/`<ol>` lists (nested, with their start number)
+/// and the common entities. Returns the text and the tags it could not turn into Markdown
+/// (dropped, their text kept); `<img>` and `[sound:…]` are dropped and reported. Text that
+/// Markdown would read as a list marker (`2773.` at the start of a line) is escaped.
 pub fn html_to_markdown(html: &str) -> (String, Vec<String>) {
     let mut out = String::new();
     let mut lost: Vec<String> = Vec::new();
     let mut rest = html;
     let mut link: Option<String> = None;
+    // Open lists, innermost last: the next item's number (`None` for bullets), and the width
+    // of the current item's marker, which a nested list is indented by.
+    let mut lists: Vec<(Option<u64>, usize)> = Vec::new();
+    let new_line = |out: &mut String| {
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+    };
     while let Some(lt) = rest.find('<') {
-        out.push_str(&decode_entities(&rest[..lt]));
+        push_text(&mut out, &decode_entities(&rest[..lt]));
         let Some(gt) = rest[lt..].find('>') else {
-            out.push_str(&decode_entities(&rest[lt..]));
+            push_text(&mut out, &decode_entities(&rest[lt..]));
             rest = "";
             break;
         };
@@ -305,6 +314,41 @@ pub fn html_to_markdown(html: &str) -> (String, Vec<String>) {
             "i" | "em" => out.push('*'),
             "code" => out.push('`'),
             "span" | "font" => {}
+            // A list sits apart from the paragraphs around it (a list that does not start at
+            // 1 cannot interrupt a paragraph in Markdown).
+            "ul" | "ol" if closing => {
+                lists.pop();
+                new_line(&mut out);
+                if lists.is_empty() {
+                    out.push('\n');
+                }
+            }
+            "ul" | "ol" => {
+                new_line(&mut out);
+                if lists.is_empty() && !out.is_empty() && !out.ends_with("\n\n") {
+                    out.push('\n');
+                }
+                let start = attr(tag, "start").and_then(|n| n.trim().parse().ok());
+                lists.push(((name == "ol").then(|| start.unwrap_or(1)), 0));
+            }
+            "li" if closing => {}
+            "li" => {
+                new_line(&mut out);
+                let outer = lists.len().saturating_sub(1);
+                let indent: usize = lists[..outer].iter().map(|(_, w)| w).sum();
+                out.push_str(&" ".repeat(indent));
+                let marker = match lists.last_mut() {
+                    Some((Some(n), _)) => {
+                        *n += 1;
+                        format!("{}. ", *n - 1)
+                    }
+                    _ => "- ".to_owned(),
+                };
+                out.push_str(&marker);
+                if let Some(last) = lists.last_mut() {
+                    last.1 = marker.len();
+                }
+            }
             "a" if closing => {
                 if let Some(href) = link.take() {
                     out.push_str(&format!("]({href})"));
@@ -327,7 +371,7 @@ pub fn html_to_markdown(html: &str) -> (String, Vec<String>) {
             }
         }
     }
-    out.push_str(&decode_entities(rest));
+    push_text(&mut out, &decode_entities(rest));
     if out.contains("[sound:") {
         lost.push("[sound:…]".to_owned());
         while let Some(s) = out.find("[sound:") {
@@ -345,6 +389,41 @@ pub fn html_to_markdown(html: &str) -> (String, Vec<String>) {
         .trim()
         .to_owned();
     (text, lost)
+}
+
+/// Appends text from between tags; at the start of a line, a number and a period (or `)`) that
+/// Markdown would take for a list item is escaped (`2773\.`), and so is a leading `-`, `+`
+/// or `*` followed by a space.
+fn push_text(out: &mut String, text: &str) {
+    for (i, piece) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let at_line_start = out.is_empty() || out.ends_with('\n');
+        let trimmed = piece.trim_start();
+        let digits = trimmed.chars().take_while(char::is_ascii_digit).count();
+        let after = trimmed[digits..].chars().next();
+        let marker_end = trimmed[digits..].chars().nth(1);
+        let numbered = (1..=9).contains(&digits)
+            && matches!(after, Some('.' | ')'))
+            && marker_end.is_none_or(char::is_whitespace);
+        let bullet = digits == 0
+            && matches!(after, Some('-' | '+' | '*'))
+            && marker_end.is_none_or(char::is_whitespace);
+        if at_line_start && numbered {
+            let lead = piece.len() - trimmed.len() + digits;
+            out.push_str(&piece[..lead]);
+            out.push('\\');
+            out.push_str(&piece[lead..]);
+        } else if at_line_start && bullet {
+            let lead = piece.len() - trimmed.len();
+            out.push_str(&piece[..lead]);
+            out.push('\\');
+            out.push_str(&piece[lead..]);
+        } else {
+            out.push_str(piece);
+        }
+    }
 }
 
 fn attr(tag: &str, name: &str) -> Option<String> {
