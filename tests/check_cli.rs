@@ -591,6 +591,18 @@ fn each_check_reports_its_code_at_file_line_and_column() {
             )],
         ),
         (
+            "a back that is only a number and a period (an empty numbered list)",
+            &[(
+                "cards/all.toml",
+                "back = \"Twice: three attempts in all.\"",
+                "back = \"2.\"",
+            )],
+            &[(
+                "cards/all.toml:19:9: warning[W010]",
+                "card `async-retries-default`: an empty list item",
+            )],
+        ),
+        (
             "a choice without `why`, named by question and choice",
             &[(
                 "questions/all.toml",

@@ -1099,6 +1099,12 @@ impl Checker<'_, '_> {
                     "E011",
                     "raw HTML is not allowed in a pack; write Markdown",
                 ),
+                Reference::EmptyListItem => self.warn(
+                    at(offset),
+                    "W010",
+                    "an empty list item: a line that is only a number and a period (like \
+                     `2773.`) is read as a numbered list; write `2773\\.` or put words around it",
+                ),
             }
         }
     }

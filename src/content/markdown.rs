@@ -154,7 +154,8 @@ pub(crate) fn parse_note(
     })
 }
 
-/// Something in pack Markdown that points outside the text itself.
+/// Something in pack Markdown the checker looks at: what points outside the text itself, and
+/// what Markdown reads differently from how it looks.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Reference {
     /// A link, with its destination as written (`mailto:` added to e-mail autolinks).
@@ -162,16 +163,27 @@ pub(crate) enum Reference {
     Image,
     /// Raw HTML: one per HTML block, one per inline tag.
     Html,
+    /// A list item with nothing in it: usually a line that is only a number and a period
+    /// (`2773.`), which Markdown reads as the start of a numbered list.
+    EmptyListItem,
 }
 
 /// Every link, image and piece of raw HTML in `markdown`, with its byte offset there. Notes,
 /// cards and questions are all scanned with this one function, so one rule set covers every
 /// piece of Markdown in a pack.
 pub(crate) fn references(markdown: &str) -> Vec<(usize, Reference)> {
+    // Where the list item just opened starts, until anything comes inside it.
+    let mut open_item: Option<usize> = None;
     Parser::new_ext(markdown, options())
         .into_offset_iter()
         .filter_map(|(event, range)| {
+            let item = open_item.take();
             let found = match event {
+                Event::Start(Tag::Item) => {
+                    open_item = Some(range.start);
+                    return None;
+                }
+                Event::End(TagEnd::Item) => return item.map(|at| (at, Reference::EmptyListItem)),
                 Event::Start(Tag::Link {
                     link_type: LinkType::Email,
                     dest_url,
