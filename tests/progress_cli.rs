@@ -209,32 +209,29 @@ fn export_to_a_broken_pipe_fails() {
     assert!(stderr(&o).contains("cannot write"), "{}", stderr(&o));
 }
 
+/// `coldstart export reviews` with its standard output redirected by the shell as `redirect`.
+fn export_redirected(data: &Path, redirect: &str) -> Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("exec \"$0\" export reviews {redirect}"))
+        .arg(env!("CARGO_BIN_EXE_coldstart"))
+        .env("COLDSTART_DATA_DIR", data)
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run")
+}
+
 #[test]
 fn export_to_a_closed_stdout_fails() {
     let tmp = tempfile::tempdir().expect("tempdir");
     studied(tmp.path());
     // `>&-`: standard output is not open at all (EBADF), which Rust's own stdout would swallow.
-    let o = Command::new("sh")
-        .arg("-c")
-        .arg("exec \"$0\" export reviews >&-")
-        .arg(env!("CARGO_BIN_EXE_coldstart"))
-        .env("COLDSTART_DATA_DIR", tmp.path())
-        .stdin(Stdio::null())
-        .stderr(Stdio::piped())
-        .output()
-        .expect("run");
+    let o = export_redirected(tmp.path(), ">&-");
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("standard output"), "{}", stderr(&o));
     // Discarding on purpose is not an error.
-    let o = Command::new("sh")
-        .arg("-c")
-        .arg("exec \"$0\" export reviews >/dev/null")
-        .arg(env!("CARGO_BIN_EXE_coldstart"))
-        .env("COLDSTART_DATA_DIR", tmp.path())
-        .stdin(Stdio::null())
-        .stderr(Stdio::piped())
-        .output()
-        .expect("run");
+    let o = export_redirected(tmp.path(), ">/dev/null");
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 

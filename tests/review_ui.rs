@@ -152,17 +152,23 @@ fn review_by_keyboard_answers_every_rating_and_undoes() {
     assert_eq!(h.state().screen, Screen::Notes);
 }
 
-#[test]
-fn done_for_today_says_when_the_next_card_is_due() {
-    let clock = Arc::new(FixedClock::new("2026-11-26T10:00:00Z".parse().expect("ts")));
-    let mut h = harness(app(clock.clone()));
+/// The mini pack's five cards each answered Easy, which graduates them to review in days: the
+/// day is done.
+fn all_learned_easy(clock: Arc<FixedClock>) -> support::H {
+    let mut h = harness(app(clock));
     h.run_steps(2);
     press(&mut h, Key::R);
-    // Easy on every card graduates it to review in days.
     for _ in 0..5 {
         press(&mut h, Key::Space);
         press(&mut h, Key::Num4);
     }
+    h
+}
+
+#[test]
+fn done_for_today_says_when_the_next_card_is_due() {
+    let clock = Arc::new(FixedClock::new("2026-11-26T10:00:00Z".parse().expect("ts")));
+    let mut h = all_learned_easy(clock.clone());
     assert!(h.query_by_label("Done for today").is_some());
     assert!(
         h.query_by_label_contains("The next card is due on")
@@ -363,13 +369,7 @@ fn a_learner_reports_a_problem_on_a_card() {
 #[test]
 fn study_more_reviews_ahead_and_studies_one_topic() {
     let clock = Arc::new(FixedClock::new("2026-11-26T10:00:00Z".parse().expect("ts")));
-    let mut h = harness(app(clock.clone()));
-    h.run_steps(2);
-    press(&mut h, Key::R);
-    for _ in 0..5 {
-        press(&mut h, Key::Space);
-        press(&mut h, Key::Num4);
-    }
+    let mut h = all_learned_easy(clock.clone());
     assert!(h.query_by_label("Done for today").is_some());
     assert!(
         h.query_by_label("none in that time").is_some(),

@@ -160,15 +160,20 @@ fn plain(cell: &str) -> (String, String, usize) {
 
 /// A short table: every row, cells wrapped to their column's width.
 fn wrapped(ui: &mut Ui, cache: &mut CommonMarkCache, text: &TableText, widths: &[f32]) {
-    let strong = ui.visuals().strong_text_color();
-    let header = row(ui, cache, &text.header, widths, Some(strong), false);
-    let line = ui.visuals().widgets.noninteractive.bg_stroke;
-    ui.painter()
-        .hline(header.x_range(), header.bottom() + 2.0, line);
-    ui.add_space(4.0);
+    header(ui, cache, text, widths);
     for (i, cells) in text.rows.iter().enumerate() {
         row(ui, cache, cells, widths, None, i % 2 == 1);
     }
+}
+
+/// The header row, in the strong text colour, ruled off from the rows.
+fn header(ui: &mut Ui, cache: &mut CommonMarkCache, text: &TableText, widths: &[f32]) {
+    let strong = ui.visuals().strong_text_color();
+    let rect = row(ui, cache, &text.header, widths, Some(strong), false);
+    let line = ui.visuals().widgets.noninteractive.bg_stroke;
+    ui.painter()
+        .hline(rect.x_range(), rect.bottom() + 2.0, line);
+    ui.add_space(4.0);
 }
 
 /// One row of wrapped cells; returns its rectangle.
@@ -221,12 +226,7 @@ fn long(
     from: &str,
     cmds: &mut Vec<Command>,
 ) {
-    let strong = ui.visuals().strong_text_color();
-    let header = row(ui, cache, &text.header, widths, Some(strong), false);
-    let line = ui.visuals().widgets.noninteractive.bg_stroke;
-    ui.painter()
-        .hline(header.x_range(), header.bottom() + 2.0, line);
-    ui.add_space(4.0);
+    header(ui, cache, text, widths);
     let row_height = ui.text_style_height(&TextStyle::Body) + 6.0;
     let total = widths.iter().sum::<f32>() + GAP * (widths.len() - 1) as f32;
     let color = ui.visuals().text_color();
