@@ -15,8 +15,9 @@ use crate::store::AttemptSummary;
 
 use super::Command;
 
+pub use crate::format::clock;
 pub use home::HomeForm;
-pub use question::{NUM_KEYS, clock};
+pub use question::NUM_KEYS;
 
 /// What the Quiz screen shows. The sessions themselves live in [`AppState::quiz`].
 #[derive(Default)]
