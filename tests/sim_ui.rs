@@ -405,7 +405,15 @@ fn every_slider_reads_its_range_from_the_registry() {
         (
             "retry",
             vec!["fails with probability p"],
-            vec![("p", span(retry::FAILURE_PROBABILITY))],
+            vec![
+                (
+                    "MaximumEventAgeInSeconds",
+                    span(key(Kind::Retry, "max_event_age_s")),
+                ),
+                ("p", span(retry::FAILURE_PROBABILITY)),
+                ("events at once", span(key(Kind::Retry, "burst"))),
+                ("each run takes", span(key(Kind::Retry, "duration_s"))),
+            ],
         ),
         (
             "traffic",
