@@ -95,19 +95,39 @@ impl EventLog {
             let (t0, text) = &self.lines[start];
             let last = self.lines[start + n - 1].0;
             let header = format!(
-                "{} {text}  (+{} like it, to {})",
+                "{} {text}  (+{} similar lines, to {})",
                 sim_clock(*t0),
                 n - 1,
                 sim_clock(last)
             );
-            egui::CollapsingHeader::new(RichText::new(header).monospace())
-                .id_salt(("log_group", start))
-                .default_open(false)
-                .show(ui, |ui| {
-                    for i in start..start + n.min(MAX_ROWS) {
-                        self.line(ui, i, jump);
-                    }
-                });
+            // A header that wraps like the lines do (a CollapsingHeader's would not), and that
+            // opens or closes when its text is clicked too.
+            let id = ui.make_persistent_id(("log_group", start));
+            let mut state = egui::collapsing_header::CollapsingState::load_with_default_open(
+                ui.ctx(),
+                id,
+                false,
+            );
+            let row = ui.horizontal(|ui| {
+                state.show_toggle_button(ui, egui::collapsing_header::paint_default_icon);
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(header)
+                            .monospace()
+                            .color(ui.visuals().text_color()),
+                    )
+                    .wrap_mode(egui::TextWrapMode::Wrap)
+                    .sense(egui::Sense::click()),
+                )
+            });
+            if row.inner.clicked() {
+                state.toggle(ui);
+            }
+            state.show_body_indented(&row.response, ui, |ui| {
+                for i in start..start + n.min(MAX_ROWS) {
+                    self.line(ui, i, jump);
+                }
+            });
         }
     }
 

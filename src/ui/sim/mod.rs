@@ -293,41 +293,54 @@ pub fn legend(ui: &mut Ui, items: &[(Color32, &str)]) {
 pub fn legend_marked(ui: &mut Ui, items: &[(Color32, &str, Mark)]) {
     ui.horizontal_wrapped(|ui| {
         for (c, text, mark) in items {
-            let (r, p) = ui.allocate_painter(egui::vec2(18.0, 12.0), egui::Sense::hover());
-            let rect = r.rect;
-            let (left, right) = (rect.left() + 1.0, rect.right() - 1.0);
-            let y = rect.center().y;
-            match mark {
-                Mark::Square => {
-                    p.rect_filled(
-                        egui::Rect::from_center_size(rect.center(), egui::vec2(12.0, 12.0)),
-                        2.0,
-                        *c,
-                    );
-                }
-                Mark::Line => {
-                    p.line_segment(
-                        [egui::pos2(left, y), egui::pos2(right, y)],
-                        egui::Stroke::new(2.5, *c),
-                    );
-                }
-                Mark::Dashed => {
-                    for i in 0..3 {
-                        let x = left + i as f32 * 6.0;
-                        p.line_segment(
-                            [egui::pos2(x, y), egui::pos2((x + 3.5).min(right), y)],
-                            egui::Stroke::new(2.0, *c),
-                        );
-                    }
-                }
-                Mark::Dot => {
-                    p.circle_filled(rect.center(), 3.0, *c);
-                }
+            // A wrap never parts a mark from its words: start a new row when the entry would
+            // not fit (a nested row cannot wrap, and would widen the page instead).
+            let galley = egui::WidgetText::from(*text).into_galley(
+                ui,
+                Some(egui::TextWrapMode::Extend),
+                f32::INFINITY,
+                egui::TextStyle::Body,
+            );
+            let width = 18.0 + ui.spacing().item_spacing.x + galley.size().x;
+            if ui.available_size_before_wrap().x < width {
+                ui.end_row();
             }
-            ui.label(*text);
+            legend_entry(ui, *c, text, *mark);
             ui.add_space(6.0);
         }
     });
+}
+
+fn legend_entry(ui: &mut Ui, c: Color32, text: &str, mark: Mark) {
+    let (r, p) = ui.allocate_painter(egui::vec2(18.0, 12.0), egui::Sense::hover());
+    let rect = r.rect;
+    let (left, right) = (rect.left() + 1.0, rect.right() - 1.0);
+    let y = rect.center().y;
+    match mark {
+        Mark::Square => {
+            let square = egui::Rect::from_center_size(rect.center(), egui::vec2(12.0, 12.0));
+            p.rect_filled(square, 2.0, c);
+        }
+        Mark::Line => {
+            p.line_segment(
+                [egui::pos2(left, y), egui::pos2(right, y)],
+                egui::Stroke::new(2.5, c),
+            );
+        }
+        Mark::Dashed => {
+            for i in 0..3 {
+                let x = left + i as f32 * 6.0;
+                p.line_segment(
+                    [egui::pos2(x, y), egui::pos2((x + 3.5).min(right), y)],
+                    egui::Stroke::new(2.0, c),
+                );
+            }
+        }
+        Mark::Dot => {
+            p.circle_filled(rect.center(), 3.0, c);
+        }
+    }
+    ui.label(text);
 }
 
 /// A slider over a registry key: its ends, step and scale come from the key's [`crate::sim::Range`]
