@@ -4,11 +4,10 @@
 use egui::{RichText, Ui};
 use egui_plot::{HLine, Line, Plot, PlotPoint, VLine};
 
-use crate::sim::Describe;
-use crate::sim::Kind;
 use crate::sim::concurrency::{
     self, ConcurrencyConfig, ConcurrencyEvent, Invocation, Pattern, Sample,
 };
+use crate::sim::{Describe, Kind, Timeline};
 use crate::ui::theme;
 
 use super::{Link, SimView};
@@ -22,6 +21,7 @@ pub struct Concurrency;
 /// What the view derives from one run: the per-second samples and every plotted series, in
 /// time order, so a frame only takes the prefix that has happened.
 pub struct ConcurrencyRun {
+    timeline: Timeline<ConcurrencyEvent>,
     samples: Vec<(f64, Sample)>,
     /// Async events waiting in the queue for a retry after each second.
     queued: Vec<u64>,
@@ -67,7 +67,9 @@ impl SimView for Concurrency {
     const LOG_HEIGHT: f32 = 170.0;
     const LINKS: &'static [Link] = &LINKS;
 
-    fn run(cfg: &ConcurrencyConfig, seed: u64) -> (ConcurrencyRun, Vec<(f64, String)>, f64) {
+    type Event = ConcurrencyEvent;
+
+    fn run(cfg: &ConcurrencyConfig, seed: u64) -> ConcurrencyRun {
         let timeline = concurrency::simulate(cfg, seed);
         let samples = concurrency::seconds(&timeline);
         let refused = timeline
@@ -77,16 +79,6 @@ impl SimView for Concurrency {
                 ConcurrencyEvent::Refused { reason } => Some(reason.clone()),
                 _ => None,
             })
-            .collect();
-        // Per-second samples would flood the log: keep the notable events and a line every 10 s.
-        let lines = timeline
-            .events
-            .iter()
-            .filter(|e| match e.event {
-                ConcurrencyEvent::Second { .. } => (e.at_s as u64).is_multiple_of(10),
-                _ => true,
-            })
-            .map(|e| (e.at_s, e.event.describe()))
             .collect();
         let series = |f: &dyn Fn(&Sample) -> u32| -> Vec<PlotPoint> {
             samples
@@ -103,7 +95,7 @@ impl SimView for Concurrency {
                 waiting
             })
             .collect();
-        let run = ConcurrencyRun {
+        ConcurrencyRun {
             limit: concurrency::function_limit(&timeline),
             refused,
             demand: samples
@@ -125,8 +117,25 @@ impl SimView for Concurrency {
             retries_throttled: series(&|s| s.retries_throttled),
             queued,
             samples,
-        };
-        (run, lines, timeline.end_s)
+            timeline,
+        }
+    }
+
+    fn timeline(run: &ConcurrencyRun) -> &Timeline<ConcurrencyEvent> {
+        &run.timeline
+    }
+
+    /// Per-second samples would flood the log: the notable events and a line every 10 s.
+    fn log(run: &ConcurrencyRun) -> Vec<(f64, String)> {
+        run.timeline
+            .events
+            .iter()
+            .filter(|e| match e.event {
+                ConcurrencyEvent::Second { .. } => (e.at_s as u64).is_multiple_of(10),
+                _ => true,
+            })
+            .map(|e| (e.at_s, e.event.describe()))
+            .collect()
     }
 
     fn controls(ui: &mut Ui, cfg: &mut ConcurrencyConfig, _seed: &mut u64, _t: f64) {

@@ -6,7 +6,7 @@ use egui::{Color32, RichText, Ui};
 
 use crate::sim::kinesis::{self, KinesisConfig, KinesisEvent, RecordState};
 use crate::sim::sqs::{self, MessageState, SqsConfig, SqsEvent};
-use crate::sim::{Describe, Kind, Timeline};
+use crate::sim::{Kind, Timeline};
 use crate::ui::{Command, theme};
 
 use super::{Link, Playback, Sim, SimView};
@@ -95,13 +95,6 @@ pub fn links() -> Vec<Link> {
         .collect()
 }
 
-fn describe_all<E: Describe>(tl: &Timeline<E>) -> Vec<(f64, String)> {
-    tl.events
-        .iter()
-        .map(|e| (e.at_s, e.event.describe()))
-        .collect()
-}
-
 impl SimView for SqsSim {
     type Config = SqsConfig;
     type Run = SqsRun;
@@ -110,7 +103,9 @@ impl SimView for SqsSim {
     const SIDE: bool = false;
     const LINKS: &'static [Link] = &SQS_LINKS;
 
-    fn run(cfg: &SqsConfig, seed: u64) -> (SqsRun, Vec<(f64, String)>, f64) {
+    type Event = SqsEvent;
+
+    fn run(cfg: &SqsConfig, seed: u64) -> SqsRun {
         let timeline = sqs::simulate(cfg, seed);
         let refused = timeline
             .events
@@ -120,14 +115,15 @@ impl SimView for SqsSim {
                 _ => None,
             })
             .collect();
-        let lines = describe_all(&timeline);
-        let end = timeline.end_s;
-        let run = SqsRun {
+        SqsRun {
             timeline,
             refused,
             states: None,
-        };
-        (run, lines, end)
+        }
+    }
+
+    fn timeline(run: &SqsRun) -> &Timeline<SqsEvent> {
+        &run.timeline
     }
 
     fn controls(ui: &mut Ui, cfg: &mut SqsConfig, _seed: &mut u64, _t: f64) {
@@ -146,7 +142,9 @@ impl SimView for KinesisSim {
     const LOG_HEIGHT: f32 = 150.0;
     const LINKS: &'static [Link] = &KINESIS_LINKS;
 
-    fn run(cfg: &KinesisConfig, seed: u64) -> (KinesisRun, Vec<(f64, String)>, f64) {
+    type Event = KinesisEvent;
+
+    fn run(cfg: &KinesisConfig, seed: u64) -> KinesisRun {
         let timeline = kinesis::simulate(cfg, seed);
         let record = timeline.events.iter().find_map(|e| match &e.event {
             KinesisEvent::Discarded {
@@ -154,14 +152,15 @@ impl SimView for KinesisSim {
             } => Some((e.at_s, serde_json::to_string_pretty(r).unwrap_or_default())),
             _ => None,
         });
-        let lines = describe_all(&timeline);
-        let end = timeline.end_s;
-        let run = KinesisRun {
+        KinesisRun {
             timeline,
             record,
             states: None,
-        };
-        (run, lines, end)
+        }
+    }
+
+    fn timeline(run: &KinesisRun) -> &Timeline<KinesisEvent> {
+        &run.timeline
     }
 
     fn controls(ui: &mut Ui, cfg: &mut KinesisConfig, _seed: &mut u64, _t: f64) {
@@ -554,15 +553,7 @@ fn kinesis_record(ui: &mut Ui, run: &KinesisRun, t: f64) {
     ui.label(RichText::new("What the on-failure destination receives").strong());
     match run.record.as_ref().filter(|(at, _)| *at <= t) {
         Some((_, text)) => {
-            egui::ScrollArea::both()
-                .id_salt("kinesis_record")
-                .max_height(150.0)
-                .show(ui, |ui| {
-                    ui.add(
-                        egui::Label::new(RichText::new(text).monospace().size(11.0))
-                            .wrap_mode(egui::TextWrapMode::Extend),
-                    );
-                });
+            super::json_record(ui, "kinesis_record", text, 150.0);
         }
         None => {
             ui.label(

@@ -175,6 +175,20 @@ pub fn note_links(ui: &mut Ui, cmds: &mut Vec<Command>, links: &[Link]) {
     });
 }
 
+/// A record as the destination receives it: pretty JSON, scrolling both ways, at most `height`
+/// tall.
+pub fn json_record(ui: &mut Ui, id: &str, text: &str, height: f32) {
+    egui::ScrollArea::both()
+        .id_salt(id)
+        .max_height(height)
+        .show(ui, |ui| {
+            ui.add(
+                egui::Label::new(RichText::new(text).monospace().size(11.0))
+                    .wrap_mode(egui::TextWrapMode::Extend),
+            );
+        });
+}
+
 /// Settings AWS would refuse, each on its own line in the "wrong" colour, so the learner sees
 /// at once why the run ignored (or never started) something. Nothing is drawn when empty.
 pub fn refusals(ui: &mut Ui, reasons: &[String]) {

@@ -4,7 +4,7 @@
 use egui::{Color32, RichText, Ui};
 
 use crate::sim::retry::{self, Condition, Disposition, Failure, Outcome, RetryConfig, RetryEvent};
-use crate::sim::{Describe, Kind, Timeline};
+use crate::sim::{Kind, Timeline};
 use crate::ui::theme;
 
 use super::{Link, SimView};
@@ -66,13 +66,10 @@ impl SimView for Retry {
     const LOG_HEIGHT: f32 = 190.0;
     const LINKS: &'static [Link] = &LINKS;
 
-    fn run(cfg: &RetryConfig, seed: u64) -> (RetryRun, Vec<(f64, String)>, f64) {
+    type Event = RetryEvent;
+
+    fn run(cfg: &RetryConfig, seed: u64) -> RetryRun {
         let timeline = retry::simulate(cfg, seed);
-        let lines = timeline
-            .events
-            .iter()
-            .map(|e| (e.at_s, e.event.describe()))
-            .collect();
         let records = timeline
             .events
             .iter()
@@ -91,13 +88,15 @@ impl SimView for Retry {
                 _ => None,
             })
             .collect();
-        let end = timeline.end_s;
-        let run = RetryRun {
+        RetryRun {
             lanes: retry::lanes(&timeline),
             timeline,
             records,
-        };
-        (run, lines, end)
+        }
+    }
+
+    fn timeline(run: &RetryRun) -> &Timeline<RetryEvent> {
+        &run.timeline
     }
 
     fn controls(ui: &mut Ui, cfg: &mut RetryConfig, seed: &mut u64, _t: f64) {
@@ -396,15 +395,7 @@ fn record_panel(ui: &mut Ui, records: &[(f64, u32, Disposition, String)], t: f64
                 _ => "dead-letter queue (the event only, no response details)",
             };
             ui.label(format!("Event {event} → {whom}:"));
-            egui::ScrollArea::both()
-                .id_salt("record")
-                .max_height(170.0)
-                .show(ui, |ui| {
-                    ui.add(
-                        egui::Label::new(RichText::new(text).monospace().size(11.0))
-                            .wrap_mode(egui::TextWrapMode::Extend),
-                    );
-                });
+            super::json_record(ui, "record", text, 170.0);
         }
         None => {
             ui.label(

@@ -9,6 +9,7 @@
 use egui::Ui;
 
 use super::{EventLog, Playback};
+use crate::sim::{Describe, Timeline};
 use crate::ui::{Command, theme};
 
 /// A link to a note section: label, topic, anchor.
@@ -30,9 +31,22 @@ pub trait SimView {
     /// The note sections the view links to.
     const LINKS: &'static [Link];
 
-    /// Runs the model and derives what the picture draws, with the event log's lines (in time
-    /// order) and the end of the scrub bar.
-    fn run(cfg: &Self::Config, seed: u64) -> (Self::Run, Vec<(f64, String)>, f64);
+    /// What the model's timeline is made of.
+    type Event: Describe;
+
+    /// Runs the model and derives what the picture draws.
+    fn run(cfg: &Self::Config, seed: u64) -> Self::Run;
+    /// The run's timeline (its end is the scrub bar's).
+    fn timeline(run: &Self::Run) -> &Timeline<Self::Event>;
+    /// The event log's lines, in time order: every event in words, unless a view leaves some
+    /// out.
+    fn log(run: &Self::Run) -> Vec<(f64, String)> {
+        Self::timeline(run)
+            .events
+            .iter()
+            .map(|e| (e.at_s, e.event.describe()))
+            .collect()
+    }
     /// The controls column. `t` is the playback time (an alarm fired "now").
     fn controls(ui: &mut Ui, cfg: &mut Self::Config, seed: &mut u64, t: f64);
     /// The picture of the run at time `t`.
@@ -79,13 +93,13 @@ impl<V: SimView> Sim<V> {
             .as_ref()
             .is_none_or(|c| c.cfg != self.cfg || c.seed != self.seed);
         if stale {
-            let (run, lines, end) = V::run(&self.cfg, self.seed);
-            self.playback.set_end(end);
+            let run = V::run(&self.cfg, self.seed);
+            self.playback.set_end(V::timeline(&run).end_s);
             self.computed = Some(Computed {
                 cfg: self.cfg.clone(),
                 seed: self.seed,
+                log: EventLog::new(V::log(&run)),
                 run,
-                log: EventLog::new(lines),
             });
         }
     }

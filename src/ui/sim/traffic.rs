@@ -5,7 +5,7 @@ use egui::{RichText, Ui};
 use egui_plot::{Line, Plot, PlotPoint, Points, VLine};
 
 use crate::sim::traffic::{self, Deployment, HookResult, TrafficConfig, TrafficEvent};
-use crate::sim::{Describe, Kind, Timeline};
+use crate::sim::{Kind, Timeline};
 use crate::ui::theme;
 
 use super::{Link, SimView};
@@ -63,7 +63,9 @@ impl SimView for Traffic {
     const LOG_HEIGHT: f32 = 190.0;
     const LINKS: &'static [Link] = &LINKS;
 
-    fn run(cfg: &TrafficConfig, seed: u64) -> (TrafficRun, Vec<(f64, String)>, f64) {
+    type Event = TrafficEvent;
+
+    fn run(cfg: &TrafficConfig, seed: u64) -> TrafficRun {
         let timeline = traffic::simulate(cfg, seed);
         let mut requests = traffic::requests(cfg, &timeline, seed);
         requests.sort_by(|a, b| a.at_s.total_cmp(&b.at_s));
@@ -74,7 +76,7 @@ impl SimView for Traffic {
                 .map(|r| PlotPoint::new(r.at_s / 60.0, r.roll))
                 .collect()
         };
-        let run = TrafficRun {
+        TrafficRun {
             per_dot: traffic::dot_gap_s(cfg, &timeline) * cfg.request_rate,
             curve: traffic::weight_curve(&timeline)
                 .into_iter()
@@ -83,15 +85,11 @@ impl SimView for Traffic {
             old_dots: dots(false),
             new_dots: dots(true),
             timeline,
-        };
-        let lines = run
-            .timeline
-            .events
-            .iter()
-            .map(|e| (e.at_s, e.event.describe()))
-            .collect();
-        let end = run.timeline.end_s;
-        (run, lines, end)
+        }
+    }
+
+    fn timeline(run: &TrafficRun) -> &Timeline<TrafficEvent> {
+        &run.timeline
     }
 
     fn controls(ui: &mut Ui, cfg: &mut TrafficConfig, _seed: &mut u64, t: f64) {
