@@ -514,3 +514,37 @@ fn every_slider_reads_its_range_from_the_registry() {
         }
     }
 }
+
+/// A long stretch of the same thing reads as one line with a count: an always-throttled event's
+/// 80 attempts and back-offs are a few collapsed groups, which open to show each line, and a
+/// click on a line moves the clock there.
+#[test]
+fn the_event_log_groups_repeated_lines_and_a_line_moves_the_clock() {
+    let mut h = harness_on("retry");
+    click(&mut h, "is always throttled");
+    click(&mut h, "End");
+    let header = "00:00:00 event 1: attempt 1 throttled (429)  (+11 similar lines, to 00:00:31)";
+    assert!(
+        h.query_by_label(header).is_some(),
+        "the first stretch, counted"
+    );
+    assert!(
+        h.query_by_label_contains("attempt 5 throttled").is_none(),
+        "its lines are folded away"
+    );
+    assert!(
+        h.query_by_label_contains("discarded, older than the maximum event age")
+            .is_some(),
+        "the end of the story is a line of its own"
+    );
+    click(&mut h, header);
+    click(&mut h, "00:00:15 event 1: attempt 5 throttled (429)");
+    assert!(
+        h.query_all_by_label("00:00:15").next().is_some(),
+        "the clock moved to the line clicked"
+    );
+    assert!(
+        h.query_by_label_contains("discarded, older than").is_none(),
+        "later lines are not shown before their time"
+    );
+}
