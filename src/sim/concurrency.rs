@@ -744,11 +744,7 @@ mod tests {
     use super::*;
 
     fn with(settings: &[(&str, &str)]) -> ConcurrencyConfig {
-        let mut c = ConcurrencyConfig::default();
-        for (k, v) in settings {
-            c.set(k, v).expect("valid setting");
-        }
-        c
+        crate::sim::with(settings)
     }
 
     #[test]

@@ -785,11 +785,7 @@ mod tests {
     use super::*;
 
     fn with(settings: &[(&str, &str)]) -> KinesisConfig {
-        let mut c = KinesisConfig::default();
-        for (k, v) in settings {
-            c.set(k, v).expect("valid setting");
-        }
-        c
+        crate::sim::with(settings)
     }
 
     fn processed(tl: &Timeline<KinesisEvent>, shard: u32) -> Vec<(u32, u32)> {

@@ -472,6 +472,17 @@ pub(crate) fn parse_bool<C: Configurable>(key: &str, value: &str) -> Result<bool
     }
 }
 
+/// A configuration from its defaults and `(key, value)` pairs, each of which must be valid
+/// (for the models' tests).
+#[cfg(test)]
+pub(crate) fn with<C: Configurable>(settings: &[(&str, &str)]) -> C {
+    let mut c = C::default();
+    for (k, v) in settings {
+        c.set(k, v).expect("valid setting");
+    }
+    c
+}
+
 /// A seeded RNG; every model that needs chance draws from one of these so runs are repeatable.
 pub(crate) fn rng(seed: u64) -> rand::rngs::StdRng {
     use rand::SeedableRng;

@@ -679,11 +679,7 @@ mod tests {
     use super::*;
 
     fn with(settings: &[(&str, &str)]) -> RetryConfig {
-        let mut c = RetryConfig::default();
-        for (k, v) in settings {
-            c.set(k, v).expect("valid setting");
-        }
-        c
+        crate::sim::with(settings)
     }
 
     fn final_disposition(tl: &Timeline<RetryEvent>) -> (Disposition, Condition) {

@@ -842,11 +842,7 @@ mod tests {
     use super::*;
 
     fn with(settings: &[(&str, &str)]) -> SqsConfig {
-        let mut c = SqsConfig::default();
-        for (k, v) in settings {
-            c.set(k, v).expect("valid setting");
-        }
-        c
+        crate::sim::with(settings)
     }
 
     /// DG with-sqs: set the visibility timeout to at least six times the function timeout.
