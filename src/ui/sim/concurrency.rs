@@ -67,10 +67,11 @@ impl SimView for Concurrency {
     const LOG_HEIGHT: f32 = 170.0;
     const LINKS: &'static [Link] = &LINKS;
 
-    type Event = ConcurrencyEvent;
-
-    fn run(cfg: &ConcurrencyConfig, seed: u64) -> ConcurrencyRun {
-        let timeline = concurrency::simulate(cfg, seed);
+    fn run(
+        cfg: &ConcurrencyConfig,
+        timeline: Timeline<ConcurrencyEvent>,
+        _seed: u64,
+    ) -> ConcurrencyRun {
         let samples = concurrency::seconds(&timeline);
         let refused = timeline
             .events

@@ -103,10 +103,7 @@ impl SimView for SqsSim {
     const SIDE: bool = false;
     const LINKS: &'static [Link] = &SQS_LINKS;
 
-    type Event = SqsEvent;
-
-    fn run(cfg: &SqsConfig, seed: u64) -> SqsRun {
-        let timeline = sqs::simulate(cfg, seed);
+    fn run(_cfg: &SqsConfig, timeline: Timeline<SqsEvent>, _seed: u64) -> SqsRun {
         let refused = timeline
             .events
             .iter()
@@ -142,10 +139,7 @@ impl SimView for KinesisSim {
     const LOG_HEIGHT: f32 = 150.0;
     const LINKS: &'static [Link] = &KINESIS_LINKS;
 
-    type Event = KinesisEvent;
-
-    fn run(cfg: &KinesisConfig, seed: u64) -> KinesisRun {
-        let timeline = kinesis::simulate(cfg, seed);
+    fn run(_cfg: &KinesisConfig, timeline: Timeline<KinesisEvent>, _seed: u64) -> KinesisRun {
         let record = timeline.events.iter().find_map(|e| match &e.event {
             KinesisEvent::Discarded {
                 record: Some(r), ..

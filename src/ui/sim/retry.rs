@@ -66,10 +66,7 @@ impl SimView for Retry {
     const LOG_HEIGHT: f32 = 190.0;
     const LINKS: &'static [Link] = &LINKS;
 
-    type Event = RetryEvent;
-
-    fn run(cfg: &RetryConfig, seed: u64) -> RetryRun {
-        let timeline = retry::simulate(cfg, seed);
+    fn run(_cfg: &RetryConfig, timeline: Timeline<RetryEvent>, _seed: u64) -> RetryRun {
         let records = timeline
             .events
             .iter()

@@ -9,16 +9,20 @@
 use egui::Ui;
 
 use super::{EventLog, Playback};
-use crate::sim::{Describe, Timeline};
+use crate::sim::{Describe, Model, Timeline};
 use crate::ui::{Command, theme};
 
 /// A link to a note section: label, topic, anchor.
 pub type Link = (&'static str, &'static str, &'static str);
 
+/// The events of a view's model.
+pub type Event<V> = <<V as SimView>::Config as Model>::Event;
+
 /// What one simulator view adds to the scaffold.
 pub trait SimView {
-    /// The settings the learner edits.
-    type Config: Clone + PartialEq + Default;
+    /// The settings the learner edits: the model's configuration, which the scaffold
+    /// simulates.
+    type Config: Model + Clone + PartialEq;
     /// What the view derives from one run (timeline, lanes, dots, records…), computed once per
     /// configuration. The picture may keep caches in it that depend on the playback time.
     type Run;
@@ -31,13 +35,10 @@ pub trait SimView {
     /// The note sections the view links to.
     const LINKS: &'static [Link];
 
-    /// What the model's timeline is made of.
-    type Event: Describe;
-
-    /// Runs the model and derives what the picture draws.
-    fn run(cfg: &Self::Config, seed: u64) -> Self::Run;
+    /// Derives what the picture draws from the model's timeline (and keeps the timeline).
+    fn run(cfg: &Self::Config, timeline: Timeline<Event<Self>>, seed: u64) -> Self::Run;
     /// The run's timeline (its end is the scrub bar's).
-    fn timeline(run: &Self::Run) -> &Timeline<Self::Event>;
+    fn timeline(run: &Self::Run) -> &Timeline<Event<Self>>;
     /// The event log's lines, in time order: every event in words, unless a view leaves some
     /// out.
     fn log(run: &Self::Run) -> Vec<(f64, String)> {
@@ -93,7 +94,8 @@ impl<V: SimView> Sim<V> {
             .as_ref()
             .is_none_or(|c| c.cfg != self.cfg || c.seed != self.seed);
         if stale {
-            let run = V::run(&self.cfg, self.seed);
+            let timeline = self.cfg.simulate(self.seed);
+            let run = V::run(&self.cfg, timeline, self.seed);
             self.playback.set_end(V::timeline(&run).end_s);
             self.computed = Some(Computed {
                 cfg: self.cfg.clone(),

@@ -63,10 +63,7 @@ impl SimView for Traffic {
     const LOG_HEIGHT: f32 = 190.0;
     const LINKS: &'static [Link] = &LINKS;
 
-    type Event = TrafficEvent;
-
-    fn run(cfg: &TrafficConfig, seed: u64) -> TrafficRun {
-        let timeline = traffic::simulate(cfg, seed);
+    fn run(cfg: &TrafficConfig, timeline: Timeline<TrafficEvent>, seed: u64) -> TrafficRun {
         let mut requests = traffic::requests(cfg, &timeline, seed);
         requests.sort_by(|a, b| a.at_s.total_cmp(&b.at_s));
         let dots = |to_new: bool| -> Vec<PlotPoint> {
