@@ -8,6 +8,7 @@ pub mod authoring;
 pub mod cli;
 pub mod clock;
 pub mod content;
+pub mod format;
 pub mod library;
 pub mod quiz;
 pub mod sim;

@@ -11,7 +11,7 @@ use coldstart::sim::Kind;
 use coldstart::ui::simulators::{Tab, note_links};
 use coldstart::ui::{ColdstartApp, Command, Screen};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 
 fn app() -> ColdstartApp {
     app_on(coldstart::content::embedded().expect("built-in pack"))
@@ -372,4 +372,179 @@ fn a_pack_shows_only_the_simulators_it_declares() {
     h.state_mut().apply(Command::OpenSimulator(Kind::Kinesis));
     h.run_steps(3);
     assert_eq!(h.state().simulators.tab, Tab::EventSources, "unchanged");
+}
+
+/// Every slider and bounded drag field of the simulators offers exactly the span the registry
+/// documents beside its model's config (`sim::Range::slider`): the screens keep no ranges of
+/// their own.
+#[test]
+fn every_slider_reads_its_range_from_the_registry() {
+    use coldstart::sim::{Range, range, retry, traffic};
+    use egui::accesskit::Role;
+    let key = |kind: Kind, key: &str| range(kind, key).expect("a documented range");
+    let span = |r: Range| (r.slider.0, r.slider.1);
+    let conc = |k: &str| span(key(Kind::Concurrency, k));
+    let sqs = |k: &str| span(key(Kind::Sqs, k));
+    let kin = |k: &str| span(key(Kind::Kinesis, k));
+    /// A simulator, what to click to show every slider, and each slider's label and ends.
+    type Case<'a> = (&'a str, Vec<&'a str>, Vec<(&'a str, (f64, f64))>);
+    let cases: Vec<Case> = vec![
+        (
+            "retry",
+            vec!["fails the first N times"],
+            vec![
+                (
+                    "MaximumEventAgeInSeconds",
+                    span(key(Kind::Retry, "max_event_age_s")),
+                ),
+                ("N =", span(retry::FAILURE_COUNT)),
+                ("events at once", span(key(Kind::Retry, "burst"))),
+                ("each run takes", span(key(Kind::Retry, "duration_s"))),
+            ],
+        ),
+        (
+            "retry",
+            vec!["fails with probability p"],
+            vec![
+                (
+                    "MaximumEventAgeInSeconds",
+                    span(key(Kind::Retry, "max_event_age_s")),
+                ),
+                ("p", span(retry::FAILURE_PROBABILITY)),
+                ("events at once", span(key(Kind::Retry, "burst"))),
+                ("each run takes", span(key(Kind::Retry, "duration_s"))),
+            ],
+        ),
+        (
+            "traffic",
+            vec!["Deployment configuration", "Custom linear…"],
+            vec![
+                ("Percent", span(traffic::LINEAR_PERCENT)),
+                ("Interval", span(traffic::INTERVAL_MIN)),
+                ("Each hook runs", span(key(Kind::Traffic, "hook_s"))),
+                (
+                    "requests/s (dots)",
+                    span(key(Kind::Traffic, "request_rate")),
+                ),
+            ],
+        ),
+        (
+            "concurrency",
+            vec!["Reserve concurrency for this function"],
+            vec![
+                ("requests/s", conc("rate_per_s")),
+                ("peak requests/s", conc("peak_rate_per_s")),
+                // the spike cannot start after the run (120 s by default) ends
+                ("spike starts at s", (conc("spike_at_s").0, 120.0)),
+                ("spike lasts s", conc("spike_len_s")),
+                ("run length s", conc("sim_s")),
+                ("duration ms", conc("duration_ms")),
+                ("cold start ms", conc("init_ms")),
+                ("Account quota", conc("account_limit")),
+                ("Reserved", conc("reserved")),
+                ("Reserved by other functions", conc("reserved_others")),
+                ("Unreserved in use by others", conc("others_in_use")),
+                ("Provisioned", conc("provisioned")),
+                ("Scaling per 10 s", conc("scaling_per_10s")),
+            ],
+        ),
+        (
+            "sqs",
+            vec![],
+            vec![
+                ("messages", sqs("messages")),
+                ("batch size", sqs("batch_size")),
+                ("batching window s", sqs("batching_window_s")),
+                ("visibility timeout s", sqs("visibility_timeout_s")),
+                ("function timeout s", sqs("function_timeout_s")),
+                ("function runs s", sqs("function_duration_s")),
+                ("invoke throttled s", sqs("invoke_throttled_s")),
+                ("concurrent batches", sqs("max_concurrency")),
+                ("maxReceiveCount", sqs("max_receive_count")),
+            ],
+        ),
+        (
+            "kinesis",
+            vec![
+                "Limit MaximumRetryAttempts",
+                "Limit MaximumRecordAgeInSeconds",
+            ],
+            vec![
+                ("shards", kin("shards")),
+                ("records per shard", kin("records_per_shard")),
+                ("records written per s", kin("records_per_s")),
+                ("batch size", kin("batch_size")),
+                ("retries", kin("max_retry_attempts")),
+                ("max age s", kin("max_record_age_s")),
+            ],
+        ),
+    ];
+    for (sim, clicks, expected) in cases {
+        let mut h = harness_on(sim);
+        for c in clicks {
+            click(&mut h, c);
+        }
+        let mut seen = Vec::new();
+        for role in [Role::Slider, Role::SpinButton] {
+            for node in h.query_all_by_role(role) {
+                let n = node.accesskit_node();
+                let label = n.label().unwrap_or_default();
+                // the scrub bar (named by the run's end, 00:02:00) and the seed are not settings
+                if label.contains(':') || label == "Seed" {
+                    continue;
+                }
+                let want = expected
+                    .iter()
+                    .find(|(l, _)| *l == label)
+                    .unwrap_or_else(|| panic!("{sim}: a slider {label:?} the test does not know"))
+                    .1;
+                let got = (
+                    n.min_numeric_value().unwrap_or(f64::NAN),
+                    n.max_numeric_value().unwrap_or(f64::NAN),
+                );
+                assert_eq!(got, want, "{sim}: {label}");
+                seen.push(label);
+            }
+        }
+        for (label, _) in &expected {
+            assert!(
+                seen.contains(&(*label).to_owned()),
+                "{sim}: no slider {label:?}"
+            );
+        }
+    }
+}
+
+/// A long stretch of the same thing reads as one line with a count: an always-throttled event's
+/// 80 attempts and back-offs are a few collapsed groups, which open to show each line, and a
+/// click on a line moves the clock there.
+#[test]
+fn the_event_log_groups_repeated_lines_and_a_line_moves_the_clock() {
+    let mut h = harness_on("retry");
+    click(&mut h, "is always throttled");
+    click(&mut h, "End");
+    let header = "00:00:00 event 1: attempt 1 throttled (429)  (+11 similar lines, to 00:00:31)";
+    assert!(
+        h.query_by_label(header).is_some(),
+        "the first stretch, counted"
+    );
+    assert!(
+        h.query_by_label_contains("attempt 5 throttled").is_none(),
+        "its lines are folded away"
+    );
+    assert!(
+        h.query_by_label_contains("discarded, older than the maximum event age")
+            .is_some(),
+        "the end of the story is a line of its own"
+    );
+    click(&mut h, header);
+    click(&mut h, "00:00:15 event 1: attempt 5 throttled (429)");
+    assert!(
+        h.query_all_by_label("00:00:15").next().is_some(),
+        "the clock moved to the line clicked"
+    );
+    assert!(
+        h.query_by_label_contains("discarded, older than").is_none(),
+        "later lines are not shown before their time"
+    );
 }

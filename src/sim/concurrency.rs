@@ -30,7 +30,8 @@ use rand::RngExt;
 use serde::Serialize;
 
 use super::{
-    Configurable, Describe, KeyDoc, SimError, Timed, Timeline, bad, parse_f64, parse_int, unknown,
+    Configurable, Describe, KeyDoc, Range, SimError, Timed, Timeline, bad, parse_f64, parse_int,
+    unknown,
 };
 
 /// Default account concurrency quota per Region.
@@ -150,90 +151,105 @@ static KEYS: [KeyDoc; 15] = [
         default: "spike",
         accepts: "steady, spike or ramp",
         help: "shape of the request rate",
+        range: None,
     },
     KeyDoc {
         key: "rate_per_s",
         default: "200",
         accepts: "requests per second 0–20000",
         help: "base request rate",
+        range: Some(Range::float(0.0, 20_000.0).slider(0.0, 5000.0).log()),
     },
     KeyDoc {
         key: "peak_rate_per_s",
         default: "1500",
         accepts: "requests per second 0–20000",
         help: "peak rate for spike and ramp",
+        range: Some(Range::float(0.0, 20_000.0).log()),
     },
     KeyDoc {
         key: "duration_ms",
         default: "1000",
         accepts: "milliseconds 1–900000",
         help: "average function duration",
+        range: Some(Range::float(1.0, 900_000.0).slider(10.0, 10_000.0).log()),
     },
     KeyDoc {
         key: "init_ms",
         default: "500",
         accepts: "milliseconds 0–10000",
         help: "extra time of a cold start",
+        range: Some(Range::float(0.0, 10_000.0).slider(0.0, 5000.0)),
     },
     KeyDoc {
         key: "sim_s",
         default: "120",
         accepts: "seconds 10–600",
         help: "length of the run",
+        range: Some(Range::float(10.0, 600.0)),
     },
     KeyDoc {
         key: "spike_at_s",
         default: "30",
         accepts: "seconds 0–600",
         help: "when the spike starts",
+        range: Some(Range::float(0.0, 600.0)),
     },
     KeyDoc {
         key: "spike_len_s",
         default: "40",
         accepts: "seconds 1–600",
         help: "how long the spike lasts",
+        range: Some(Range::float(1.0, 600.0)),
     },
     KeyDoc {
         key: "account_limit",
         default: "1000",
         accepts: "an integer 100–100000",
         help: "account concurrency quota in the Region",
+        range: Some(Range::int(100, 100_000)),
     },
     KeyDoc {
         key: "reserved",
         default: "none",
         accepts: "an integer 0–100000, or none",
         help: "reserved concurrency of this function",
+        range: Some(Range::int(0, 100_000).on(100.0)),
     },
     KeyDoc {
         key: "reserved_others",
         default: "0",
         accepts: "an integer 0–100000",
         help: "reserved concurrency of other functions",
+        range: Some(Range::int(0, 100_000)),
     },
     KeyDoc {
         key: "others_in_use",
         default: "0",
         accepts: "an integer 0–100000",
         help: "unreserved concurrency other functions use",
+        range: Some(Range::int(0, 100_000)),
     },
     KeyDoc {
         key: "provisioned",
         default: "0",
         accepts: "an integer 0–100000",
         help: "provisioned concurrency of this function",
+        range: Some(Range::int(0, 100_000)),
     },
     KeyDoc {
         key: "scaling_per_10s",
         default: "1000",
         accepts: "an integer 1–100000",
         help: "environments the function may add per 10 s",
+        range: Some(Range::int(1, 100_000)),
     },
     KeyDoc {
         key: "invocation",
         default: "sync",
         accepts: "sync or async",
         help: "whether callers wait (429) or events are retried",
+        range: None,
     },
 ];
 
@@ -245,7 +261,7 @@ impl Configurable for ConcurrencyConfig {
     }
 
     fn set(&mut self, key: &str, value: &str) -> Result<(), SimError> {
-        let int = |lo, hi| parse_int::<Self>(key, value, lo, hi).map(|v| v as u32);
+        let int = || parse_int::<Self>(key, value).map(|v| v as u32);
         match key {
             "pattern" => {
                 self.pattern = match value.to_ascii_lowercase().as_str() {
@@ -255,27 +271,27 @@ impl Configurable for ConcurrencyConfig {
                     _ => return Err(bad(key, value, "steady, spike or ramp")),
                 }
             }
-            "rate_per_s" => self.rate_per_s = parse_f64::<Self>(key, value, 0.0, 20_000.0)?,
+            "rate_per_s" => self.rate_per_s = parse_f64::<Self>(key, value)?,
             "peak_rate_per_s" => {
-                self.peak_rate_per_s = parse_f64::<Self>(key, value, 0.0, 20_000.0)?;
+                self.peak_rate_per_s = parse_f64::<Self>(key, value)?;
             }
-            "duration_ms" => self.duration_ms = parse_f64::<Self>(key, value, 1.0, 900_000.0)?,
-            "init_ms" => self.init_ms = parse_f64::<Self>(key, value, 0.0, 10_000.0)?,
-            "sim_s" => self.sim_s = parse_f64::<Self>(key, value, 10.0, 600.0)?,
-            "spike_at_s" => self.spike_at_s = parse_f64::<Self>(key, value, 0.0, 600.0)?,
-            "spike_len_s" => self.spike_len_s = parse_f64::<Self>(key, value, 1.0, 600.0)?,
-            "account_limit" => self.account_limit = int(100, 100_000)?,
+            "duration_ms" => self.duration_ms = parse_f64::<Self>(key, value)?,
+            "init_ms" => self.init_ms = parse_f64::<Self>(key, value)?,
+            "sim_s" => self.sim_s = parse_f64::<Self>(key, value)?,
+            "spike_at_s" => self.spike_at_s = parse_f64::<Self>(key, value)?,
+            "spike_len_s" => self.spike_len_s = parse_f64::<Self>(key, value)?,
+            "account_limit" => self.account_limit = int()?,
             "reserved" => {
                 self.reserved = if value.eq_ignore_ascii_case("none") {
                     None
                 } else {
-                    Some(int(0, 100_000)?)
+                    Some(int()?)
                 }
             }
-            "reserved_others" => self.reserved_others = int(0, 100_000)?,
-            "others_in_use" => self.others_in_use = int(0, 100_000)?,
-            "provisioned" => self.provisioned = int(0, 100_000)?,
-            "scaling_per_10s" => self.scaling_per_10s = int(1, 100_000)?,
+            "reserved_others" => self.reserved_others = int()?,
+            "others_in_use" => self.others_in_use = int()?,
+            "provisioned" => self.provisioned = int()?,
+            "scaling_per_10s" => self.scaling_per_10s = int()?,
             "invocation" => {
                 self.invocation = match value.to_ascii_lowercase().as_str() {
                     "sync" | "requestresponse" => Invocation::Sync,
@@ -728,11 +744,7 @@ mod tests {
     use super::*;
 
     fn with(settings: &[(&str, &str)]) -> ConcurrencyConfig {
-        let mut c = ConcurrencyConfig::default();
-        for (k, v) in settings {
-            c.set(k, v).expect("valid setting");
-        }
-        c
+        crate::sim::with(settings)
     }
 
     #[test]

@@ -26,7 +26,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::{
-    Configurable, Describe, KeyDoc, SimError, Timed, Timeline, bad, parse_bool, parse_f64,
+    Configurable, Describe, KeyDoc, Range, SimError, Timed, Timeline, bad, parse_bool, parse_f64,
     parse_int, unknown,
 };
 
@@ -96,66 +96,77 @@ static KEYS: [KeyDoc; 11] = [
         default: "2",
         accepts: "an integer 1–8",
         help: "shards in the stream",
+        range: Some(Range::int(1, 8).slider(1.0, 4.0)),
     },
     KeyDoc {
         key: "records_per_shard",
         default: "12",
         accepts: "an integer 1–200",
         help: "records written to each shard",
+        range: Some(Range::int(1, 200).slider(1.0, 24.0)),
     },
     KeyDoc {
         key: "records_per_s",
         default: "4",
         accepts: "records per second 0.1–1000",
         help: "how fast records are written to each shard",
+        range: Some(Range::float(0.1, 1000.0).slider(0.1, 20.0).log()),
     },
     KeyDoc {
         key: "batch_size",
         default: "4",
         accepts: "an integer 1–10000",
         help: "BatchSize",
+        range: Some(Range::int(1, 10_000).slider(1.0, 12.0)),
     },
     KeyDoc {
         key: "poison",
         default: "0:6",
         accepts: POISON_ACCEPTS,
         help: "records the function can never process",
+        range: None,
     },
     KeyDoc {
         key: "bisect",
         default: "false",
         accepts: "true or false",
         help: "BisectBatchOnFunctionError",
+        range: None,
     },
     KeyDoc {
         key: "max_retry_attempts",
         default: "-1",
         accepts: "-1 (no limit) or an integer 0–10000",
         help: "MaximumRetryAttempts",
+        range: Some(Range::int(0, 10_000).slider(0.0, 20.0).on(2.0)),
     },
     KeyDoc {
         key: "max_record_age_s",
         default: "-1",
         accepts: "-1 (no limit) or seconds 60–604800",
         help: "MaximumRecordAgeInSeconds",
+        range: Some(Range::int(60, 604_800).slider(60.0, 600.0).on(60.0)),
     },
     KeyDoc {
         key: "on_failure",
         default: "false",
         accepts: "true or false",
         help: "an on-failure destination is configured",
+        range: None,
     },
     KeyDoc {
         key: "function_duration_s",
         default: "1",
         accepts: "seconds 0.1–900",
         help: "how long one invocation takes",
+        range: Some(Range::float(0.1, 900.0)),
     },
     KeyDoc {
         key: "sim_s",
         default: "auto",
         accepts: "auto, or seconds 10–3600",
         help: "length of the run (auto: long enough for retry and age limits to act)",
+        range: Some(Range::float(10.0, 3600.0)),
     },
 ];
 
@@ -167,19 +178,19 @@ impl Configurable for KinesisConfig {
     }
 
     fn set(&mut self, key: &str, value: &str) -> Result<(), SimError> {
-        let int = |lo, hi| parse_int::<Self>(key, value, lo, hi);
+        let int = || parse_int::<Self>(key, value);
         match key {
             "shards" => {
-                let shards = int(1, 8)? as u32;
+                let shards = int()? as u32;
                 // A poisoned record on a shard the stream no longer has would be dropped silently.
                 if self.poison.iter().any(|&(shard, _)| shard >= shards) {
                     return Err(bad(key, value, SHARDS_ABOVE_POISON));
                 }
                 self.shards = shards;
             }
-            "records_per_shard" => self.records_per_shard = int(1, 200)? as u32,
-            "records_per_s" => self.records_per_s = parse_f64::<Self>(key, value, 0.1, 1000.0)?,
-            "batch_size" => self.batch_size = int(1, 10_000)? as u32,
+            "records_per_shard" => self.records_per_shard = int()? as u32,
+            "records_per_s" => self.records_per_s = parse_f64::<Self>(key, value)?,
+            "batch_size" => self.batch_size = int()? as u32,
             "poison" => {
                 let poison = parse_poison(key, value)?;
                 if poison.iter().any(|&(shard, _)| shard >= self.shards) {
@@ -188,26 +199,22 @@ impl Configurable for KinesisConfig {
                 self.poison = poison;
             }
             "bisect" => self.bisect = parse_bool::<Self>(key, value)?,
+            // -1: no limit; otherwise the documented range.
             "max_retry_attempts" => {
-                let v = int(-1, 10_000)?;
-                self.max_retry_attempts = v;
+                self.max_retry_attempts = if value.trim() == "-1" { -1 } else { int()? };
             }
             "max_record_age_s" => {
-                let v = int(-1, 604_800)?;
-                if v != -1 && v < 60 {
-                    return Err(bad(key, value, "-1 (no limit) or seconds 60–604800"));
-                }
-                self.max_record_age_s = v;
+                self.max_record_age_s = if value.trim() == "-1" { -1 } else { int()? };
             }
             "on_failure" => self.on_failure = parse_bool::<Self>(key, value)?,
             "function_duration_s" => {
-                self.function_duration_s = parse_f64::<Self>(key, value, 0.1, 900.0)?;
+                self.function_duration_s = parse_f64::<Self>(key, value)?;
             }
             "sim_s" => {
                 self.sim_s = if value.eq_ignore_ascii_case("auto") {
                     None
                 } else {
-                    Some(parse_f64::<Self>(key, value, 10.0, 3600.0)?)
+                    Some(parse_f64::<Self>(key, value)?)
                 }
             }
             _ => return Err(unknown::<Self>(key)),
@@ -778,11 +785,7 @@ mod tests {
     use super::*;
 
     fn with(settings: &[(&str, &str)]) -> KinesisConfig {
-        let mut c = KinesisConfig::default();
-        for (k, v) in settings {
-            c.set(k, v).expect("valid setting");
-        }
-        c
+        crate::sim::with(settings)
     }
 
     fn processed(tl: &Timeline<KinesisEvent>, shard: u32) -> Vec<(u32, u32)> {

@@ -106,7 +106,7 @@ pub enum SimError {
 }
 
 /// Documentation for one configurable key, used for `--help` and to build error messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct KeyDoc {
     /// The key as typed after `--set`.
     pub key: &'static str,
@@ -116,6 +116,98 @@ pub struct KeyDoc {
     pub accepts: &'static str,
     /// One line on what the setting does.
     pub help: &'static str,
+    /// For a numeric key, the numbers it accepts and what a screen's slider offers; `None` for
+    /// the others.
+    pub range: Option<Range>,
+}
+
+impl KeyDoc {
+    /// The default as a number, if it is one (`none`, `auto` and words are not).
+    pub fn default_number(&self) -> Option<f64> {
+        self.default.parse().ok()
+    }
+}
+
+/// The numbers a key accepts, and the part of them a screen's slider or drag field offers.
+///
+/// The one place each range is written: `Configurable::set` refuses values outside
+/// `min..=max`, and the screens build their sliders from `slider`, `step` and `log`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Range {
+    /// Smallest value accepted.
+    pub min: f64,
+    /// Largest value accepted.
+    pub max: f64,
+    /// The ends of the screen's slider: the span that keeps the picture readable (the CLI
+    /// accepts all of `min..=max`).
+    pub slider: (f64, f64),
+    /// 1 for whole numbers, 0 for any value.
+    pub step: f64,
+    /// Whether the slider moves on a logarithmic scale.
+    pub log: bool,
+    /// For a setting that is off by default (`none`, `-1`, `auto`): the value a screen starts
+    /// from when the learner switches it on.
+    pub on: Option<f64>,
+}
+
+impl Range {
+    /// Whole numbers `min..=max`, the slider over all of them.
+    pub const fn int(min: i64, max: i64) -> Self {
+        Self {
+            min: min as f64,
+            max: max as f64,
+            slider: (min as f64, max as f64),
+            step: 1.0,
+            log: false,
+            on: None,
+        }
+    }
+
+    /// Any number `min..=max`, the slider over all of it.
+    pub const fn float(min: f64, max: f64) -> Self {
+        Self {
+            min,
+            max,
+            slider: (min, max),
+            step: 0.0,
+            log: false,
+            on: None,
+        }
+    }
+
+    /// The slider offers only `lo..=hi`.
+    pub const fn slider(self, lo: f64, hi: f64) -> Self {
+        Self {
+            slider: (lo, hi),
+            ..self
+        }
+    }
+
+    /// The slider moves on a logarithmic scale.
+    pub const fn log(self) -> Self {
+        Self { log: true, ..self }
+    }
+
+    /// Switching the setting on starts from `v`.
+    pub const fn on(self, v: f64) -> Self {
+        Self {
+            on: Some(v),
+            ..self
+        }
+    }
+
+    /// Whether `v` is accepted.
+    pub fn contains(&self, v: f64) -> bool {
+        v >= self.min && v <= self.max
+    }
+}
+
+/// The range of a simulator's numeric key (`None` for an unknown or non-numeric key).
+pub fn range(kind: Kind, key: &str) -> Option<Range> {
+    kind.keys()
+        .iter()
+        .find(|k| k.key == key)
+        .and_then(|k| k.range)
 }
 
 /// A configuration that can be changed one `key=value` pair at a time.
@@ -308,23 +400,13 @@ fn run_model<C: Model>(settings: &[String], seed: u64) -> Result<RunOutput, SimE
     })
 }
 
-/// Formats simulated seconds as `HH:MM:SS` (with tenths when not whole), for event logs.
-pub fn clock(at_s: f64) -> String {
-    let at = at_s.max(0.0);
-    let whole = at.floor();
-    let total = whole as u64;
-    let (h, m, s) = (total / 3600, (total / 60) % 60, total % 60);
-    let tenths = ((at - whole) * 10.0).round() as u64;
-    if tenths == 0 || tenths == 10 {
-        format!("{h:02}:{m:02}:{s:02}")
-    } else {
-        format!("{h:02}:{m:02}:{s:02}.{tenths}")
-    }
-}
-
 /// One log line: `"00:01:00 attempt 2 failed: function error"`.
 pub fn log_line<E: Describe>(ev: &Timed<E>) -> String {
-    format!("{} {}", clock(ev.at_s), ev.event.describe())
+    format!(
+        "{} {}",
+        crate::format::sim_clock(ev.at_s),
+        ev.event.describe()
+    )
 }
 
 // ----- helpers for `Configurable::set` implementations -----
@@ -358,26 +440,26 @@ pub(crate) fn accepts<C: Configurable>(key: &str) -> &'static str {
         .unwrap_or("a valid value")
 }
 
-pub(crate) fn parse_int<C: Configurable>(
-    key: &str,
-    value: &str,
-    lo: i64,
-    hi: i64,
-) -> Result<i64, SimError> {
-    match value.parse::<i64>() {
-        Ok(v) if (lo..=hi).contains(&v) => Ok(v),
+/// The range a key of `C` documents (a key without one accepts nothing numeric).
+fn range_of<C: Configurable>(key: &str) -> Option<Range> {
+    C::keys()
+        .iter()
+        .find(|k| k.key == key)
+        .and_then(|k| k.range)
+}
+
+/// A whole number within the key's documented [`Range`].
+pub(crate) fn parse_int<C: Configurable>(key: &str, value: &str) -> Result<i64, SimError> {
+    match (value.parse::<i64>(), range_of::<C>(key)) {
+        (Ok(v), Some(r)) if r.contains(v as f64) => Ok(v),
         _ => Err(bad(key, value, accepts::<C>(key))),
     }
 }
 
-pub(crate) fn parse_f64<C: Configurable>(
-    key: &str,
-    value: &str,
-    lo: f64,
-    hi: f64,
-) -> Result<f64, SimError> {
-    match value.parse::<f64>() {
-        Ok(v) if v.is_finite() && v >= lo && v <= hi => Ok(v),
+/// A number within the key's documented [`Range`].
+pub(crate) fn parse_f64<C: Configurable>(key: &str, value: &str) -> Result<f64, SimError> {
+    match (value.parse::<f64>(), range_of::<C>(key)) {
+        (Ok(v), Some(r)) if v.is_finite() && r.contains(v) => Ok(v),
         _ => Err(bad(key, value, accepts::<C>(key))),
     }
 }
@@ -388,6 +470,17 @@ pub(crate) fn parse_bool<C: Configurable>(key: &str, value: &str) -> Result<bool
         "false" | "off" | "no" | "0" => Ok(false),
         _ => Err(bad(key, value, accepts::<C>(key))),
     }
+}
+
+/// A configuration from its defaults and `(key, value)` pairs, each of which must be valid
+/// (for the models' tests).
+#[cfg(test)]
+pub(crate) fn with<C: Configurable>(settings: &[(&str, &str)]) -> C {
+    let mut c = C::default();
+    for (k, v) in settings {
+        c.set(k, v).expect("valid setting");
+    }
+    c
 }
 
 /// A seeded RNG; every model that needs chance draws from one of these so runs are repeatable.
@@ -404,14 +497,6 @@ pub(crate) fn sort_events<E>(events: &mut [Timed<E>]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn clock_formats_hours_minutes_seconds() {
-        assert_eq!(clock(0.0), "00:00:00");
-        assert_eq!(clock(60.0), "00:01:00");
-        assert_eq!(clock(3723.0), "01:02:03");
-        assert_eq!(clock(1.5), "00:00:01.5");
-    }
 
     /// The document reads sim, config, events in that order, and a config's keys come in the
     /// order of its fields, not sorted.
@@ -456,6 +541,58 @@ mod tests {
                 .run(&defaults, 1)
                 .expect("documented defaults are accepted");
             assert_eq!(plain.json, explicit.json, "{}", kind.name());
+        }
+    }
+
+    /// A key's slider never offers what `--set` would refuse, and its default (or, for a
+    /// setting off by default, the value switching it on starts from) is on the slider.
+    #[test]
+    fn every_range_holds_its_slider_and_default() {
+        for kind in Kind::ALL {
+            for k in kind.keys() {
+                let Some(r) = k.range else { continue };
+                let name = format!("{} {}", kind.name(), k.key);
+                assert!(r.min <= r.slider.0 && r.slider.0 < r.slider.1, "{name}");
+                assert!(r.slider.1 <= r.max, "{name}");
+                // `none`, `auto` and -1 ("no limit") are not numbers on the range
+                if let Some(start) = k.default_number().filter(|d| r.contains(*d)).or(r.on) {
+                    assert!(
+                        start >= r.slider.0 && start <= r.slider.1,
+                        "{name}: {start} is off the slider"
+                    );
+                }
+            }
+        }
+        ends_are_accepted::<retry::RetryConfig>();
+        ends_are_accepted::<traffic::TrafficConfig>();
+        ends_are_accepted::<concurrency::ConcurrencyConfig>();
+        ends_are_accepted::<sqs::SqsConfig>();
+        ends_are_accepted::<kinesis::KinesisConfig>();
+    }
+
+    /// `set` accepts a range's ends and refuses one beyond either.
+    fn ends_are_accepted<C: Configurable>() {
+        for k in C::keys() {
+            let Some(r) = k.range else { continue };
+            for (v, ok) in [
+                (r.min, true),
+                (r.max, true),
+                (r.max + 1.0, false),
+                (r.min - 1.0, false),
+            ] {
+                // -1 means "no limit" for some keys, not a number below the range
+                if v == -1.0 && k.accepts.starts_with("-1") {
+                    continue;
+                }
+                let mut cfg = C::default();
+                assert_eq!(
+                    cfg.set(k.key, &v.to_string()).is_ok(),
+                    ok,
+                    "{} {}={v}",
+                    C::NAME,
+                    k.key
+                );
+            }
         }
     }
 

@@ -24,7 +24,8 @@ use rand::RngExt;
 use serde::{Serialize, Serializer};
 
 use super::{
-    Configurable, Describe, KeyDoc, SimError, Timed, Timeline, bad, parse_bool, parse_int, unknown,
+    Configurable, Describe, KeyDoc, Range, SimError, Timed, Timeline, bad, parse_bool, parse_int,
+    unknown,
 };
 
 /// Wait before the first retry of a function error (documented: one minute).
@@ -80,6 +81,11 @@ impl Serialize for Failure {
     }
 }
 
+/// K of `first_n=K` and `throttle_first_n=K`: failing attempts before a success.
+pub const FAILURE_COUNT: Range = Range::int(0, 100);
+/// P of `probability=P`: the chance each attempt fails.
+pub const FAILURE_PROBABILITY: Range = Range::float(0.0, 1.0);
+
 const FAILURE_ACCEPTS: &str = "always, never, first_n=K (K 0–100), probability=P (P 0–1), \
 throttle, throttle_first_n=K, system_error";
 
@@ -88,20 +94,24 @@ impl Failure {
     pub fn parse(value: &str) -> Option<Self> {
         let v = value.trim().to_ascii_lowercase();
         if let Some(k) = v.strip_prefix("first_n=") {
-            return k.parse().ok().filter(|k| *k <= 100).map(Failure::FirstN);
+            return k
+                .parse()
+                .ok()
+                .filter(|k| FAILURE_COUNT.contains(f64::from(*k)))
+                .map(Failure::FirstN);
         }
         if let Some(k) = v.strip_prefix("throttle_first_n=") {
             return k
                 .parse()
                 .ok()
-                .filter(|k| *k <= 100)
+                .filter(|k| FAILURE_COUNT.contains(f64::from(*k)))
                 .map(Failure::ThrottleFirstN);
         }
         if let Some(p) = v.strip_prefix("probability=") {
             return p
                 .parse::<f64>()
                 .ok()
-                .filter(|p| (0.0..=1.0).contains(p))
+                .filter(|p| FAILURE_PROBABILITY.contains(*p))
                 .map(Failure::Probability);
         }
         match v.as_str() {
@@ -161,48 +171,56 @@ static KEYS: [KeyDoc; 8] = [
         default: "2",
         accepts: "an integer 0–2",
         help: "MaximumRetryAttempts: retries after a function error",
+        range: Some(Range::int(0, 2)),
     },
     KeyDoc {
         key: "max_event_age_s",
         default: "21600",
         accepts: "seconds 60–21600",
         help: "MaximumEventAgeInSeconds: older events are discarded",
+        range: Some(Range::int(MIN_EVENT_AGE_S as i64, MAX_EVENT_AGE_S as i64)),
     },
     KeyDoc {
         key: "failure",
         default: "always",
         accepts: FAILURE_ACCEPTS,
         help: "how each attempt turns out",
+        range: None,
     },
     KeyDoc {
         key: "on_success",
         default: "false",
         accepts: "true or false",
         help: "an on-success destination is configured",
+        range: None,
     },
     KeyDoc {
         key: "on_failure",
         default: "false",
         accepts: "true or false",
         help: "an on-failure destination is configured",
+        range: None,
     },
     KeyDoc {
         key: "dlq",
         default: "false",
         accepts: "true or false",
         help: "a dead-letter queue (SQS or SNS) is configured",
+        range: None,
     },
     KeyDoc {
         key: "burst",
         default: "1",
         accepts: "an integer 1–20",
         help: "events invoked at the same moment",
+        range: Some(Range::int(1, 20)),
     },
     KeyDoc {
         key: "duration_s",
         default: "3",
         accepts: "seconds 1–900",
         help: "how long one run of the function takes; a retry's wait starts when it ends",
+        range: Some(Range::int(1, 900).log()),
     },
 ];
 
@@ -216,15 +234,10 @@ impl Configurable for RetryConfig {
     fn set(&mut self, key: &str, value: &str) -> Result<(), SimError> {
         match key {
             "max_retry_attempts" => {
-                self.max_retry_attempts = parse_int::<Self>(key, value, 0, 2)? as u8;
+                self.max_retry_attempts = parse_int::<Self>(key, value)? as u8;
             }
             "max_event_age_s" => {
-                self.max_event_age_s = parse_int::<Self>(
-                    key,
-                    value,
-                    i64::from(MIN_EVENT_AGE_S),
-                    i64::from(MAX_EVENT_AGE_S),
-                )? as u32;
+                self.max_event_age_s = parse_int::<Self>(key, value)? as u32;
             }
             "failure" => {
                 self.failure =
@@ -233,8 +246,8 @@ impl Configurable for RetryConfig {
             "on_success" => self.on_success = parse_bool::<Self>(key, value)?,
             "on_failure" => self.on_failure = parse_bool::<Self>(key, value)?,
             "dlq" => self.dlq = parse_bool::<Self>(key, value)?,
-            "burst" => self.burst = parse_int::<Self>(key, value, 1, 20)? as u32,
-            "duration_s" => self.duration_s = parse_int::<Self>(key, value, 1, 900)? as u32,
+            "burst" => self.burst = parse_int::<Self>(key, value)? as u32,
+            "duration_s" => self.duration_s = parse_int::<Self>(key, value)? as u32,
             _ => return Err(unknown::<Self>(key)),
         }
         Ok(())
@@ -379,12 +392,12 @@ impl Describe for RetryEvent {
                 };
                 format!(
                     "event {event}: back in the queue, {why} in {}",
-                    human_duration(*wait_s)
+                    crate::format::duration(*wait_s)
                 )
             }
             RetryEvent::Expired { event, age_s } => format!(
                 "event {event}: discarded, older than the maximum event age ({})",
-                human_duration(*age_s)
+                crate::format::duration(*age_s)
             ),
             RetryEvent::Disposition {
                 event,
@@ -405,18 +418,6 @@ impl Describe for RetryEvent {
                 format!("event {event}: {dest}")
             }
         }
-    }
-}
-
-/// Seconds in words for the log: "1 min", "2 min 30 s", "4 s".
-pub fn human_duration(s: f64) -> String {
-    let s = s.round() as u64;
-    match (s / 3600, (s / 60) % 60, s % 60) {
-        (0, 0, sec) => format!("{sec} s"),
-        (0, m, 0) => format!("{m} min"),
-        (0, m, sec) => format!("{m} min {sec} s"),
-        (h, 0, _) => format!("{h} h"),
-        (h, m, _) => format!("{h} h {m} min"),
     }
 }
 
@@ -678,11 +679,7 @@ mod tests {
     use super::*;
 
     fn with(settings: &[(&str, &str)]) -> RetryConfig {
-        let mut c = RetryConfig::default();
-        for (k, v) in settings {
-            c.set(k, v).expect("valid setting");
-        }
-        c
+        crate::sim::with(settings)
     }
 
     fn final_disposition(tl: &Timeline<RetryEvent>) -> (Disposition, Condition) {

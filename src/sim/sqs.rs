@@ -35,7 +35,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::{
-    Configurable, Describe, KeyDoc, SimError, Timed, Timeline, bad, parse_bool, parse_f64,
+    Configurable, Describe, KeyDoc, Range, SimError, Timed, Timeline, bad, parse_bool, parse_f64,
     parse_int, unknown,
 };
 
@@ -106,72 +106,84 @@ static KEYS: [KeyDoc; 13] = [
         default: "20",
         accepts: "an integer 1–1000",
         help: "messages in the queue at the start",
+        range: Some(Range::int(1, 1000).slider(1.0, 60.0)),
     },
     KeyDoc {
         key: "batch_size",
         default: "10",
         accepts: "an integer 1–10000",
         help: "BatchSize",
+        range: Some(Range::int(1, 10_000).slider(1.0, 20.0)),
     },
     KeyDoc {
         key: "batching_window_s",
         default: "0",
         accepts: "seconds 0–300",
         help: "MaximumBatchingWindowInSeconds",
+        range: Some(Range::float(0.0, 300.0).slider(0.0, 60.0)),
     },
     KeyDoc {
         key: "visibility_timeout_s",
         default: "30",
         accepts: "seconds 0–43200",
         help: "the queue's visibility timeout",
+        range: Some(Range::float(0.0, 43_200.0).slider(1.0, 120.0)),
     },
     KeyDoc {
         key: "function_timeout_s",
         default: "5",
         accepts: "seconds 1–900",
         help: "the function's timeout",
+        range: Some(Range::float(1.0, 900.0).slider(1.0, 60.0)),
     },
     KeyDoc {
         key: "function_duration_s",
         default: "2",
         accepts: "seconds 0.1–900",
         help: "how long one batch takes",
+        range: Some(Range::float(0.1, 900.0).slider(0.1, 60.0)),
     },
     KeyDoc {
         key: "invoke_throttled_s",
         default: "0",
         accepts: "seconds 0–43200",
         help: "how long each batch's invoke is throttled before the function runs",
+        range: Some(Range::float(0.0, 43_200.0).slider(0.0, 120.0)),
     },
     KeyDoc {
         key: "partial_batch",
         default: "false",
         accepts: "true or false",
         help: "ReportBatchItemFailures: only failed messages return",
+        range: None,
     },
     KeyDoc {
         key: "poison",
         default: "3",
         accepts: POISON_ACCEPTS,
         help: "messages the function can never process",
+        range: None,
     },
     KeyDoc {
         key: "dlq",
         default: "true",
         accepts: "true or false",
         help: "the queue has a redrive policy to a DLQ",
+        range: None,
     },
     KeyDoc {
         key: "max_receive_count",
         default: "3",
         accepts: "an integer 1–1000",
         help: "maxReceiveCount of the redrive policy",
+        range: Some(Range::int(1, 1000).slider(1.0, 10.0)),
     },
     KeyDoc {
         key: "max_concurrency",
         default: "2",
         accepts: "an integer 2–1000",
         help: "batches processed at the same time",
+        range: Some(Range::int(2, 1000).slider(2.0, 10.0)),
     },
     KeyDoc {
         key: "sim_s",
@@ -179,6 +191,7 @@ static KEYS: [KeyDoc; 13] = [
         accepts: "auto, or seconds 10–3600",
         help: "length of the run (auto: long enough for every message to be deleted or reach \
                the DLQ)",
+        range: Some(Range::float(10.0, 3600.0)),
     },
 ];
 
@@ -190,26 +203,26 @@ impl Configurable for SqsConfig {
     }
 
     fn set(&mut self, key: &str, value: &str) -> Result<(), SimError> {
-        let int = |lo, hi| parse_int::<Self>(key, value, lo, hi).map(|v| v as u32);
-        let num = |lo, hi| parse_f64::<Self>(key, value, lo, hi);
+        let int = || parse_int::<Self>(key, value).map(|v| v as u32);
+        let num = || parse_f64::<Self>(key, value);
         match key {
-            "messages" => self.messages = int(1, 1000)?,
-            "batch_size" => self.batch_size = int(1, 10_000)?,
-            "batching_window_s" => self.batching_window_s = num(0.0, 300.0)?,
-            "visibility_timeout_s" => self.visibility_timeout_s = num(0.0, 43_200.0)?,
-            "function_timeout_s" => self.function_timeout_s = num(1.0, 900.0)?,
-            "function_duration_s" => self.function_duration_s = num(0.1, 900.0)?,
-            "invoke_throttled_s" => self.invoke_throttled_s = num(0.0, 43_200.0)?,
+            "messages" => self.messages = int()?,
+            "batch_size" => self.batch_size = int()?,
+            "batching_window_s" => self.batching_window_s = num()?,
+            "visibility_timeout_s" => self.visibility_timeout_s = num()?,
+            "function_timeout_s" => self.function_timeout_s = num()?,
+            "function_duration_s" => self.function_duration_s = num()?,
+            "invoke_throttled_s" => self.invoke_throttled_s = num()?,
             "partial_batch" => self.partial_batch = parse_bool::<Self>(key, value)?,
             "poison" => self.poison = parse_poison(key, value)?,
             "dlq" => self.dlq = parse_bool::<Self>(key, value)?,
-            "max_receive_count" => self.max_receive_count = int(1, 1000)?,
-            "max_concurrency" => self.max_concurrency = int(2, 1000)?,
+            "max_receive_count" => self.max_receive_count = int()?,
+            "max_concurrency" => self.max_concurrency = int()?,
             "sim_s" => {
                 self.sim_s = if value.eq_ignore_ascii_case("auto") {
                     None
                 } else {
-                    Some(num(10.0, 3600.0)?)
+                    Some(num()?)
                 }
             }
             _ => return Err(unknown::<Self>(key)),
@@ -829,11 +842,7 @@ mod tests {
     use super::*;
 
     fn with(settings: &[(&str, &str)]) -> SqsConfig {
-        let mut c = SqsConfig::default();
-        for (k, v) in settings {
-            c.set(k, v).expect("valid setting");
-        }
-        c
+        crate::sim::with(settings)
     }
 
     /// DG with-sqs: set the visibility timeout to at least six times the function timeout.

@@ -19,7 +19,9 @@ use std::fmt;
 use rand::RngExt;
 use serde::{Serialize, Serializer};
 
-use super::{Configurable, Describe, KeyDoc, SimError, Timed, Timeline, bad, parse_f64, unknown};
+use super::{
+    Configurable, Describe, KeyDoc, Range, SimError, Timed, Timeline, bad, parse_f64, unknown,
+};
 
 /// How traffic moves to the new version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +80,24 @@ pub const PREDEFINED: [Deployment; 9] = [
     },
     Deployment::AllAtOnce,
 ];
+
+/// P of a custom `canary:P:M`: the first share, percent (100 would be all at once).
+pub const CANARY_PERCENT: Range = Range::int(1, 99);
+/// P of a custom `linear:P:M`: the share added per increment, percent.
+pub const LINEAR_PERCENT: Range = Range::int(1, 100);
+/// M of a custom `canary:P:M` or `linear:P:M`: minutes (CodeDeploy allows up to 2 days; the
+/// screen offers up to 2 hours).
+pub const INTERVAL_MIN: Range = Range::int(1, 2880).slider(1.0, 120.0);
+/// What the screen starts a custom canary from.
+pub const CUSTOM_CANARY: Deployment = Deployment::Canary {
+    percent: 25,
+    interval_min: 7,
+};
+/// What the screen starts a custom linear deployment from.
+pub const CUSTOM_LINEAR: Deployment = Deployment::Linear {
+    percent: 20,
+    interval_min: 2,
+};
 
 const CONFIG_ACCEPTS: &str = "a predefined name such as LambdaCanary10Percent5Minutes or \
 CodeDeployDefault.LambdaLinear10PercentEvery3Minutes (the nine: LambdaCanary10Percent5/10/15/\
@@ -140,8 +160,14 @@ impl Deployment {
             let (p, m) = nums.split_once(':')?;
             let percent: u32 = p.parse().ok()?;
             let interval_min: u32 = m.parse().ok()?;
-            let max_p = if canary { 99 } else { 100 };
-            if !(1..=max_p).contains(&percent) || !(1..=2880).contains(&interval_min) {
+            let range = if canary {
+                CANARY_PERCENT
+            } else {
+                LINEAR_PERCENT
+            };
+            if !range.contains(f64::from(percent))
+                || !INTERVAL_MIN.contains(f64::from(interval_min))
+            {
                 return None;
             }
             return Some(if canary {
@@ -270,36 +296,42 @@ static KEYS: [KeyDoc; 6] = [
         default: "LambdaCanary10Percent5Minutes",
         accepts: CONFIG_ACCEPTS,
         help: "the deployment configuration",
+        range: None,
     },
     KeyDoc {
         key: "before_hook",
         default: "pass",
         accepts: "pass or fail",
         help: "BeforeAllowTraffic hook result",
+        range: None,
     },
     KeyDoc {
         key: "after_hook",
         default: "pass",
         accepts: "pass or fail",
         help: "AfterAllowTraffic hook result",
+        range: None,
     },
     KeyDoc {
         key: "hook_s",
         default: "0",
         accepts: "seconds 0–3600",
         help: "how long each hook runs",
+        range: Some(Range::float(0.0, 3600.0).slider(0.0, 600.0)),
     },
     KeyDoc {
         key: "alarm_at_s",
         default: "none",
         accepts: "seconds 0–604800, or none",
         help: "when the CloudWatch alarm fires",
+        range: Some(Range::float(0.0, 604_800.0)),
     },
     KeyDoc {
         key: "request_rate",
         default: "1",
         accepts: "requests per second 0–50",
         help: "requests drawn as dots",
+        range: Some(Range::float(0.0, 50.0).slider(0.1, 10.0)),
     },
 ];
 
@@ -326,15 +358,15 @@ impl Configurable for TrafficConfig {
             }
             "before_hook" => self.before_hook = parse_hook(key, value)?,
             "after_hook" => self.after_hook = parse_hook(key, value)?,
-            "hook_s" => self.hook_s = parse_f64::<Self>(key, value, 0.0, 3600.0)?,
+            "hook_s" => self.hook_s = parse_f64::<Self>(key, value)?,
             "alarm_at_s" => {
                 self.alarm_at_s = if value.eq_ignore_ascii_case("none") {
                     None
                 } else {
-                    Some(parse_f64::<Self>(key, value, 0.0, 604_800.0)?)
+                    Some(parse_f64::<Self>(key, value)?)
                 };
             }
-            "request_rate" => self.request_rate = parse_f64::<Self>(key, value, 0.0, 50.0)?,
+            "request_rate" => self.request_rate = parse_f64::<Self>(key, value)?,
             _ => return Err(unknown::<Self>(key)),
         }
         Ok(())

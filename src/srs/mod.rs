@@ -18,11 +18,12 @@ pub mod scheduler;
 pub mod settings;
 pub mod stats;
 
+/// The answer buttons' interval labels ("10m", "3d"): [`crate::format::interval`].
+pub use crate::format::interval as format_interval;
 pub use day::StudyDay;
 pub use queue::{CardMark, DayLimits, DayQueue, DueCounts};
 pub use scheduler::{
     CardState, Memory, Outcome, Rating, Scheduler, SchedulerConfig, SrsError, State,
-    format_interval,
 };
 pub use settings::{ExamSettings, SrsSettings};
 pub use stats::LogEntry;

@@ -454,33 +454,6 @@ fn steps_outcome(
     }
 }
 
-/// Formats an interval for a button: "<1m", "10m", "3h", "1d", "3.2mo", "1.1y".
-pub fn format_interval(interval: SignedDuration) -> String {
-    let secs = interval.as_secs_f64().max(0.0);
-    let minutes = secs / 60.0;
-    let hours = minutes / 60.0;
-    let days = hours / 24.0;
-    if minutes < 1.0 {
-        "<1m".to_owned()
-    } else if hours < 1.0 {
-        format!("{}m", minutes.round())
-    } else if days < 1.0 {
-        format!("{}h", trim(hours))
-    } else if days < 30.0 {
-        format!("{}d", days.round())
-    } else if days < 365.0 {
-        format!("{}mo", trim(days / 30.0))
-    } else {
-        format!("{}y", trim(days / 365.0))
-    }
-}
-
-/// One decimal, without a trailing ".0".
-fn trim(x: f64) -> String {
-    let s = format!("{:.1}", x);
-    s.strip_suffix(".0").map(str::to_owned).unwrap_or(s)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -506,20 +479,13 @@ mod tests {
         let s = Scheduler::new(SchedulerConfig::default()).expect("scheduler");
         let card = CardState::new_card(t0());
         let p = s.preview(&card, t0()).expect("preview");
-        let labels: Vec<String> = p.iter().map(|o| format_interval(o.interval)).collect();
+        let labels: Vec<String> = p
+            .iter()
+            .map(|o| crate::format::interval(o.interval))
+            .collect();
         assert_eq!(labels, ["1m", "6m", "10m", "8d"]);
         assert_eq!(p[2].card.state, State::Learning);
         assert_eq!(p[3].card.state, State::Review);
-    }
-
-    #[test]
-    fn intervals_format_like_anki() {
-        let f = |s: i64| format_interval(SignedDuration::from_secs(s));
-        assert_eq!(f(30), "<1m");
-        assert_eq!(f(600), "10m");
-        assert_eq!(f(86_400), "1d");
-        assert_eq!(f(96 * 86_400), "3.2mo");
-        assert_eq!(f(400 * 86_400), "1.1y");
     }
 
     #[test]

@@ -132,9 +132,9 @@ impl SimulatorsScreen {
             self.playback_mut().toggle();
         }
         match self.tab {
-            Tab::Retry => self.retry.ui(ui, cmds),
-            Tab::Traffic => self.traffic.ui(ui, cmds),
-            Tab::Concurrency => self.concurrency.ui(ui, cmds),
+            Tab::Retry => self.retry.ui(ui, cmds, |_| {}),
+            Tab::Traffic => self.traffic.ui(ui, cmds, |_| {}),
+            Tab::Concurrency => self.concurrency.ui(ui, cmds, |_| {}),
             Tab::EventSources => self.esm.ui(ui, cmds),
         }
     }

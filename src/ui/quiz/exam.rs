@@ -89,7 +89,7 @@ pub(super) fn ui(
             ui.visuals().strong_text_color()
         };
         ui.label(
-            RichText::new(format!("Time left {}", question::clock(remaining)))
+            RichText::new(format!("Time left {}", crate::format::clock(remaining)))
                 .color(tone)
                 .strong()
                 .size(18.0),

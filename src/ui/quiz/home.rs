@@ -6,9 +6,9 @@ use std::collections::BTreeSet;
 use egui::{RichText, Ui};
 
 use super::View;
-use super::question::clock;
 use crate::app::AppState;
 use crate::content::ExamStatus;
+use crate::format::clock;
 use crate::quiz::{ExamConfig, PracticeConfig, generate};
 use crate::store::{AttemptMode, AttemptSummary};
 use crate::ui::theme;

@@ -15,9 +15,10 @@ use crate::store::AttemptSummary;
 
 use super::Command;
 
+pub use crate::format::clock;
 pub use home::HomeForm;
+pub use question::NUM_KEYS;
 pub(crate) use question::inline_job;
-pub use question::{NUM_KEYS, clock};
 
 /// What the Quiz screen shows. The sessions themselves live in [`AppState::quiz`].
 #[derive(Default)]

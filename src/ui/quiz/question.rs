@@ -234,24 +234,3 @@ pub fn source_link(
         cmds.push(Command::OpenSection(source.clone()));
     }
 }
-
-/// "1:05:09" or "4:07".
-pub fn clock(ms: u64) -> String {
-    let s = ms / 1000;
-    let (h, m, s) = (s / 3600, (s / 60) % 60, s % 60);
-    if h > 0 {
-        format!("{h}:{m:02}:{s:02}")
-    } else {
-        format!("{m}:{s:02}")
-    }
-}
-
-/// "45 s", "2 min 5 s".
-pub fn short_duration(ms: u64) -> String {
-    let s = (ms + 500) / 1000;
-    if s < 60 {
-        format!("{s} s")
-    } else {
-        format!("{} min {} s", s / 60, s % 60)
-    }
-}

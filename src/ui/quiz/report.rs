@@ -63,8 +63,8 @@ pub(super) fn ui(
             ui.label(
                 RichText::new(format!(
                     "Time used {} · {} per question on average · {} answered",
-                    question::clock(report.time_used_ms),
-                    question::short_duration(report.ms_per_question()),
+                    crate::format::clock(report.time_used_ms),
+                    crate::format::duration_ms(report.ms_per_question()),
                     report.answered,
                 ))
                 .color(muted),
@@ -128,7 +128,7 @@ pub(super) fn ui(
                     ui.label(
                         RichText::new(format!(
                             "{topic} · {}{}",
-                            question::short_duration(response.time_ms),
+                            crate::format::duration_ms(response.time_ms),
                             if response.flagged { " · flagged" } else { "" }
                         ))
                         .color(theme::muted(ui.visuals())),

@@ -2,50 +2,40 @@
 //! with concurrency in use, cold starts and throttles plotted per second.
 
 use egui::{RichText, Ui};
-use egui_plot::{HLine, Line, Plot, VLine};
+use egui_plot::{HLine, Line, Plot, PlotPoint, VLine};
 
 use crate::sim::concurrency::{
     self, ConcurrencyConfig, ConcurrencyEvent, Invocation, Pattern, Sample,
 };
-use crate::sim::{Describe, Timeline};
-use crate::ui::{Command, theme};
+use crate::sim::{Describe, Kind, Timeline};
+use crate::ui::theme;
 
-use super::Playback;
+use super::{Link, SimView};
 
-/// View state: the configuration, its run, per-second samples and the clock.
-pub struct ConcurrencyView {
-    cfg: ConcurrencyConfig,
-    computed: Option<ConcurrencyConfig>,
+/// The concurrency view in the simulator scaffold.
+pub type ConcurrencyView = super::Sim<Concurrency>;
+
+/// The concurrency simulator's part of the scaffold.
+pub struct Concurrency;
+
+/// What the view derives from one run: the per-second samples and every plotted series, in
+/// time order, so a frame only takes the prefix that has happened.
+pub struct ConcurrencyRun {
     timeline: Timeline<ConcurrencyEvent>,
     samples: Vec<(f64, Sample)>,
+    /// Async events waiting in the queue for a retry after each second.
+    queued: Vec<u64>,
     limit: u32,
     refused: Vec<String>,
-    log: Vec<(f64, String)>,
-    times: Vec<f64>,
-    /// Playback clock over simulated seconds.
-    pub playback: Playback,
+    demand: Vec<PlotPoint>,
+    in_use: Vec<PlotPoint>,
+    cold: Vec<PlotPoint>,
+    throttled: Vec<PlotPoint>,
+    retried: Vec<PlotPoint>,
+    retries_throttled: Vec<PlotPoint>,
 }
 
-impl Default for ConcurrencyView {
-    fn default() -> Self {
-        Self {
-            cfg: ConcurrencyConfig::default(),
-            computed: None,
-            timeline: Timeline {
-                events: Vec::new(),
-                end_s: 0.0,
-            },
-            samples: Vec::new(),
-            limit: 0,
-            refused: Vec::new(),
-            log: Vec::new(),
-            times: Vec::new(),
-            playback: Playback::default(),
-        }
-    }
-}
-
-const LINKS: [(&str, &str, &str); 5] = [
+const LINKS: [Link; 5] = [
     (
         "Account quota",
         "concurrency",
@@ -66,20 +56,24 @@ const LINKS: [(&str, &str, &str); 5] = [
 ];
 
 /// The note sections this view links to (checked against the pack by a test).
-pub fn links() -> &'static [(&'static str, &'static str, &'static str)] {
+pub fn links() -> &'static [Link] {
     &LINKS
 }
 
-impl ConcurrencyView {
-    fn ensure_computed(&mut self) {
-        if self.computed.as_ref() == Some(&self.cfg) {
-            return;
-        }
-        self.timeline = concurrency::simulate(&self.cfg, 1);
-        self.samples = concurrency::seconds(&self.timeline);
-        self.limit = concurrency::function_limit(&self.timeline);
-        self.refused = self
-            .timeline
+impl SimView for Concurrency {
+    type Config = ConcurrencyConfig;
+    type Run = ConcurrencyRun;
+    const ID: &'static str = "concurrency";
+    const LOG_HEIGHT: f32 = 170.0;
+    const LINKS: &'static [Link] = &LINKS;
+
+    fn run(
+        cfg: &ConcurrencyConfig,
+        timeline: Timeline<ConcurrencyEvent>,
+        _seed: u64,
+    ) -> ConcurrencyRun {
+        let samples = concurrency::seconds(&timeline);
+        let refused = timeline
             .events
             .iter()
             .filter_map(|e| match &e.event {
@@ -87,9 +81,54 @@ impl ConcurrencyView {
                 _ => None,
             })
             .collect();
-        // Per-second samples would flood the log: keep the notable events and a line every 10 s.
-        self.log = self
-            .timeline
+        let series = |f: &dyn Fn(&Sample) -> u32| -> Vec<PlotPoint> {
+            samples
+                .iter()
+                .map(|(at, s)| PlotPoint::new(*at, f64::from(f(s))))
+                .collect()
+        };
+        let mut waiting = 0u64;
+        let queued = samples
+            .iter()
+            .map(|(_, s)| {
+                waiting = (waiting + u64::from(s.throttled) + u64::from(s.retries_throttled))
+                    .saturating_sub(u64::from(s.retried));
+                waiting
+            })
+            .collect();
+        ConcurrencyRun {
+            limit: concurrency::function_limit(&timeline),
+            refused,
+            demand: samples
+                .iter()
+                .map(|(at, _)| {
+                    PlotPoint::new(
+                        *at,
+                        concurrency::required_concurrency(
+                            cfg.rate_at(*at - 0.5),
+                            cfg.duration_ms / 1000.0,
+                        ),
+                    )
+                })
+                .collect(),
+            in_use: series(&|s| s.in_use),
+            cold: series(&|s| s.cold),
+            throttled: series(&|s| s.throttled),
+            retried: series(&|s| s.retried),
+            retries_throttled: series(&|s| s.retries_throttled),
+            queued,
+            samples,
+            timeline,
+        }
+    }
+
+    fn timeline(run: &ConcurrencyRun) -> &Timeline<ConcurrencyEvent> {
+        &run.timeline
+    }
+
+    /// Per-second samples would flood the log: the notable events and a line every 10 s.
+    fn log(run: &ConcurrencyRun) -> Vec<(f64, String)> {
+        run.timeline
             .events
             .iter()
             .filter(|e| match e.event {
@@ -97,46 +136,24 @@ impl ConcurrencyView {
                 _ => true,
             })
             .map(|e| (e.at_s, e.event.describe()))
-            .collect();
-        self.times = self.log.iter().map(|l| l.0).collect();
-        self.playback.set_end(self.timeline.end_s);
-        self.computed = Some(self.cfg.clone());
+            .collect()
     }
 
-    /// Draws the view.
-    pub fn ui(&mut self, ui: &mut Ui, cmds: &mut Vec<Command>) {
-        self.ensure_computed();
-        self.playback.tick(ui);
-        let t = self.playback.t;
-        let mut cfg = self.cfg.clone();
-        let (samples, limit, refused, log, times) = (
-            &self.samples,
-            self.limit,
-            &self.refused,
-            &self.log,
-            &self.times,
-        );
-        let pb = &mut self.playback;
-        super::layout(
-            ui,
-            "concurrency",
-            |ui| controls(ui, &mut cfg),
-            |ui| picture(ui, samples, limit, refused, &self.cfg, t),
-            |ui| super::playback_bar(ui, pb, times),
-            |ui| {
-                ui.columns(2, |cols| {
-                    super::event_log(&mut cols[0], log, t, 170.0);
-                    totals(&mut cols[1], samples, limit, self.cfg.invocation, t);
-                    cols[1].add_space(theme::GAP);
-                    super::note_links(&mut cols[1], cmds, &LINKS);
-                });
-            },
-        );
-        self.cfg = cfg;
+    fn controls(ui: &mut Ui, cfg: &mut ConcurrencyConfig, _seed: &mut u64, _t: f64) {
+        controls(ui, cfg);
+    }
+
+    fn picture(ui: &mut Ui, run: &mut ConcurrencyRun, cfg: &ConcurrencyConfig, t: f64) {
+        picture(ui, run, cfg, t);
+    }
+
+    fn side(ui: &mut Ui, run: &ConcurrencyRun, cfg: &ConcurrencyConfig, t: f64) {
+        totals(ui, run, cfg.invocation, t);
     }
 }
 
 fn controls(ui: &mut Ui, cfg: &mut ConcurrencyConfig) {
+    const K: Kind = Kind::Concurrency;
     ui.heading("Concurrency");
     ui.label(
         RichText::new("Concurrency ≈ requests per second × duration.")
@@ -149,29 +166,60 @@ fn controls(ui: &mut Ui, cfg: &mut ConcurrencyConfig) {
         ui.selectable_value(&mut cfg.pattern, Pattern::Spike, "Spike");
         ui.selectable_value(&mut cfg.pattern, Pattern::Ramp, "Ramp");
     });
-    ui.add(
-        egui::Slider::new(&mut cfg.rate_per_s, 0.0..=5000.0)
-            .text("requests/s")
-            .logarithmic(true),
-    );
+    ui.add(super::key_slider(
+        K,
+        "rate_per_s",
+        &mut cfg.rate_per_s,
+        "requests/s",
+        None,
+    ));
     if cfg.pattern != Pattern::Steady {
-        ui.add(
-            egui::Slider::new(&mut cfg.peak_rate_per_s, 0.0..=20_000.0)
-                .text("peak requests/s")
-                .logarithmic(true),
-        );
+        ui.add(super::key_slider(
+            K,
+            "peak_rate_per_s",
+            &mut cfg.peak_rate_per_s,
+            "peak requests/s",
+            None,
+        ));
     }
     if cfg.pattern == Pattern::Spike {
-        ui.add(egui::Slider::new(&mut cfg.spike_at_s, 0.0..=cfg.sim_s).text("spike starts at s"));
-        ui.add(egui::Slider::new(&mut cfg.spike_len_s, 1.0..=600.0).text("spike lasts s"));
+        let run_s = cfg.sim_s;
+        ui.add(super::key_slider(
+            K,
+            "spike_at_s",
+            &mut cfg.spike_at_s,
+            "spike starts at s",
+            Some(run_s),
+        ));
+        ui.add(super::key_slider(
+            K,
+            "spike_len_s",
+            &mut cfg.spike_len_s,
+            "spike lasts s",
+            None,
+        ));
     }
-    ui.add(egui::Slider::new(&mut cfg.sim_s, 10.0..=600.0).text("run length s"));
-    ui.add(
-        egui::Slider::new(&mut cfg.duration_ms, 10.0..=10_000.0)
-            .text("duration ms")
-            .logarithmic(true),
-    );
-    ui.add(egui::Slider::new(&mut cfg.init_ms, 0.0..=5000.0).text("cold start ms"));
+    ui.add(super::key_slider(
+        K,
+        "sim_s",
+        &mut cfg.sim_s,
+        "run length s",
+        None,
+    ));
+    ui.add(super::key_slider(
+        K,
+        "duration_ms",
+        &mut cfg.duration_ms,
+        "duration ms",
+        None,
+    ));
+    ui.add(super::key_slider(
+        K,
+        "init_ms",
+        &mut cfg.init_ms,
+        "cold start ms",
+        None,
+    ));
     ui.horizontal(|ui| {
         ui.selectable_value(&mut cfg.invocation, Invocation::Sync, "Synchronous");
         ui.selectable_value(&mut cfg.invocation, Invocation::Async, "Asynchronous");
@@ -179,31 +227,40 @@ fn controls(ui: &mut Ui, cfg: &mut ConcurrencyConfig) {
     ui.add_space(theme::GAP / 2.0);
     ui.label(RichText::new("Limits").strong());
     super::row(ui, "Account quota", |ui| {
-        ui.add(egui::DragValue::new(&mut cfg.account_limit).range(100..=100_000))
+        ui.add(super::key_drag(K, "account_limit", &mut cfg.account_limit))
     });
     let mut reserve = cfg.reserved.is_some();
     if ui
         .checkbox(&mut reserve, "Reserve concurrency for this function")
         .changed()
     {
-        cfg.reserved = reserve.then_some(100);
+        let on = super::key_range(K, "reserved").on.unwrap_or(0.0);
+        cfg.reserved = reserve.then_some(on as u32);
     }
     if let Some(r) = &mut cfg.reserved {
         super::row(ui, "Reserved", |ui| {
-            ui.add(egui::DragValue::new(r).range(0..=100_000))
+            ui.add(super::key_drag(K, "reserved", r))
         });
     }
     super::row(ui, "Reserved by other functions", |ui| {
-        ui.add(egui::DragValue::new(&mut cfg.reserved_others).range(0..=100_000))
+        ui.add(super::key_drag(
+            K,
+            "reserved_others",
+            &mut cfg.reserved_others,
+        ))
     });
     super::row(ui, "Unreserved in use by others", |ui| {
-        ui.add(egui::DragValue::new(&mut cfg.others_in_use).range(0..=100_000))
+        ui.add(super::key_drag(K, "others_in_use", &mut cfg.others_in_use))
     });
     super::row(ui, "Provisioned", |ui| {
-        ui.add(egui::DragValue::new(&mut cfg.provisioned).range(0..=100_000))
+        ui.add(super::key_drag(K, "provisioned", &mut cfg.provisioned))
     });
     super::row(ui, "Scaling per 10 s", |ui| {
-        ui.add(egui::DragValue::new(&mut cfg.scaling_per_10s).range(1..=100_000))
+        ui.add(super::key_drag(
+            K,
+            "scaling_per_10s",
+            &mut cfg.scaling_per_10s,
+        ))
     });
     let most = cfg
         .account_limit
@@ -227,37 +284,76 @@ fn controls(ui: &mut Ui, cfg: &mut ConcurrencyConfig) {
     ui.label(RichText::new(text).color(colour));
 }
 
-fn picture(
-    ui: &mut Ui,
-    samples: &[(f64, Sample)],
-    limit: u32,
-    refused: &[String],
-    cfg: &ConcurrencyConfig,
-    t: f64,
-) {
+fn picture(ui: &mut Ui, run: &ConcurrencyRun, cfg: &ConcurrencyConfig, t: f64) {
     let v = ui.visuals().clone();
-    let upto: Vec<&(f64, Sample)> = samples.iter().filter(|(at, _)| *at <= t + 1e-9).collect();
-    let series = |f: &dyn Fn(&Sample) -> u32| -> Vec<[f64; 2]> {
-        upto.iter().map(|(at, s)| [*at, f64::from(f(s))]).collect()
-    };
-    let demand: Vec<[f64; 2]> = samples
-        .iter()
-        .map(|(at, _)| {
-            [
-                *at,
-                concurrency::required_concurrency(cfg.rate_at(*at - 0.5), cfg.duration_ms / 1000.0),
-            ]
-        })
-        .collect();
-    let now = upto.last().map(|x| x.1).unwrap_or_default();
-    super::refusals(ui, refused);
-    ui.horizontal(|ui| {
+    let upto = run.samples.partition_point(|(at, _)| *at <= t + 1e-9);
+    let now = upto
+        .checked_sub(1)
+        .map(|i| run.samples[i].1)
+        .unwrap_or_default();
+    let limit = run.limit;
+    let asynchronous = cfg.invocation == Invocation::Async;
+    super::refusals(ui, &run.refused);
+    ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new("Now:").strong());
         ui.label(format!(
-            "{} in use of a limit of {limit} · {} cold starts/s · {} of {} requests/s throttled",
-            now.in_use, now.cold, now.throttled, now.arrivals
+            "{} in use of a limit of {limit} · {} cold starts/s",
+            now.in_use, now.cold
         ));
+        if asynchronous {
+            let queued = upto.checked_sub(1).map_or(0, |i| run.queued[i]);
+            ui.label(
+                RichText::new(format!(
+                    "· new events {}/s, {} throttled → queue",
+                    now.arrivals, now.throttled
+                ))
+                .color(theme::wrong(&v)),
+            );
+            ui.label(
+                RichText::new(format!(
+                    "· retries {}/s, {} throttled again",
+                    now.retried, now.retries_throttled
+                ))
+                .color(theme::correct(&v)),
+            );
+            ui.label(format!("· {queued} waiting in the queue"));
+        } else {
+            ui.label(format!(
+                "· {} of {} requests/s throttled",
+                now.throttled, now.arrivals
+            ));
+        }
     });
+    // The legend stands above the plot, never over the lines.
+    let throttled_name = if asynchronous {
+        "new events throttled/s (→ queue)"
+    } else {
+        "throttled requests/s (429)"
+    };
+    let mut entries = vec![
+        (
+            theme::muted(&v),
+            "needed (rate × duration)",
+            super::Mark::Dashed,
+        ),
+        (theme::accent(&v), "concurrency in use", super::Mark::Line),
+        (theme::secondary(&v), "function limit", super::Mark::Dashed),
+        (theme::due(&v), "cold starts/s", super::Mark::Line),
+        (theme::wrong(&v), throttled_name, super::Mark::Line),
+    ];
+    if asynchronous {
+        entries.push((
+            theme::correct(&v),
+            "retries/s (from the queue)",
+            super::Mark::Line,
+        ));
+        entries.push((
+            theme::wrong(&v),
+            "retries throttled again/s (→ queue)",
+            super::Mark::Dashed,
+        ));
+    }
+    super::legend_marked(ui, &entries);
     Plot::new("concurrency_plot")
         .height(300.0)
         .include_x(0.0)
@@ -269,24 +365,32 @@ fn picture(
         .allow_scroll(false)
         .x_axis_label("seconds")
         .y_axis_label("concurrency · requests/s")
-        .legend(egui_plot::Legend::default())
         .show(ui, |plot| {
             plot.line(
-                flat_line("needed (rate × duration)", demand)
+                flat_line("needed (rate × duration)", &run.demand)
                     .color(theme::muted(&v))
                     .style(egui_plot::LineStyle::dashed_loose()),
             );
             plot.line(
-                flat_line("concurrency in use", series(&|s| s.in_use))
+                flat_line("concurrency in use", &run.in_use[..upto])
                     .color(theme::accent(&v))
                     .width(2.5),
             );
-            plot.line(flat_line("cold starts/s", series(&|s| s.cold)).color(theme::due(&v)));
-            plot.line(
-                flat_line("throttled requests/s", series(&|s| s.throttled)).color(theme::wrong(&v)),
-            );
-            if cfg.invocation == Invocation::Async {
-                plot.line(flat_line("retries/s", series(&|s| s.retried)).color(theme::correct(&v)));
+            plot.line(flat_line("cold starts/s", &run.cold[..upto]).color(theme::due(&v)));
+            plot.line(flat_line(throttled_name, &run.throttled[..upto]).color(theme::wrong(&v)));
+            if asynchronous {
+                plot.line(
+                    flat_line("retries/s (from the queue)", &run.retried[..upto])
+                        .color(theme::correct(&v)),
+                );
+                plot.line(
+                    flat_line(
+                        "retries throttled again/s (→ queue)",
+                        &run.retries_throttled[..upto],
+                    )
+                    .color(theme::wrong(&v))
+                    .style(egui_plot::LineStyle::dashed_dense()),
+                );
             }
             plot.hline(
                 HLine::new("function limit", f64::from(limit))
@@ -299,16 +403,16 @@ fn picture(
 }
 
 /// A plot line drawn point to point (egui_plot would otherwise merge dense points into bands).
-fn flat_line<'a>(name: &str, pts: Vec<[f64; 2]>) -> Line<'a> {
+fn flat_line<'a>(name: &str, pts: &'a [PlotPoint]) -> Line<'a> {
     Line::new(name, pts).allow_band(false)
 }
 
 /// Running totals at `t` in words; the first line is also what tests read.
-fn totals(ui: &mut Ui, samples: &[(f64, Sample)], limit: u32, inv: Invocation, t: f64) {
-    let upto = samples.iter().filter(|(at, _)| *at <= t + 1e-9);
+fn totals(ui: &mut Ui, run: &ConcurrencyRun, inv: Invocation, t: f64) {
+    let upto = run.samples.partition_point(|(at, _)| *at <= t + 1e-9);
     let (mut peak, mut cold, mut warm) = (0, 0u64, 0u64);
     let (mut arrivals, mut thr, mut retried, mut rethrottled) = (0u64, 0u64, 0u64, 0u64);
-    for (_, s) in upto {
+    for (_, s) in &run.samples[..upto] {
         peak = peak.max(s.in_use);
         cold += u64::from(s.cold);
         warm += u64::from(s.warm);
@@ -317,22 +421,37 @@ fn totals(ui: &mut Ui, samples: &[(f64, Sample)], limit: u32, inv: Invocation, t
         retried += u64::from(s.retried);
         rethrottled += u64::from(s.retries_throttled);
     }
+    let limit = run.limit;
     ui.label(RichText::new("So far").strong());
     ui.label(format!("Peak concurrency {peak} (limit {limit})"));
     ui.label(format!("{cold} cold starts, {warm} warm starts"));
-    let what = match inv {
-        Invocation::Sync => format!(
-            "{thr} of {arrivals} requests throttled: callers got 429 TooManyRequestsException"
-        ),
-        Invocation::Async => format!(
-            "{thr} of {arrivals} events throttled and returned to the queue; {retried} retry \
-             attempts so far, {rethrottled} of them throttled again"
-        ),
-    };
     let colour = if thr > 0 {
         theme::wrong(ui.visuals())
     } else {
         theme::muted(ui.visuals())
     };
-    ui.label(RichText::new(what).color(colour));
+    match inv {
+        Invocation::Sync => {
+            ui.label(
+                RichText::new(format!(
+                    "{thr} of {arrivals} requests throttled: callers got 429 \
+                     TooManyRequestsException"
+                ))
+                .color(colour),
+            );
+        }
+        Invocation::Async => {
+            ui.label(
+                RichText::new(format!(
+                    "{thr} of {arrivals} events throttled and returned to the queue"
+                ))
+                .color(colour),
+            );
+            ui.label(format!(
+                "{retried} retry attempts so far, {rethrottled} of them throttled again"
+            ));
+            let queued = upto.checked_sub(1).map_or(0, |i| run.queued[i]);
+            ui.label(format!("{queued} events waiting in the queue for a retry"));
+        }
+    }
 }

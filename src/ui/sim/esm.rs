@@ -6,10 +6,10 @@ use egui::{Color32, RichText, Ui};
 
 use crate::sim::kinesis::{self, KinesisConfig, KinesisEvent, RecordState};
 use crate::sim::sqs::{self, MessageState, SqsConfig, SqsEvent};
-use crate::sim::{Describe, Timeline};
+use crate::sim::{Kind, Timeline};
 use crate::ui::{Command, theme};
 
-use super::Playback;
+use super::{Link, Playback, Sim, SimView};
 
 /// Which source the view shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -21,22 +21,14 @@ pub enum Source {
     Kinesis,
 }
 
-/// View state for both sources; each keeps its own configuration and clock.
+/// View state for both sources; each keeps its own configuration, run and clock.
 pub struct EsmView {
     /// The source shown.
     pub source: Source,
     /// Whether the pack declares both sources, so the view offers the switch between them.
     pub both_sources: bool,
-    sqs_cfg: SqsConfig,
-    sqs_computed: Option<SqsConfig>,
-    sqs_tl: Timeline<SqsEvent>,
-    sqs_log: Vec<(f64, String)>,
-    sqs_pb: Playback,
-    kin_cfg: KinesisConfig,
-    kin_computed: Option<KinesisConfig>,
-    kin_tl: Timeline<KinesisEvent>,
-    kin_log: Vec<(f64, String)>,
-    kin_pb: Playback,
+    sqs: Sim<SqsSim>,
+    kinesis: Sim<KinesisSim>,
 }
 
 impl Default for EsmView {
@@ -44,27 +36,35 @@ impl Default for EsmView {
         Self {
             source: Source::Sqs,
             both_sources: true,
-            sqs_cfg: SqsConfig::default(),
-            sqs_computed: None,
-            sqs_tl: Timeline {
-                events: Vec::new(),
-                end_s: 0.0,
-            },
-            sqs_log: Vec::new(),
-            sqs_pb: Playback::default(),
-            kin_cfg: KinesisConfig::default(),
-            kin_computed: None,
-            kin_tl: Timeline {
-                events: Vec::new(),
-                end_s: 0.0,
-            },
-            kin_log: Vec::new(),
-            kin_pb: Playback::default(),
+            sqs: Sim::default(),
+            kinesis: Sim::default(),
         }
     }
 }
 
-const SQS_LINKS: [(&str, &str, &str); 2] = [
+/// The SQS simulator's part of the scaffold.
+pub struct SqsSim;
+
+/// The Kinesis simulator's part of the scaffold.
+pub struct KinesisSim;
+
+/// What the SQS view derives from one run; the queue's states are kept for the last time drawn.
+pub struct SqsRun {
+    timeline: Timeline<SqsEvent>,
+    refused: Vec<String>,
+    states: Option<(f64, Vec<(MessageState, u32)>)>,
+}
+
+/// What the Kinesis view derives from one run; the records' states are kept for the last time
+/// drawn, and the on-failure record is printed once.
+pub struct KinesisRun {
+    timeline: Timeline<KinesisEvent>,
+    /// The first record sent to the on-failure destination: when, and its JSON.
+    record: Option<(f64, String)>,
+    states: Option<(f64, Vec<Vec<RecordState>>)>,
+}
+
+const SQS_LINKS: [Link; 2] = [
     (
         "Amazon SQS as a source",
         "event-source-mapping",
@@ -73,7 +73,7 @@ const SQS_LINKS: [(&str, &str, &str); 2] = [
     ("Batching", "event-source-mapping", "batching"),
 ];
 
-const KINESIS_LINKS: [(&str, &str, &str); 2] = [
+const KINESIS_LINKS: [Link; 2] = [
     (
         "Kinesis and DynamoDB streams",
         "event-source-mapping",
@@ -87,7 +87,7 @@ const KINESIS_LINKS: [(&str, &str, &str); 2] = [
 ];
 
 /// The note sections this view links to (checked against the pack by a test).
-pub fn links() -> Vec<(&'static str, &'static str, &'static str)> {
+pub fn links() -> Vec<Link> {
     SQS_LINKS
         .iter()
         .chain(KINESIS_LINKS.iter())
@@ -95,112 +95,106 @@ pub fn links() -> Vec<(&'static str, &'static str, &'static str)> {
         .collect()
 }
 
-fn describe_all<E: Describe>(tl: &Timeline<E>) -> Vec<(f64, String)> {
-    tl.events
-        .iter()
-        .map(|e| (e.at_s, e.event.describe()))
-        .collect()
-}
+impl SimView for SqsSim {
+    type Config = SqsConfig;
+    type Run = SqsRun;
+    const ID: &'static str = "sqs";
+    const LOG_HEIGHT: f32 = 150.0;
+    const SIDE: bool = false;
+    const LINKS: &'static [Link] = &SQS_LINKS;
 
-impl EsmView {
-    fn ensure_computed(&mut self) {
-        if self.sqs_computed.as_ref() != Some(&self.sqs_cfg) {
-            self.sqs_tl = sqs::simulate(&self.sqs_cfg, 1);
-            self.sqs_log = describe_all(&self.sqs_tl);
-            self.sqs_pb.set_end(self.sqs_tl.end_s);
-            self.sqs_computed = Some(self.sqs_cfg.clone());
-        }
-        if self.kin_computed.as_ref() != Some(&self.kin_cfg) {
-            self.kin_tl = kinesis::simulate(&self.kin_cfg, 1);
-            self.kin_log = describe_all(&self.kin_tl);
-            self.kin_pb.set_end(self.kin_tl.end_s);
-            self.kin_computed = Some(self.kin_cfg.clone());
+    fn run(_cfg: &SqsConfig, timeline: Timeline<SqsEvent>, _seed: u64) -> SqsRun {
+        let refused = timeline
+            .events
+            .iter()
+            .filter_map(|e| match &e.event {
+                SqsEvent::Refused { reason } => Some(reason.clone()),
+                _ => None,
+            })
+            .collect();
+        SqsRun {
+            timeline,
+            refused,
+            states: None,
         }
     }
 
+    fn timeline(run: &SqsRun) -> &Timeline<SqsEvent> {
+        &run.timeline
+    }
+
+    fn controls(ui: &mut Ui, cfg: &mut SqsConfig, _seed: &mut u64, _t: f64) {
+        sqs_controls(ui, cfg);
+    }
+
+    fn picture(ui: &mut Ui, run: &mut SqsRun, cfg: &SqsConfig, t: f64) {
+        sqs_picture(ui, run, cfg, t);
+    }
+}
+
+impl SimView for KinesisSim {
+    type Config = KinesisConfig;
+    type Run = KinesisRun;
+    const ID: &'static str = "kinesis";
+    const LOG_HEIGHT: f32 = 150.0;
+    const LINKS: &'static [Link] = &KINESIS_LINKS;
+
+    fn run(_cfg: &KinesisConfig, timeline: Timeline<KinesisEvent>, _seed: u64) -> KinesisRun {
+        let record = timeline.events.iter().find_map(|e| match &e.event {
+            KinesisEvent::Discarded {
+                record: Some(r), ..
+            } => Some((e.at_s, serde_json::to_string_pretty(r).unwrap_or_default())),
+            _ => None,
+        });
+        KinesisRun {
+            timeline,
+            record,
+            states: None,
+        }
+    }
+
+    fn timeline(run: &KinesisRun) -> &Timeline<KinesisEvent> {
+        &run.timeline
+    }
+
+    fn controls(ui: &mut Ui, cfg: &mut KinesisConfig, _seed: &mut u64, _t: f64) {
+        kinesis_controls(ui, cfg);
+    }
+
+    fn picture(ui: &mut Ui, run: &mut KinesisRun, cfg: &KinesisConfig, t: f64) {
+        kinesis_picture(ui, run, cfg, t);
+    }
+
+    fn side(ui: &mut Ui, run: &KinesisRun, _cfg: &KinesisConfig, t: f64) {
+        kinesis_record(ui, run, t);
+    }
+}
+
+impl EsmView {
     /// The playback clock of the source shown.
     pub fn playback_mut(&mut self) -> &mut Playback {
         match self.source {
-            Source::Sqs => &mut self.sqs_pb,
-            Source::Kinesis => &mut self.kin_pb,
+            Source::Sqs => &mut self.sqs.playback,
+            Source::Kinesis => &mut self.kinesis.playback,
         }
     }
 
     /// Draws the view.
     pub fn ui(&mut self, ui: &mut Ui, cmds: &mut Vec<Command>) {
-        self.ensure_computed();
-        match self.source {
-            Source::Sqs => self.sqs_ui(ui, cmds),
-            Source::Kinesis => self.kinesis_ui(ui, cmds),
-        }
-    }
-
-    fn source_switch(both: bool, source: &mut Source, ui: &mut Ui) {
-        if !both {
-            return;
-        }
-        ui.horizontal(|ui| {
-            ui.selectable_value(source, Source::Sqs, "SQS queue");
-            ui.selectable_value(source, Source::Kinesis, "Kinesis stream");
-        });
-    }
-
-    fn sqs_ui(&mut self, ui: &mut Ui, cmds: &mut Vec<Command>) {
-        self.sqs_pb.tick(ui);
-        let t = self.sqs_pb.t;
-        let mut cfg = self.sqs_cfg.clone();
-        let mut source = self.source;
         let both = self.both_sources;
-        let (tl, log) = (&self.sqs_tl, &self.sqs_log);
-        let times: Vec<f64> = tl.events.iter().map(|e| e.at_s).collect();
-        let computed = &self.sqs_cfg;
-        let pb = &mut self.sqs_pb;
-        super::layout(
-            ui,
-            "sqs",
-            |ui| {
-                Self::source_switch(both, &mut source, ui);
-                sqs_controls(ui, &mut cfg);
-            },
-            |ui| sqs_picture(ui, tl, computed, t),
-            |ui| super::playback_bar(ui, pb, &times),
-            |ui| {
-                super::event_log(ui, log, t, 150.0);
-                super::note_links(ui, cmds, &SQS_LINKS);
-            },
-        );
-        self.sqs_cfg = cfg;
-        self.source = source;
-    }
-
-    fn kinesis_ui(&mut self, ui: &mut Ui, cmds: &mut Vec<Command>) {
-        self.kin_pb.tick(ui);
-        let t = self.kin_pb.t;
-        let mut cfg = self.kin_cfg.clone();
         let mut source = self.source;
-        let both = self.both_sources;
-        let (tl, log) = (&self.kin_tl, &self.kin_log);
-        let times: Vec<f64> = tl.events.iter().map(|e| e.at_s).collect();
-        let computed = &self.kin_cfg;
-        let pb = &mut self.kin_pb;
-        super::layout(
-            ui,
-            "kinesis",
-            |ui| {
-                Self::source_switch(both, &mut source, ui);
-                kinesis_controls(ui, &mut cfg);
-            },
-            |ui| kinesis_picture(ui, tl, computed, t),
-            |ui| super::playback_bar(ui, pb, &times),
-            |ui| {
-                ui.columns(2, |cols| {
-                    super::event_log(&mut cols[0], log, t, 150.0);
-                    kinesis_record(&mut cols[1], tl, t);
-                    super::note_links(&mut cols[1], cmds, &KINESIS_LINKS);
+        let switch = |ui: &mut Ui| {
+            if both {
+                ui.horizontal(|ui| {
+                    ui.selectable_value(&mut source, Source::Sqs, "SQS queue");
+                    ui.selectable_value(&mut source, Source::Kinesis, "Kinesis stream");
                 });
-            },
-        );
-        self.kin_cfg = cfg;
+            }
+        };
+        match self.source {
+            Source::Sqs => self.sqs.ui(ui, cmds, switch),
+            Source::Kinesis => self.kinesis.ui(ui, cmds, switch),
+        }
         self.source = source;
     }
 }
@@ -212,20 +206,68 @@ fn sqs_controls(ui: &mut Ui, cfg: &mut SqsConfig) {
             .color(theme::muted(ui.visuals())),
     );
     ui.add_space(theme::GAP / 2.0);
-    ui.add(egui::Slider::new(&mut cfg.messages, 1..=60).text("messages"));
-    ui.add(egui::Slider::new(&mut cfg.batch_size, 1..=20).text("batch size"));
-    ui.add(egui::Slider::new(&mut cfg.batching_window_s, 0.0..=60.0).text("batching window s"));
-    ui.add(
-        egui::Slider::new(&mut cfg.visibility_timeout_s, 1.0..=120.0).text("visibility timeout s"),
-    );
-    ui.add(egui::Slider::new(&mut cfg.function_timeout_s, 1.0..=60.0).text("function timeout s"));
-    ui.add(egui::Slider::new(&mut cfg.function_duration_s, 0.1..=60.0).text("function runs s"));
-    ui.add(egui::Slider::new(&mut cfg.invoke_throttled_s, 0.0..=120.0).text("invoke throttled s"))
-        .on_hover_text(
-            "How long each batch's invoke is throttled before the function starts. The visibility \
+    const K: Kind = Kind::Sqs;
+    ui.add(super::key_slider(
+        K,
+        "messages",
+        &mut cfg.messages,
+        "messages",
+        None,
+    ));
+    ui.add(super::key_slider(
+        K,
+        "batch_size",
+        &mut cfg.batch_size,
+        "batch size",
+        None,
+    ));
+    let c = &mut *cfg;
+    ui.add(super::key_slider(
+        K,
+        "batching_window_s",
+        &mut c.batching_window_s,
+        "batching window s",
+        None,
+    ));
+    ui.add(super::key_slider(
+        K,
+        "visibility_timeout_s",
+        &mut c.visibility_timeout_s,
+        "visibility timeout s",
+        None,
+    ));
+    ui.add(super::key_slider(
+        K,
+        "function_timeout_s",
+        &mut c.function_timeout_s,
+        "function timeout s",
+        None,
+    ));
+    ui.add(super::key_slider(
+        K,
+        "function_duration_s",
+        &mut c.function_duration_s,
+        "function runs s",
+        None,
+    ));
+    ui.add(super::key_slider(
+        K,
+        "invoke_throttled_s",
+        &mut c.invoke_throttled_s,
+        "invoke throttled s",
+        None,
+    ))
+    .on_hover_text(
+        "How long each batch's invoke is throttled before the function starts. The visibility \
          timeout is already running.",
-        );
-    ui.add(egui::Slider::new(&mut cfg.max_concurrency, 2..=10).text("concurrent batches"));
+    );
+    ui.add(super::key_slider(
+        K,
+        "max_concurrency",
+        &mut cfg.max_concurrency,
+        "concurrent batches",
+        None,
+    ));
     ui.checkbox(
         &mut cfg.partial_batch,
         "Partial batch response (ReportBatchItemFailures)",
@@ -239,7 +281,13 @@ fn sqs_controls(ui: &mut Ui, cfg: &mut SqsConfig) {
     }
     ui.checkbox(&mut cfg.dlq, "Redrive policy to a DLQ");
     if cfg.dlq {
-        ui.add(egui::Slider::new(&mut cfg.max_receive_count, 1..=10).text("maxReceiveCount"));
+        ui.add(super::key_slider(
+            K,
+            "max_receive_count",
+            &mut cfg.max_receive_count,
+            "maxReceiveCount",
+            None,
+        ));
     }
     let six = sqs::recommended_visibility_timeout_s(cfg.function_timeout_s);
     if sqs::refusal(cfg).is_some() {
@@ -270,17 +318,12 @@ fn sqs_colour(v: &egui::Visuals, s: MessageState) -> Color32 {
     }
 }
 
-fn sqs_picture(ui: &mut Ui, tl: &Timeline<SqsEvent>, cfg: &SqsConfig, t: f64) {
-    let refused: Vec<String> = tl
-        .events
-        .iter()
-        .filter_map(|e| match &e.event {
-            SqsEvent::Refused { reason } => Some(reason.clone()),
-            _ => None,
-        })
-        .collect();
-    super::refusals(ui, &refused);
-    let states = sqs::message_states(tl, cfg.messages, t);
+fn sqs_picture(ui: &mut Ui, run: &mut SqsRun, cfg: &SqsConfig, t: f64) {
+    super::refusals(ui, &run.refused);
+    if run.states.as_ref().is_none_or(|(at, _)| *at != t) {
+        run.states = Some((t, sqs::message_states(&run.timeline, cfg.messages, t)));
+    }
+    let states: &[(MessageState, u32)] = run.states.as_ref().map_or(&[], |(_, s)| s);
     let count = |st: MessageState| states.iter().filter(|s| s.0 == st).count();
     let summary = format!(
         "Queue: {} waiting, {} in flight, {} deleted, {} in the DLQ",
@@ -354,14 +397,35 @@ fn kinesis_controls(ui: &mut Ui, cfg: &mut KinesisConfig) {
         RichText::new("One batch at a time per shard, in order.").color(theme::muted(ui.visuals())),
     );
     ui.add_space(theme::GAP / 2.0);
-    ui.add(egui::Slider::new(&mut cfg.shards, 1..=4).text("shards"));
-    ui.add(egui::Slider::new(&mut cfg.records_per_shard, 1..=24).text("records per shard"));
-    ui.add(
-        egui::Slider::new(&mut cfg.records_per_s, 0.1..=20.0)
-            .logarithmic(true)
-            .text("records written per s"),
-    );
-    ui.add(egui::Slider::new(&mut cfg.batch_size, 1..=12).text("batch size"));
+    const K: Kind = Kind::Kinesis;
+    ui.add(super::key_slider(
+        K,
+        "shards",
+        &mut cfg.shards,
+        "shards",
+        None,
+    ));
+    ui.add(super::key_slider(
+        K,
+        "records_per_shard",
+        &mut cfg.records_per_shard,
+        "records per shard",
+        None,
+    ));
+    ui.add(super::key_slider(
+        K,
+        "records_per_s",
+        &mut cfg.records_per_s,
+        "records written per s",
+        None,
+    ));
+    ui.add(super::key_slider(
+        K,
+        "batch_size",
+        &mut cfg.batch_size,
+        "batch size",
+        None,
+    ));
     let mut poisoned = !cfg.poison.is_empty();
     if ui
         .checkbox(&mut poisoned, "A bad record (shard 0, record 6)")
@@ -375,20 +439,34 @@ fn kinesis_controls(ui: &mut Ui, cfg: &mut KinesisConfig) {
         .checkbox(&mut limit_retries, "Limit MaximumRetryAttempts")
         .changed()
     {
-        cfg.max_retry_attempts = if limit_retries { 2 } else { -1 };
+        let on = super::key_range(K, "max_retry_attempts").on.unwrap_or(0.0);
+        cfg.max_retry_attempts = if limit_retries { on as i64 } else { -1 };
     }
     if cfg.max_retry_attempts >= 0 {
-        ui.add(egui::Slider::new(&mut cfg.max_retry_attempts, 0..=20).text("retries"));
+        ui.add(super::key_slider(
+            K,
+            "max_retry_attempts",
+            &mut cfg.max_retry_attempts,
+            "retries",
+            None,
+        ));
     }
     let mut limit_age = cfg.max_record_age_s >= 0;
     if ui
         .checkbox(&mut limit_age, "Limit MaximumRecordAgeInSeconds")
         .changed()
     {
-        cfg.max_record_age_s = if limit_age { 60 } else { -1 };
+        let on = super::key_range(K, "max_record_age_s").on.unwrap_or(60.0);
+        cfg.max_record_age_s = if limit_age { on as i64 } else { -1 };
     }
     if cfg.max_record_age_s >= 0 {
-        ui.add(egui::Slider::new(&mut cfg.max_record_age_s, 60..=600).text("max age s"));
+        ui.add(super::key_slider(
+            K,
+            "max_record_age_s",
+            &mut cfg.max_record_age_s,
+            "max age s",
+            None,
+        ));
     }
     ui.checkbox(&mut cfg.on_failure, "On-failure destination");
     ui.label(
@@ -412,8 +490,11 @@ fn kinesis_colour(v: &egui::Visuals, s: RecordState) -> Color32 {
     }
 }
 
-fn kinesis_picture(ui: &mut Ui, tl: &Timeline<KinesisEvent>, cfg: &KinesisConfig, t: f64) {
-    let states = kinesis::record_states(tl, cfg, t);
+fn kinesis_picture(ui: &mut Ui, run: &mut KinesisRun, cfg: &KinesisConfig, t: f64) {
+    if run.states.as_ref().is_none_or(|(at, _)| *at != t) {
+        run.states = Some((t, kinesis::record_states(&run.timeline, cfg, t)));
+    }
+    let states: &[Vec<RecordState>] = run.states.as_ref().map_or(&[], |(_, s)| s);
     let v = ui.visuals().clone();
     let per_shard: Vec<String> = states
         .iter()
@@ -462,26 +543,11 @@ fn kinesis_picture(ui: &mut Ui, tl: &Timeline<KinesisEvent>, cfg: &KinesisConfig
     );
 }
 
-fn kinesis_record(ui: &mut Ui, tl: &Timeline<KinesisEvent>, t: f64) {
+fn kinesis_record(ui: &mut Ui, run: &KinesisRun, t: f64) {
     ui.label(RichText::new("What the on-failure destination receives").strong());
-    let rec = tl.until(t).iter().find_map(|e| match &e.event {
-        KinesisEvent::Discarded {
-            record: Some(r), ..
-        } => Some(r),
-        _ => None,
-    });
-    match rec {
-        Some(r) => {
-            let text = serde_json::to_string_pretty(r).unwrap_or_default();
-            egui::ScrollArea::both()
-                .id_salt("kinesis_record")
-                .max_height(150.0)
-                .show(ui, |ui| {
-                    ui.add(
-                        egui::Label::new(RichText::new(text).monospace().size(11.0))
-                            .wrap_mode(egui::TextWrapMode::Extend),
-                    );
-                });
+    match run.record.as_ref().filter(|(at, _)| *at <= t) {
+        Some((_, text)) => {
+            super::json_record(ui, "kinesis_record", text, 150.0);
         }
         None => {
             ui.label(

@@ -1,12 +1,17 @@
-//! Pieces shared by the simulator views: the playback clock and its controls, the event log,
-//! links to the notes, and a painted grid of coloured boxes that screen readers can read.
+//! Pieces shared by the simulator views: the scaffold every view runs in ([`Sim`]: the config
+//! panel, the picture, the playback bar, the event log and the notes, around one [`SimView`]),
+//! the playback clock and its controls, the grouped event log ([`EventLog`]), legends, slider
+//! builders that read their ranges from the simulator registry, and a painted grid of coloured
+//! boxes that screen readers can read.
 //!
 //! Every view computes its model once per configuration change and then only draws the part of
 //! the timeline that has "happened" by the playback clock.
 
 pub mod concurrency;
 pub mod esm;
+mod log;
 pub mod retry;
+mod scaffold;
 pub mod traffic;
 
 use egui::{Color32, RichText, Ui};
@@ -14,6 +19,9 @@ use egui::{Color32, RichText, Ui};
 use crate::content::SectionRef;
 
 use super::{Command, theme};
+
+pub use log::EventLog;
+pub use scaffold::{Link, Sim, SimView};
 
 /// Playback speeds offered, in simulated seconds per real second.
 const SPEEDS: [f64; 6] = [1.0, 10.0, 60.0, 300.0, 1800.0, 3600.0];
@@ -126,7 +134,11 @@ pub fn playback_bar(ui: &mut Ui, pb: &mut Playback, times: &[f64]) {
             .response
             .labelled_by(speed_label.id)
             .on_hover_text("Simulated seconds per real second");
-        ui.label(RichText::new(crate::sim::clock(pb.t)).monospace().strong());
+        ui.label(
+            RichText::new(crate::format::sim_clock(pb.t))
+                .monospace()
+                .strong(),
+        );
         // The scrubber takes the rest of the row, or a row of its own when little is left.
         // (A slider lays itself out as a row of its own, so the wrapping row cannot wrap it:
         // start a new row by hand.)
@@ -140,7 +152,7 @@ pub fn playback_bar(ui: &mut Ui, pb: &mut Playback, times: &[f64]) {
         let r = ui.add(
             egui::Slider::new(&mut pb.t, 0.0..=end)
                 .show_value(false)
-                .text(crate::sim::clock(end)),
+                .text(crate::format::sim_clock(end)),
         );
         if r.dragged() {
             pb.playing = false;
@@ -148,41 +160,8 @@ pub fn playback_bar(ui: &mut Ui, pb: &mut Playback, times: &[f64]) {
     });
 }
 
-/// The event log up to time `t`, newest at the bottom, in plain words.
-pub fn event_log(ui: &mut Ui, lines: &[(f64, String)], t: f64, height: f32) {
-    // Use the room left under the picture, but never less than asked for.
-    let height = height.max(ui.available_height() - 80.0);
-    let shown = lines.partition_point(|(at, _)| *at <= t + 1e-9);
-    ui.label(RichText::new("Event log").strong());
-    egui::Frame::group(ui.style()).show(ui, |ui| {
-        egui::ScrollArea::vertical()
-            .id_salt("event_log")
-            .max_height(height)
-            .min_scrolled_height(height)
-            .stick_to_bottom(true)
-            .auto_shrink([false, false])
-            .show(ui, |ui| {
-                // Columns lay out justified, which would stretch wrapped log lines.
-                ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
-                    if shown == 0 {
-                        ui.label(
-                            RichText::new("Nothing has happened yet: press Play or Step.")
-                                .color(theme::muted(ui.visuals())),
-                        );
-                    }
-                    let first = shown.saturating_sub(400);
-                    for (at, line) in &lines[first..shown] {
-                        ui.label(
-                            RichText::new(format!("{} {line}", crate::sim::clock(*at))).monospace(),
-                        );
-                    }
-                });
-            });
-    });
-}
-
 /// "Read more" links to note sections.
-pub fn note_links(ui: &mut Ui, cmds: &mut Vec<Command>, links: &[(&str, &str, &str)]) {
+pub fn note_links(ui: &mut Ui, cmds: &mut Vec<Command>, links: &[Link]) {
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new("In the notes:").color(theme::muted(ui.visuals())));
         for (label, topic, anchor) in links {
@@ -196,6 +175,20 @@ pub fn note_links(ui: &mut Ui, cmds: &mut Vec<Command>, links: &[(&str, &str, &s
     });
 }
 
+/// A record as the destination receives it: pretty JSON, scrolling both ways, at most `height`
+/// tall.
+pub fn json_record(ui: &mut Ui, id: &str, text: &str, height: f32) {
+    egui::ScrollArea::both()
+        .id_salt(id)
+        .max_height(height)
+        .show(ui, |ui| {
+            ui.add(
+                egui::Label::new(RichText::new(text).monospace().size(11.0))
+                    .wrap_mode(egui::TextWrapMode::Extend),
+            );
+        });
+}
+
 /// Settings AWS would refuse, each on its own line in the "wrong" colour, so the learner sees
 /// at once why the run ignored (or never started) something. Nothing is drawn when empty.
 pub fn refusals(ui: &mut Ui, reasons: &[String]) {
@@ -206,18 +199,6 @@ pub fn refusals(ui: &mut Ui, reasons: &[String]) {
                 .strong(),
         );
     }
-}
-
-/// A legend entry: a coloured square and a word.
-pub fn legend(ui: &mut Ui, items: &[(Color32, &str)]) {
-    ui.horizontal_wrapped(|ui| {
-        for (c, text) in items {
-            let (r, p) = ui.allocate_painter(egui::vec2(12.0, 12.0), egui::Sense::hover());
-            p.rect_filled(r.rect, 2.0, *c);
-            ui.label(*text);
-            ui.add_space(6.0);
-        }
-    });
 }
 
 /// One box of a [`box_grid`]: fill, text, and whether to outline it (a poisoned item).
@@ -293,37 +274,129 @@ pub fn contrast(bg: Color32) -> Color32 {
     }
 }
 
-/// The standard layout of a simulator view: controls on the left; on the right the picture,
-/// the playback bar, then the event log beside a side panel (record, notes).
-pub fn layout(
-    ui: &mut Ui,
-    id: &str,
-    controls: impl FnOnce(&mut Ui),
-    picture: impl FnOnce(&mut Ui),
-    bar: impl FnOnce(&mut Ui),
-    below: impl FnOnce(&mut Ui),
-) {
-    egui::Panel::left(("sim_controls", id))
-        .exact_size(300.0)
-        .resizable(false)
-        .show(ui, |ui| {
-            egui::ScrollArea::vertical()
-                .id_salt("controls")
-                .auto_shrink([false, false])
-                .show(ui, controls);
-        });
-    ui.add_space(4.0);
-    picture(ui);
-    ui.add_space(4.0);
-    bar(ui);
-    ui.separator();
-    below(ui);
-}
-
 /// A labelled row in the controls column; the label names the widget for screen readers.
 pub fn row(ui: &mut Ui, label: &str, add: impl FnOnce(&mut Ui) -> egui::Response) {
     ui.horizontal(|ui| {
         let l = ui.label(label);
         add(ui).labelled_by(l.id);
     });
+}
+
+/// How a legend entry marks its series.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    /// A filled square (boxes, dots, areas).
+    Square,
+    /// A short solid line.
+    Line,
+    /// A short dashed line.
+    Dashed,
+    /// A small dot (a plot's points).
+    Dot,
+}
+
+/// Legend entries: a coloured square and a word each, wrapped to the width.
+pub fn legend(ui: &mut Ui, items: &[(Color32, &str)]) {
+    let marked: Vec<(Color32, &str, Mark)> =
+        items.iter().map(|(c, t)| (*c, *t, Mark::Square)).collect();
+    legend_marked(ui, &marked);
+}
+
+/// Legend entries with the mark each series is drawn with. Drawn outside the plot (above it),
+/// so a legend never hides data.
+pub fn legend_marked(ui: &mut Ui, items: &[(Color32, &str, Mark)]) {
+    ui.horizontal_wrapped(|ui| {
+        for (c, text, mark) in items {
+            // A wrap never parts a mark from its words: start a new row when the entry would
+            // not fit (a nested row cannot wrap, and would widen the page instead).
+            let galley = egui::WidgetText::from(*text).into_galley(
+                ui,
+                Some(egui::TextWrapMode::Extend),
+                f32::INFINITY,
+                egui::TextStyle::Body,
+            );
+            let width = 18.0 + ui.spacing().item_spacing.x + galley.size().x;
+            if ui.available_size_before_wrap().x < width {
+                ui.end_row();
+            }
+            legend_entry(ui, *c, text, *mark);
+            ui.add_space(6.0);
+        }
+    });
+}
+
+fn legend_entry(ui: &mut Ui, c: Color32, text: &str, mark: Mark) {
+    let (r, p) = ui.allocate_painter(egui::vec2(18.0, 12.0), egui::Sense::hover());
+    let rect = r.rect;
+    let (left, right) = (rect.left() + 1.0, rect.right() - 1.0);
+    let y = rect.center().y;
+    match mark {
+        Mark::Square => {
+            let square = egui::Rect::from_center_size(rect.center(), egui::vec2(12.0, 12.0));
+            p.rect_filled(square, 2.0, c);
+        }
+        Mark::Line => {
+            p.line_segment(
+                [egui::pos2(left, y), egui::pos2(right, y)],
+                egui::Stroke::new(2.5, c),
+            );
+        }
+        Mark::Dashed => {
+            for i in 0..3 {
+                let x = left + i as f32 * 6.0;
+                p.line_segment(
+                    [egui::pos2(x, y), egui::pos2((x + 3.5).min(right), y)],
+                    egui::Stroke::new(2.0, c),
+                );
+            }
+        }
+        Mark::Dot => {
+            p.circle_filled(rect.center(), 3.0, c);
+        }
+    }
+    ui.label(text);
+}
+
+/// A slider over a registry key: its ends, step and scale come from the key's [`crate::sim::Range`]
+/// (`slider`, `step`, `log`), so the screen offers what the CLI documents. `max` caps the upper
+/// end when another setting limits it (the spike cannot start after the run ends).
+pub fn key_slider<'a, N: egui::emath::Numeric>(
+    kind: crate::sim::Kind,
+    key: &str,
+    value: &'a mut N,
+    text: &str,
+    max: Option<f64>,
+) -> egui::Slider<'a> {
+    let r = key_range(kind, key);
+    let hi = max.map_or(r.slider.1, |m| m.min(r.slider.1));
+    egui::Slider::new(value, N::from_f64(r.slider.0)..=N::from_f64(hi))
+        .step_by(r.step)
+        .logarithmic(r.log)
+        .text(text)
+}
+
+/// A drag field over a registry key, bounded by the key's slider ends.
+pub fn key_drag<'a, N: egui::emath::Numeric>(
+    kind: crate::sim::Kind,
+    key: &str,
+    value: &'a mut N,
+) -> egui::DragValue<'a> {
+    range_drag(key_range(kind, key), value)
+}
+
+/// A drag field bounded by a range's slider ends.
+pub fn range_drag<N: egui::emath::Numeric>(
+    r: crate::sim::Range,
+    value: &mut N,
+) -> egui::DragValue<'_> {
+    egui::DragValue::new(value).range(N::from_f64(r.slider.0)..=N::from_f64(r.slider.1))
+}
+
+/// The registry's range of a key. A key the registry does not know is a bug the slider test
+/// catches; the screen then offers only the value as it is rather than failing.
+pub fn key_range(kind: crate::sim::Kind, key: &str) -> crate::sim::Range {
+    crate::sim::range(kind, key).unwrap_or_else(|| {
+        debug_assert!(false, "{} has no range for {key}", kind.name());
+        crate::sim::Range::int(0, 0)
+    })
 }

@@ -4,43 +4,26 @@
 use egui::{Color32, RichText, Ui};
 
 use crate::sim::retry::{self, Condition, Disposition, Failure, Outcome, RetryConfig, RetryEvent};
-use crate::sim::{Describe, Timeline};
-use crate::ui::{Command, theme};
+use crate::sim::{Kind, Timeline};
+use crate::ui::theme;
 
-use super::Playback;
+use super::{Link, SimView};
 
-/// View state: the configuration being edited, its computed timeline, and the playback clock.
-pub struct RetryView {
-    cfg: RetryConfig,
-    seed: u64,
-    computed: Option<(RetryConfig, u64)>,
+/// The async-invocation view in the simulator scaffold.
+pub type RetryView = super::Sim<Retry>;
+
+/// The async-invocation simulator's part of the scaffold.
+pub struct Retry;
+
+/// What the view derives from one run.
+pub struct RetryRun {
     timeline: Timeline<RetryEvent>,
     lanes: Vec<retry::Lane>,
-    log: Vec<(f64, String)>,
-    times: Vec<f64>,
-    /// Playback clock over simulated seconds.
-    pub playback: Playback,
+    /// Every record a destination or DLQ received: when, which event, where, and its JSON.
+    records: Vec<(f64, u32, Disposition, String)>,
 }
 
-impl Default for RetryView {
-    fn default() -> Self {
-        Self {
-            cfg: RetryConfig::default(),
-            seed: 1,
-            computed: None,
-            timeline: Timeline {
-                events: Vec::new(),
-                end_s: 0.0,
-            },
-            lanes: Vec::new(),
-            log: Vec::new(),
-            times: Vec::new(),
-            playback: Playback::default(),
-        }
-    }
-}
-
-const LINKS: [(&str, &str, &str); 5] = [
+const LINKS: [Link; 5] = [
     (
         "Retries after function errors",
         "async-invocation",
@@ -61,7 +44,7 @@ const LINKS: [(&str, &str, &str); 5] = [
 ];
 
 /// The note sections this view links to (checked against the pack by a test).
-pub fn links() -> &'static [(&'static str, &'static str, &'static str)] {
+pub fn links() -> &'static [Link] {
     &LINKS
 }
 
@@ -76,66 +59,64 @@ enum Mode {
     SystemError,
 }
 
-impl RetryView {
-    fn ensure_computed(&mut self) {
-        if self.computed.as_ref() == Some(&(self.cfg.clone(), self.seed)) {
-            return;
-        }
-        self.timeline = retry::simulate(&self.cfg, self.seed);
-        self.lanes = retry::lanes(&self.timeline);
-        self.log = self
-            .timeline
+impl SimView for Retry {
+    type Config = RetryConfig;
+    type Run = RetryRun;
+    const ID: &'static str = "retry";
+    const LOG_HEIGHT: f32 = 190.0;
+    const LINKS: &'static [Link] = &LINKS;
+
+    fn run(_cfg: &RetryConfig, timeline: Timeline<RetryEvent>, _seed: u64) -> RetryRun {
+        let records = timeline
             .events
             .iter()
-            .map(|e| (e.at_s, e.event.describe()))
+            .filter_map(|e| match &e.event {
+                RetryEvent::Disposition {
+                    event,
+                    to,
+                    record: Some(r),
+                    ..
+                } => Some((
+                    e.at_s,
+                    *event,
+                    *to,
+                    serde_json::to_string_pretty(r).unwrap_or_default(),
+                )),
+                _ => None,
+            })
             .collect();
-        self.times = self.timeline.events.iter().map(|e| e.at_s).collect();
-        self.playback.set_end(self.timeline.end_s);
-        self.computed = Some((self.cfg.clone(), self.seed));
+        RetryRun {
+            lanes: retry::lanes(&timeline),
+            timeline,
+            records,
+        }
     }
 
-    /// Draws the view.
-    pub fn ui(&mut self, ui: &mut Ui, cmds: &mut Vec<Command>) {
-        self.ensure_computed();
-        self.playback.tick(ui);
-        let t = self.playback.t;
-        let mut cfg = self.cfg.clone();
-        let mut seed = self.seed;
-        let lanes = &self.lanes;
-        let timeline = &self.timeline;
-        let log = &self.log;
-        let times = &self.times;
-        let pb = &mut self.playback;
-        super::layout(
+    fn timeline(run: &RetryRun) -> &Timeline<RetryEvent> {
+        &run.timeline
+    }
+
+    fn controls(ui: &mut Ui, cfg: &mut RetryConfig, seed: &mut u64, _t: f64) {
+        controls(ui, cfg, seed);
+    }
+
+    fn picture(ui: &mut Ui, run: &mut RetryRun, _cfg: &RetryConfig, t: f64) {
+        ui.label(RichText::new("Events on Lambda's internal queue").strong());
+        lanes_widget(ui, &run.lanes, run.timeline.end_s, t);
+        super::legend(
             ui,
-            "retry",
-            |ui| controls(ui, &mut cfg, &mut seed),
-            |ui| {
-                ui.label(RichText::new("Events on Lambda's internal queue").strong());
-                lanes_widget(ui, lanes, timeline.end_s, t);
-                super::legend(
-                    ui,
-                    &[
-                        (theme::correct(ui.visuals()), "success"),
-                        (theme::wrong(ui.visuals()), "function error"),
-                        (theme::due(ui.visuals()), "throttled (429)"),
-                        (theme::secondary(ui.visuals()), "system error (5xx)"),
-                        (theme::accent(ui.visuals()), "record delivered"),
-                    ],
-                );
-            },
-            |ui| super::playback_bar(ui, pb, times),
-            |ui| {
-                ui.columns(2, |cols| {
-                    super::event_log(&mut cols[0], log, t, 190.0);
-                    record_panel(&mut cols[1], timeline, t);
-                    cols[1].add_space(theme::GAP);
-                    super::note_links(&mut cols[1], cmds, &LINKS);
-                });
-            },
+            &[
+                (theme::correct(ui.visuals()), "success"),
+                (theme::wrong(ui.visuals()), "function error"),
+                (theme::due(ui.visuals()), "throttled (429)"),
+                (theme::secondary(ui.visuals()), "system error (5xx)"),
+                (theme::accent(ui.visuals()), "record delivered"),
+            ],
         );
-        self.cfg = cfg;
-        self.seed = seed;
+    }
+
+    fn side(ui: &mut Ui, run: &RetryRun, _cfg: &RetryConfig, t: f64) {
+        record_panel(ui, &run.records, t);
     }
 }
 
@@ -150,7 +131,12 @@ fn controls(ui: &mut Ui, cfg: &mut RetryConfig, seed: &mut u64) {
     ui.add_space(theme::GAP);
     ui.label(RichText::new("MaximumRetryAttempts").strong());
     ui.horizontal(|ui| {
-        for (n, label) in [(0u8, "0 retries"), (1, "1 retry"), (2, "2 retries")] {
+        let r = super::key_range(Kind::Retry, "max_retry_attempts");
+        for n in (r.min as u8)..=(r.max as u8) {
+            let label = match n {
+                1 => "1 retry".to_owned(),
+                n => format!("{n} retries"),
+            };
             ui.selectable_value(&mut cfg.max_retry_attempts, n, label);
         }
     });
@@ -158,13 +144,12 @@ fn controls(ui: &mut Ui, cfg: &mut RetryConfig, seed: &mut u64) {
     let age_label = ui.label(RichText::new("MaximumEventAgeInSeconds").strong());
     ui.horizontal(|ui| {
         ui.add(
-            egui::DragValue::new(&mut cfg.max_event_age_s)
-                .range(retry::MIN_EVENT_AGE_S..=retry::MAX_EVENT_AGE_S)
+            super::key_drag(Kind::Retry, "max_event_age_s", &mut cfg.max_event_age_s)
                 .speed(10.0)
                 .suffix(" s"),
         )
         .labelled_by(age_label.id);
-        ui.label(retry::human_duration(f64::from(cfg.max_event_age_s)));
+        ui.label(crate::format::duration(f64::from(cfg.max_event_age_s)));
     });
     ui.horizontal(|ui| {
         for (s, label) in [
@@ -219,11 +204,12 @@ fn controls(ui: &mut Ui, cfg: &mut RetryConfig, seed: &mut u64) {
     match &mut cfg.failure {
         Failure::FirstN(k) | Failure::ThrottleFirstN(k) => {
             super::row(ui, "N =", |ui| {
-                ui.add(egui::DragValue::new(k).range(0..=100))
+                ui.add(super::range_drag(retry::FAILURE_COUNT, k))
             });
         }
         Failure::Probability(p) => {
-            ui.add(egui::Slider::new(p, 0.0..=1.0).text("p"));
+            let r = retry::FAILURE_PROBABILITY;
+            ui.add(egui::Slider::new(p, r.slider.0..=r.slider.1).text("p"));
             super::row(ui, "Seed", |ui| ui.add(egui::DragValue::new(seed)));
         }
         _ => {}
@@ -234,12 +220,22 @@ fn controls(ui: &mut Ui, cfg: &mut RetryConfig, seed: &mut u64) {
     ui.checkbox(&mut cfg.on_failure, "On-failure destination");
     ui.checkbox(&mut cfg.dlq, "Dead-letter queue");
     ui.add_space(theme::GAP / 2.0);
-    ui.add(egui::Slider::new(&mut cfg.burst, 1..=20).text("events at once"));
+    ui.add(super::key_slider(
+        Kind::Retry,
+        "burst",
+        &mut cfg.burst,
+        "events at once",
+        None,
+    ));
     ui.add(
-        egui::Slider::new(&mut cfg.duration_s, 1..=900)
-            .logarithmic(true)
-            .suffix(" s")
-            .text("each run takes"),
+        super::key_slider(
+            Kind::Retry,
+            "duration_s",
+            &mut cfg.duration_s,
+            "each run takes",
+            None,
+        )
+        .suffix(" s"),
     )
     .on_hover_text("A retry's wait starts when the run ends");
 }
@@ -276,7 +272,7 @@ fn lanes_widget(ui: &mut Ui, lanes: &[retry::Lane], end: f64, t: f64) {
         painter.text(
             egui::pos2(x(tick), axis_y + 3.0),
             egui::Align2::CENTER_TOP,
-            crate::sim::clock(tick),
+            crate::format::sim_clock(tick),
             egui::FontId::proportional(11.0),
             muted,
         );
@@ -386,35 +382,17 @@ fn lanes_summary(lanes: &[retry::Lane], t: f64) -> String {
 }
 
 /// The JSON the destination or DLQ received for the first event that has one, once delivered.
-fn record_panel(ui: &mut Ui, tl: &Timeline<RetryEvent>, t: f64) {
+fn record_panel(ui: &mut Ui, records: &[(f64, u32, Disposition, String)], t: f64) {
     ui.label(RichText::new("What the destination receives").strong());
-    let delivered = tl.until(t).iter().find_map(|e| match &e.event {
-        RetryEvent::Disposition {
-            event,
-            to,
-            record: Some(r),
-            ..
-        } => Some((*event, *to, r)),
-        _ => None,
-    });
-    match delivered {
-        Some((event, to, rec)) => {
+    match records.first().filter(|r| r.0 <= t) {
+        Some((_, event, to, text)) => {
             let whom = match to {
                 Disposition::OnSuccess => "on-success destination (invocation record)",
                 Disposition::OnFailure => "on-failure destination (invocation record)",
                 _ => "dead-letter queue (the event only, no response details)",
             };
             ui.label(format!("Event {event} → {whom}:"));
-            let text = serde_json::to_string_pretty(rec).unwrap_or_default();
-            egui::ScrollArea::both()
-                .id_salt("record")
-                .max_height(170.0)
-                .show(ui, |ui| {
-                    ui.add(
-                        egui::Label::new(RichText::new(text).monospace().size(11.0))
-                            .wrap_mode(egui::TextWrapMode::Extend),
-                    );
-                });
+            super::json_record(ui, "record", text, 170.0);
         }
         None => {
             ui.label(

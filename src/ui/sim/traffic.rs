@@ -2,49 +2,34 @@
 //! the weights, hooks that pass or fail, and an alarm the learner can fire at any moment.
 
 use egui::{RichText, Ui};
-use egui_plot::{Line, Plot, Points, VLine};
+use egui_plot::{Line, Plot, PlotPoint, Points, VLine};
 
 use crate::sim::traffic::{self, Deployment, HookResult, TrafficConfig, TrafficEvent};
-use crate::sim::{Describe, Timeline};
-use crate::ui::{Command, theme};
+use crate::sim::{Kind, Timeline};
+use crate::ui::theme;
 
-use super::Playback;
+use super::{Link, SimView};
 
-/// View state: the deployment being edited, its timeline, the request dots and the clock.
-pub struct TrafficView {
-    cfg: TrafficConfig,
-    computed: Option<TrafficConfig>,
+/// The traffic-shifting view in the simulator scaffold.
+pub type TrafficView = super::Sim<Traffic>;
+
+/// The traffic-shifting simulator's part of the scaffold.
+pub struct Traffic;
+
+/// What the view derives from one run: everything the plot draws, in time order, so a frame
+/// only takes the prefix that has happened.
+pub struct TrafficRun {
     timeline: Timeline<TrafficEvent>,
-    requests: Vec<traffic::Request>,
     /// Requests each dot stands for (1 unless a long run was thinned).
     per_dot: f64,
+    /// The weight of version 2 over time, x in minutes.
     curve: Vec<[f64; 2]>,
-    log: Vec<(f64, String)>,
-    times: Vec<f64>,
-    /// Playback clock over simulated seconds.
-    pub playback: Playback,
+    /// Request dots routed to version 1 and to version 2, x in minutes, in time order.
+    old_dots: Vec<PlotPoint>,
+    new_dots: Vec<PlotPoint>,
 }
 
-impl Default for TrafficView {
-    fn default() -> Self {
-        Self {
-            cfg: TrafficConfig::default(),
-            computed: None,
-            timeline: Timeline {
-                events: Vec::new(),
-                end_s: 0.0,
-            },
-            requests: Vec::new(),
-            per_dot: 1.0,
-            curve: Vec::new(),
-            log: Vec::new(),
-            times: Vec::new(),
-            playback: Playback::default(),
-        }
-    }
-}
-
-const LINKS: [(&str, &str, &str); 4] = [
+const LINKS: [Link; 4] = [
     (
         "The nine configurations",
         "codedeploy",
@@ -60,7 +45,7 @@ const LINKS: [(&str, &str, &str); 4] = [
 ];
 
 /// The note sections this view links to (checked against the pack by a test).
-pub fn links() -> &'static [(&'static str, &'static str, &'static str)] {
+pub fn links() -> &'static [Link] {
     &LINKS
 }
 
@@ -71,60 +56,49 @@ enum Choice {
     CustomLinear,
 }
 
-impl TrafficView {
-    fn ensure_computed(&mut self) {
-        if self.computed.as_ref() == Some(&self.cfg) {
-            return;
+impl SimView for Traffic {
+    type Config = TrafficConfig;
+    type Run = TrafficRun;
+    const ID: &'static str = "traffic";
+    const LOG_HEIGHT: f32 = 190.0;
+    const LINKS: &'static [Link] = &LINKS;
+
+    fn run(cfg: &TrafficConfig, timeline: Timeline<TrafficEvent>, seed: u64) -> TrafficRun {
+        let mut requests = traffic::requests(cfg, &timeline, seed);
+        requests.sort_by(|a, b| a.at_s.total_cmp(&b.at_s));
+        let dots = |to_new: bool| -> Vec<PlotPoint> {
+            requests
+                .iter()
+                .filter(|r| r.to_new == to_new)
+                .map(|r| PlotPoint::new(r.at_s / 60.0, r.roll))
+                .collect()
+        };
+        TrafficRun {
+            per_dot: traffic::dot_gap_s(cfg, &timeline) * cfg.request_rate,
+            curve: traffic::weight_curve(&timeline)
+                .into_iter()
+                .map(|(x, y)| [x / 60.0, y])
+                .collect(),
+            old_dots: dots(false),
+            new_dots: dots(true),
+            timeline,
         }
-        self.timeline = traffic::simulate(&self.cfg, 1);
-        self.requests = traffic::requests(&self.cfg, &self.timeline, 1);
-        self.per_dot = traffic::dot_gap_s(&self.cfg, &self.timeline) * self.cfg.request_rate;
-        self.curve = traffic::weight_curve(&self.timeline)
-            .into_iter()
-            .map(|(x, y)| [x / 60.0, y])
-            .collect();
-        self.log = self
-            .timeline
-            .events
-            .iter()
-            .map(|e| (e.at_s, e.event.describe()))
-            .collect();
-        self.times = self.timeline.events.iter().map(|e| e.at_s).collect();
-        self.playback.set_end(self.timeline.end_s);
-        self.computed = Some(self.cfg.clone());
     }
 
-    /// Draws the view.
-    pub fn ui(&mut self, ui: &mut Ui, cmds: &mut Vec<Command>) {
-        self.ensure_computed();
-        self.playback.tick(ui);
-        let t = self.playback.t;
-        let mut cfg = self.cfg.clone();
-        let (timeline, requests, curve, log, times, per_dot) = (
-            &self.timeline,
-            &self.requests,
-            &self.curve,
-            &self.log,
-            &self.times,
-            self.per_dot,
-        );
-        let pb = &mut self.playback;
-        super::layout(
-            ui,
-            "traffic",
-            |ui| controls(ui, &mut cfg, t),
-            |ui| picture(ui, timeline, requests, curve, per_dot, t),
-            |ui| super::playback_bar(ui, pb, times),
-            |ui| {
-                ui.columns(2, |cols| {
-                    super::event_log(&mut cols[0], log, t, 190.0);
-                    status(&mut cols[1], timeline, t);
-                    cols[1].add_space(theme::GAP);
-                    super::note_links(&mut cols[1], cmds, &LINKS);
-                });
-            },
-        );
-        self.cfg = cfg;
+    fn timeline(run: &TrafficRun) -> &Timeline<TrafficEvent> {
+        &run.timeline
+    }
+
+    fn controls(ui: &mut Ui, cfg: &mut TrafficConfig, _seed: &mut u64, t: f64) {
+        controls(ui, cfg, t);
+    }
+
+    fn picture(ui: &mut Ui, run: &mut TrafficRun, _cfg: &TrafficConfig, t: f64) {
+        picture(ui, run, t);
+    }
+
+    fn side(ui: &mut Ui, run: &TrafficRun, _cfg: &TrafficConfig, t: f64) {
+        status(ui, &run.timeline, t);
     }
 }
 
@@ -180,14 +154,8 @@ fn controls(ui: &mut Ui, cfg: &mut TrafficConfig, t: f64) {
     if choice != before {
         cfg.config = match choice {
             Choice::Predefined(i) => traffic::PREDEFINED[i],
-            Choice::CustomCanary => Deployment::Canary {
-                percent: 25,
-                interval_min: 7,
-            },
-            Choice::CustomLinear => Deployment::Linear {
-                percent: 20,
-                interval_min: 2,
-            },
+            Choice::CustomCanary => traffic::CUSTOM_CANARY,
+            Choice::CustomLinear => traffic::CUSTOM_LINEAR,
         };
     }
     if let Deployment::Canary {
@@ -200,20 +168,16 @@ fn controls(ui: &mut Ui, cfg: &mut TrafficConfig, t: f64) {
     } = &mut cfg.config
         && !matches!(choice, Choice::Predefined(_))
     {
-        let max = if matches!(choice, Choice::CustomCanary) {
-            99
+        let percents = if matches!(choice, Choice::CustomCanary) {
+            traffic::CANARY_PERCENT
         } else {
-            100
+            traffic::LINEAR_PERCENT
         };
         super::row(ui, "Percent", |ui| {
-            ui.add(egui::DragValue::new(percent).range(1..=max).suffix(" %"))
+            ui.add(super::range_drag(percents, percent).suffix(" %"))
         });
         super::row(ui, "Interval", |ui| {
-            ui.add(
-                egui::DragValue::new(interval_min)
-                    .range(1..=120)
-                    .suffix(" min"),
-            )
+            ui.add(super::range_drag(traffic::INTERVAL_MIN, interval_min).suffix(" min"))
         });
     }
     ui.add_space(theme::GAP / 2.0);
@@ -221,11 +185,7 @@ fn controls(ui: &mut Ui, cfg: &mut TrafficConfig, t: f64) {
     hook_toggle(ui, "BeforeAllowTraffic fails", &mut cfg.before_hook);
     hook_toggle(ui, "AfterAllowTraffic fails", &mut cfg.after_hook);
     super::row(ui, "Each hook runs", |ui| {
-        ui.add(
-            egui::DragValue::new(&mut cfg.hook_s)
-                .range(0.0..=600.0)
-                .suffix(" s"),
-        )
+        ui.add(super::key_drag(Kind::Traffic, "hook_s", &mut cfg.hook_s).suffix(" s"))
     });
     ui.add_space(theme::GAP / 2.0);
     ui.label(RichText::new("CloudWatch alarm").strong());
@@ -242,11 +202,17 @@ fn controls(ui: &mut Ui, cfg: &mut TrafficConfig, t: f64) {
         }
     });
     match cfg.alarm_at_s {
-        Some(a) => ui.label(format!("Alarm fires at {}", crate::sim::clock(a))),
+        Some(a) => ui.label(format!("Alarm fires at {}", crate::format::sim_clock(a))),
         None => ui.label(RichText::new("No alarm").color(theme::muted(ui.visuals()))),
     };
     ui.add_space(theme::GAP / 2.0);
-    ui.add(egui::Slider::new(&mut cfg.request_rate, 0.1..=10.0).text("requests/s (dots)"));
+    ui.add(super::key_slider(
+        Kind::Traffic,
+        "request_rate",
+        &mut cfg.request_rate,
+        "requests/s (dots)",
+        None,
+    ));
 }
 
 fn hook_toggle(ui: &mut Ui, label: &str, hook: &mut HookResult) {
@@ -268,14 +234,8 @@ fn choice_text(c: Choice) -> String {
     }
 }
 
-fn picture(
-    ui: &mut Ui,
-    tl: &Timeline<TrafficEvent>,
-    requests: &[traffic::Request],
-    curve: &[[f64; 2]],
-    per_dot: f64,
-    t: f64,
-) {
+fn picture(ui: &mut Ui, run: &TrafficRun, t: f64) {
+    let tl = &run.timeline;
     let p = traffic::percent_at(tl, t);
     ui.horizontal(|ui| {
         ui.label(RichText::new("Alias weights now:").strong());
@@ -287,25 +247,25 @@ fn picture(
         ui.label(format!("· version 1 (old) {}%", 100.0 - p));
     });
     let v = ui.visuals().clone();
-    let shown: Vec<[f64; 2]> = curve
-        .iter()
-        .copied()
-        .filter(|pt| pt[0] * 60.0 <= t)
-        .collect();
-    let mut shown = shown;
+    let x = t / 60.0;
+    let steps = run.curve.partition_point(|pt| pt[0] <= x);
+    let mut shown = run.curve[..steps].to_vec();
     if let Some(last) = shown.last().copied() {
-        shown.push([t / 60.0, last[1]]);
+        shown.push([x, last[1]]);
     }
-    let new_dots: Vec<[f64; 2]> = requests
-        .iter()
-        .filter(|r| r.at_s <= t && r.to_new)
-        .map(|r| [r.at_s / 60.0, r.roll])
-        .collect();
-    let old_dots: Vec<[f64; 2]> = requests
-        .iter()
-        .filter(|r| r.at_s <= t && !r.to_new)
-        .map(|r| [r.at_s / 60.0, r.roll])
-        .collect();
+    let old = &run.old_dots[..run.old_dots.partition_point(|d| d.x <= x)];
+    let new = &run.new_dots[..run.new_dots.partition_point(|d| d.x <= x)];
+    // The legend stands above the plot: dots fill the whole plot, so a legend inside would
+    // always hide some.
+    super::legend_marked(
+        ui,
+        &[
+            (theme::muted(&v), "request → version 1", super::Mark::Dot),
+            (theme::accent(&v), "request → version 2", super::Mark::Dot),
+            (theme::correct(&v), "weight of version 2", super::Mark::Line),
+            (theme::due(&v), "now", super::Mark::Line),
+        ],
+    );
     let end_min = tl.end_s / 60.0;
     Plot::new("traffic_plot")
         .height(300.0)
@@ -318,16 +278,14 @@ fn picture(
         .allow_scroll(false)
         .x_axis_label("minutes since the deployment started")
         .y_axis_label("% of traffic on the new version")
-        // Top left: the weight reaches 100 % at the right, where a legend there would hide it.
-        .legend(egui_plot::Legend::default().position(egui_plot::Corner::LeftTop))
         .show(ui, |plot| {
             plot.points(
-                Points::new("request → version 1", old_dots)
+                Points::new("request → version 1", old)
                     .color(theme::muted(&v))
                     .radius(2.0),
             );
             plot.points(
-                Points::new("request → version 2", new_dots)
+                Points::new("request → version 2", new)
                     .color(theme::accent(&v))
                     .radius(2.5),
             );
@@ -338,8 +296,9 @@ fn picture(
                     // vertical steps share an x value; without this they become a filled band
                     .allow_band(false),
             );
-            plot.vline(VLine::new("now", t / 60.0).color(theme::due(&v)));
+            plot.vline(VLine::new("now", x).color(theme::due(&v)));
         });
+    let per_dot = run.per_dot;
     let dots = if per_dot > 1.05 {
         format!(
             "Each dot stands for about {per_dot:.0} requests (a long run is thinned); its height \
