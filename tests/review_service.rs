@@ -8,8 +8,9 @@ use std::sync::Arc;
 use coldstart::app::AppState;
 use coldstart::clock::FixedClock;
 use coldstart::content::Pack;
+use coldstart::format::interval as format_interval;
+use coldstart::srs::Rating;
 use coldstart::srs::settings::ExamSettings;
-use coldstart::srs::{Rating, format_interval};
 use coldstart::store::Store;
 use jiff::SignedDuration;
 

@@ -19,7 +19,6 @@ pub mod settings;
 pub mod stats;
 
 /// The answer buttons' interval labels ("10m", "3d"): [`crate::format::interval`].
-pub use crate::format::interval as format_interval;
 pub use day::StudyDay;
 pub use queue::{CardMark, DayLimits, DayQueue, DueCounts};
 pub use scheduler::{

@@ -164,7 +164,7 @@ fn exam_tile(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
             if let Some(open) = &outlook.unfinished {
                 let left = state
                     .exam_time_left()
-                    .map(|ms| format!(", {} left", super::quiz::clock(ms)))
+                    .map(|ms| format!(", {} left", crate::format::clock(ms)))
                     .unwrap_or_default();
                 ui.label(
                     RichText::new(format!(

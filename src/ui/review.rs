@@ -9,7 +9,8 @@ use jiff::Timestamp;
 
 use crate::app::AppState;
 use crate::app::review::{CardInfo, DueCard};
-use crate::srs::{Rating, State, format_interval};
+use crate::format::interval as format_interval;
+use crate::srs::{Rating, State};
 
 use super::{Command, Screen, theme, widgets};
 

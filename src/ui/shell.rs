@@ -184,7 +184,7 @@ impl ColdstartApp {
                         ui.separator();
                     }
                     if let Some(left) = exam_left {
-                        let text = format!("Mock exam: {} left", super::quiz::clock(left));
+                        let text = format!("Mock exam: {} left", crate::format::clock(left));
                         let r = ui
                             .button(RichText::new(text).color(theme::warning(ui.visuals())))
                             .on_hover_text("The exam clock is running. Back to the exam (Q)");

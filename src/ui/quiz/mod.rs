@@ -15,7 +15,6 @@ use crate::store::AttemptSummary;
 
 use super::Command;
 
-pub use crate::format::clock;
 pub use home::HomeForm;
 pub use question::NUM_KEYS;
 pub(crate) use question::inline_job;
