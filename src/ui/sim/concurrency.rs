@@ -294,34 +294,49 @@ fn picture(ui: &mut Ui, run: &ConcurrencyRun, cfg: &ConcurrencyConfig, t: f64) {
     let limit = run.limit;
     let asynchronous = cfg.invocation == Invocation::Async;
     super::refusals(ui, &run.refused);
+    // Each part moves to the next row whole rather than breaking inside.
+    let part = |ui: &mut Ui, text: RichText| {
+        ui.add(egui::Label::new(text).extend());
+    };
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new("Now:").strong());
-        ui.label(format!(
-            "{} in use of a limit of {limit} · {} cold starts/s",
-            now.in_use, now.cold
-        ));
+        part(ui, RichText::new("Now:").strong());
+        part(
+            ui,
+            RichText::new(format!(
+                "{} in use of a limit of {limit} · {} cold starts/s",
+                now.in_use, now.cold
+            )),
+        );
         if asynchronous {
             let queued = upto.checked_sub(1).map_or(0, |i| run.queued[i]);
-            ui.label(
+            part(
+                ui,
                 RichText::new(format!(
                     "· new events {}/s, {} throttled → queue",
                     now.arrivals, now.throttled
                 ))
                 .color(theme::wrong(&v)),
             );
-            ui.label(
+            part(
+                ui,
                 RichText::new(format!(
                     "· retries {}/s, {} throttled again",
                     now.retried, now.retries_throttled
                 ))
                 .color(theme::correct(&v)),
             );
-            ui.label(format!("· {queued} waiting in the queue"));
+            part(
+                ui,
+                RichText::new(format!("· {queued} waiting in the queue")),
+            );
         } else {
-            ui.label(format!(
-                "· {} of {} requests/s throttled",
-                now.throttled, now.arrivals
-            ));
+            part(
+                ui,
+                RichText::new(format!(
+                    "· {} of {} requests/s throttled",
+                    now.throttled, now.arrivals
+                )),
+            );
         }
     });
     // The legend stands above the plot, never over the lines.

@@ -141,9 +141,12 @@ impl<V: SimView> Sim<V> {
         if V::SIDE {
             ui.columns(2, |cols| {
                 jump = log.show(&mut cols[0], t, V::LOG_HEIGHT);
-                V::side(&mut cols[1], run, ran, t);
-                cols[1].add_space(theme::GAP);
-                super::note_links(&mut cols[1], cmds, V::LINKS);
+                // Columns are justified, which would stretch wrapped text glyph by glyph.
+                cols[1].vertical(|ui| {
+                    V::side(ui, run, ran, t);
+                    ui.add_space(theme::GAP);
+                    super::note_links(ui, cmds, V::LINKS);
+                });
             });
         } else {
             jump = log.show(ui, t, V::LOG_HEIGHT);
