@@ -60,7 +60,17 @@ fn unknown_sections(dir: &Path) {
 
 /// The most a pack may hold: 64 files of 1 MiB, about 200,000 items, cards with Markdown and
 /// links, all valid.
+/// A pack at the limits whose cards ask different things: nothing to report.
 fn at_the_limits(dir: &Path) {
+    limits_pack(dir, true);
+}
+
+/// The same, every card with the same front: 170,000 W009 warnings to find, place and print.
+fn at_the_limits_same_fronts(dir: &Path) {
+    limits_pack(dir, false);
+}
+
+fn limits_pack(dir: &Path, distinct_fronts: bool) {
     let topics = 100;
     let mut toml = String::from(
         "format = 1\nid = \"big\"\ntitle = \"Big\"\nversion = \"1.0.0\"\ndescription = \"d\"\n",
@@ -88,9 +98,10 @@ fn at_the_limits(dir: &Path) {
     let mut q = String::new();
     while items < 199_000 && bytes < 62 * 1024 * 1024 {
         let t = items % topics;
+        let which = if distinct_fronts { items } else { 0 };
         let _ = write!(
             file,
-            "[[card]]\nid = \"c{items}\"\ntopic = \"t{t}\"\nfront = \"What is *this* about, \
+            "[[card]]\nid = \"c{items}\"\ntopic = \"t{t}\"\nfront = \"What is *this* about ({which}), \
              with `code` and a [link](t{t}.md#s1)?\"\nback = \"An answer of some length, \
              **bold**, and another [link](https://docs.aws.amazon.com/lambda/).\"\n\
              source = \"t{t}#s{}\"\n\n",
@@ -143,7 +154,7 @@ fn one_long_line(dir: &Path) {
 type Case = (&'static str, fn(&Path));
 
 fn main() {
-    let cases: [Case; 4] = [
+    let cases: [Case; 5] = [
         ("1 MiB pack.toml of topics without notes", many_topics),
         (
             "100,000 cards citing 30,000 unknown sections",
@@ -152,6 +163,10 @@ fn main() {
         (
             "a pack at the limits (62 MiB, ~199,000 items)",
             at_the_limits,
+        ),
+        (
+            "the same, every card with the same front (170,000 warnings)",
+            at_the_limits_same_fronts,
         ),
         ("errors along one 1 MiB line", one_long_line),
     ];
