@@ -596,13 +596,14 @@ impl<'f> Loader<'f> {
         // Cards by front (trimmed, case and spacing ignored): W009.
         let mut fronts: HashMap<String, (String, usize, usize)> = HashMap::new();
         let prefix = format!("{}/", T::DIR);
-        for (file, src) in self.sources.files.iter().enumerate() {
-            if !src.path.starts_with(&prefix) {
-                continue;
-            }
-            for (raw, offset) in
-                parse_items::<T>(src.path, src.text, &src.index, T::KEY, &mut self.sink)
-            {
+        let files: Vec<usize> = (0..self.sources.files.len())
+            .filter(|&i| self.sources.files[i].path.starts_with(&prefix))
+            .collect();
+        let parsed = parse_files::<T>(&self.sources.files, &files);
+        for (file, (items, parse_sink)) in files.into_iter().zip(parsed) {
+            let src = &self.sources.files[file];
+            self.sink.diagnostics.extend(parse_sink.diagnostics);
+            for (raw, offset) in items {
                 if !self
                     .budget
                     .take(1, &mut self.sink, src.path, &src.index, offset)
@@ -869,7 +870,7 @@ struct Checked {
 }
 
 /// What cards and questions have in common, so that one check covers both.
-trait Item: DeserializeOwned {
+trait Item: DeserializeOwned + Send {
     /// The table name, `card` or `question`: `[[card]]`.
     const KEY: &'static str;
     /// The folder of the files, `cards` or `questions`.
@@ -1751,6 +1752,53 @@ fn is_semver(v: &str) -> bool {
 
 /// Parses a file of `[[key]]` tables, deserializing each on its own so that one bad item does
 /// not hide the problems of the others.
+/// A file's items with their offsets, and the problems met parsing it.
+type Parsed<T> = (Vec<(T, usize)>, Sink);
+
+/// [`parse_items`] for each of `files` (indices into `sources`), in order, spread over the
+/// machine's cores: parsing TOML is most of the work of reading a large pack, and files do not
+/// depend on each other. Each file's problems come back in a sink of its own.
+fn parse_files<T: Item>(sources: &[Source<'_>], files: &[usize]) -> Vec<Parsed<T>> {
+    let parse = |i: usize| {
+        let src = &sources[i];
+        let mut sink = Sink::new();
+        let items = parse_items::<T>(src.path, src.text, &src.index, T::KEY, &mut sink);
+        (items, sink)
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len())
+        .min(8);
+    if workers <= 1 {
+        return files.iter().map(|&i| parse(i)).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, Parsed<T>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    // Each turn takes the next file; there are `files.len()` turns in all.
+                    loop {
+                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&i) = files.get(k) else {
+                            break;
+                        };
+                        mine.push((k, parse(i)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    done.sort_by_key(|(k, _)| *k);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
 fn parse_items<T: DeserializeOwned>(
     path: &str,
     text: &str,
