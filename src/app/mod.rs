@@ -6,6 +6,7 @@ pub mod backup;
 pub mod exams;
 mod integrity;
 pub mod library;
+pub mod pack_load;
 pub mod params;
 pub mod progress;
 pub mod quiz;
