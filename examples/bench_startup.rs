@@ -15,6 +15,7 @@
 //!   `ColdstartApp::frame`, then tessellation): the dashboard, or "Loading <pack>…";
 //! - pack on screen: from the start to the end of the first frame showing the pack (for a
 //!   folder pack, once its read has arrived).
+//!
 //! The dashboard's reads (due counts, review statistics, standing, exam outlook) are also timed
 //! apart, after the first frame, to show they do not grow with the review log.
 //!

@@ -144,6 +144,12 @@ impl ColdstartApp {
         }
         self.poll_start();
         self.poll_reload();
+        if self.loading.is_some() {
+            // The state's pack is a placeholder: nothing runs on it (the first tick, which
+            // looks at the pack's reviews, waits for the real one). Look again soon.
+            ctx.request_repaint_after(std::time::Duration::from_millis(30));
+            return;
+        }
         if let Some(lib) = &mut self.library {
             lib.poll(&mut self.state);
             if lib.busy() {
@@ -154,7 +160,7 @@ impl ColdstartApp {
             }
         }
         if self.loading().is_some() {
-            // Look again soon: the pack arrives from a thread.
+            // Switching: look again soon, the pack arrives from a thread.
             ctx.request_repaint_after(std::time::Duration::from_millis(30));
         }
         let ticked = self.state.tick();
