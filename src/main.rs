@@ -9,6 +9,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
+use coldstart::app::pack_load::{self, PackLoad};
 use coldstart::app::watch::PackWatcher;
 use coldstart::app::{AppState, NoticeLevel};
 use coldstart::clock::SystemClock;
@@ -547,34 +548,53 @@ fn run_gui(
 ) -> anyhow::Result<()> {
     let data = data_dir(data)?;
     let library = coldstart::library::Library::new(&data);
-    let mut errors = Vec::new();
+    // Any pack but the built-in one is read on a thread, started first so it runs while the
+    // progress file opens and the window is made; the window shows "Loading <pack>…" until it
+    // arrives. The built-in pack was checked before the build shipped: it is only parsed.
+    // `wake` repaints the window when a live reload arrives, once there is a window.
+    let window: Arc<std::sync::OnceLock<egui::Context>> = Arc::default();
+    let wake = {
+        let window = window.clone();
+        move || {
+            if let Some(ctx) = window.get() {
+                ctx.request_repaint();
+            }
+        }
+    };
     let mut start_notice = None;
-    // Neither --pack nor --pack-id: the pack chosen on the Packs screen, if it still opens.
-    let pack_dir = match (pack_dir, library.active()) {
-        (Some(dir), _) => Some(dir),
-        (None, coldstart::library::Active::BuiltIn) => None,
-        (None, coldstart::library::Active::Installed(id)) => match library.open(&id) {
-            Ok(_) => library.dir_of(&id),
+    let load = match (pack_dir, library.active()) {
+        (Some(dir), _) if !dir.is_dir() => {
+            anyhow::bail!("cannot read pack folder {}: not a folder", dir.display())
+        }
+        (Some(dir), _) if live => match PackWatcher::start_reading(&dir, wake) {
+            Ok(w) => Load::Watched(w, pack_load::folder_name(&dir)),
             Err(e) => {
                 start_notice = Some(format!(
-                    "The pack {id:?} you chose could not be opened, so the built-in pack is open: {e}"
+                    "Live reload is off: cannot watch {}: {e}",
+                    dir.display()
                 ));
-                None
+                Load::Thread(PackLoad::folder(&dir))
             }
         },
-    };
-    let pack = match &pack_dir {
-        None => content::embedded().context("the built-in pack is broken")?,
-        Some(dir) => {
-            let report = content::load_dir(dir)
-                .with_context(|| format!("cannot read pack folder {}", dir.display()))?;
-            for d in &report.diagnostics {
-                eprintln!("{}", d);
-            }
-            // Errors and warnings: the app shows both while live reload runs.
-            errors = report.diagnostics.clone();
-            report.pack
+        (Some(dir), _) => Load::Thread(PackLoad::folder(&dir)),
+        (None, coldstart::library::Active::BuiltIn) => Load::BuiltIn,
+        // The pack chosen on the Packs screen, if it still opens (else the built-in one).
+        (None, coldstart::library::Active::Installed(id)) => {
+            let lib = library.clone();
+            Load::Thread(PackLoad::spawn(id.clone(), move || {
+                lib.open(&id)
+                    .map(|pack| pack_load::Loaded {
+                        pack,
+                        diagnostics: Vec::new(),
+                    })
+                    .map_err(|e| format!("The pack {id:?} you chose could not be opened: {e}"))
+            }))
         }
+    };
+    let pack = match &load {
+        Load::BuiltIn => content::embedded().context("the built-in pack is broken")?,
+        // A placeholder until the pack arrives.
+        _ => content::Pack::default(),
     };
     // A progress file that cannot be used still opens the window, on an in-memory store with a
     // banner saying so; it is also said here for whoever started coldstart from a terminal.
@@ -624,20 +644,25 @@ fn run_gui(
             if let Some(text) = start_notice {
                 app.state.notify(NoticeLevel::Warning, text);
             }
-            if let Some(dir) = pack_dir.as_ref().filter(|_| live) {
-                let ctx = cc.egui_ctx.clone();
-                match PackWatcher::start(dir, move || ctx.request_repaint()) {
-                    Ok(w) => app = app.with_watcher(w, errors),
-                    Err(e) => app.state.notify(
-                        NoticeLevel::Warning,
-                        format!("Live reload is off: cannot watch {}: {e}", dir.display()),
-                    ),
-                }
-            }
+            app = match load {
+                Load::BuiltIn => app,
+                Load::Watched(watcher, name) => app.with_watched_loading(watcher, name),
+                Load::Thread(load) => app.with_loading(load),
+            };
+            let _ = window.set(cc.egui_ctx.clone());
             Ok(Box::new(app))
         }),
     )
     .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+}
+
+/// Where the window's pack comes from (see `run_gui`).
+enum Load {
+    BuiltIn,
+    /// `--pack DIR`: read first by its live-reload watcher.
+    Watched(PackWatcher, String),
+    /// An installed pack, or `--pack-id`'s folder.
+    Thread(PackLoad),
 }
 
 /// The desktop id: the `.desktop` entry's name and `StartupWMClass`, so desktops group the

@@ -17,7 +17,7 @@ use egui_kittest::kittest::Queryable;
 fn settle(h: &mut egui_kittest::Harness<'static, ColdstartApp>) {
     let app = h.state_mut();
     if let Some(lib) = app.library.as_mut() {
-        lib.wait(&app.state);
+        lib.wait(&mut app.state);
     }
     h.run_steps(3);
 }

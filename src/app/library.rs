@@ -10,6 +10,7 @@ use crate::content::{self, Pack};
 use crate::library::{Active, Library, LibraryError, Staged};
 use crate::store::PackProgress;
 
+use super::pack_load::{Loaded, PackLoad};
 use super::{AppState, NoticeLevel};
 
 /// One pack on the Packs screen.
@@ -82,6 +83,10 @@ pub struct PackLibrary {
     /// can take a while to read); [`Self::poll`] collects them.
     listing: Option<Receiver<Listing>>,
     staging: Option<Receiver<Result<Staged, LibraryError>>>,
+    /// An installed pack being read to switch to (the window shows "Loading…" meanwhile).
+    switching: Option<(Active, PackLoad)>,
+    /// A switch finished since [`Self::take_switched`] was last asked: the screens start afresh.
+    switched: bool,
 }
 
 /// What the listing thread reads: the built-in pack and the installed ones.
@@ -101,6 +106,8 @@ impl PackLibrary {
             refusal: None,
             listing: None,
             staging: None,
+            switching: None,
+            switched: false,
         }
     }
 
@@ -109,13 +116,30 @@ impl PackLibrary {
         self.staging.is_some()
     }
 
-    /// Whether a list or a check is being read.
+    /// Whether a list, a check or a pack to switch to is being read.
     pub fn busy(&self) -> bool {
-        self.listing.is_some() || self.staging.is_some()
+        self.listing.is_some() || self.staging.is_some() || self.switching.is_some()
+    }
+
+    /// The pack being read to switch to, by id, while it is read.
+    pub fn switching(&self) -> Option<&str> {
+        self.switching.as_ref().map(|(_, load)| load.name.as_str())
+    }
+
+    /// Whether a switch finished since the last call (the window then starts every screen
+    /// afresh on the new pack).
+    pub fn take_switched(&mut self) -> bool {
+        std::mem::take(&mut self.switched)
     }
 
     /// Collects what the threads read, if they are done (every frame, from the logic pass).
-    pub fn poll(&mut self, state: &AppState) {
+    pub fn poll(&mut self, state: &mut AppState) {
+        if let Some((_, load)) = &self.switching
+            && let Some(result) = load.poll()
+            && let Some((to, _)) = self.switching.take()
+        {
+            self.switched_to(state, to, result);
+        }
         if let Some(rx) = &self.listing {
             match rx.try_recv() {
                 Ok(listing) => {
@@ -138,8 +162,15 @@ impl PackLibrary {
         }
     }
 
-    /// Waits for the threads (tests, which must not depend on how fast a thread runs).
-    pub fn wait(&mut self, state: &AppState) {
+    /// Waits for the threads (tests, which must not depend on how fast a thread runs; a pack
+    /// to switch to is waited for at most a minute).
+    pub fn wait(&mut self, state: &mut AppState) {
+        if let Some((to, load)) = self.switching.take() {
+            match load.wait(std::time::Duration::from_secs(60)) {
+                Some(result) => self.switched_to(state, to, result),
+                None => self.switching = Some((to, load)),
+            }
+        }
         if let Some(rx) = self.listing.take()
             && let Ok(listing) = rx.recv()
         {
@@ -200,7 +231,10 @@ impl PackLibrary {
     }
 
     /// Opens another pack: the state re-reads the learner's progress on it. Refused while a mock
-    /// exam's clock runs; a practice session or a finished exam is closed first.
+    /// exam's clock runs; a practice session or a finished exam is closed first. The built-in
+    /// pack needs parsing only and opens at once; an installed one is read on a thread
+    /// ([`PackLoad`]), and the switch completes when [`Self::poll`] collects it (the window
+    /// shows "Loading…" meanwhile). False when refused at once.
     pub fn switch(&mut self, state: &mut AppState, to: Active) -> bool {
         if state.exam_time_left().is_some() {
             state.notify(
@@ -209,15 +243,35 @@ impl PackLibrary {
             );
             return false;
         }
-        let pack = match &to {
-            Active::BuiltIn => content::embedded().map_err(|e| e.to_string()),
-            Active::Installed(id) => self.library.open(id).map_err(|e| e.to_string()),
-        };
+        match &to {
+            Active::BuiltIn => {
+                let pack = content::embedded().map_err(|e| e.to_string());
+                let ok = pack.is_ok();
+                self.switched_to(
+                    state,
+                    to,
+                    pack.map(|pack| Loaded {
+                        pack,
+                        diagnostics: Vec::new(),
+                    }),
+                );
+                ok
+            }
+            Active::Installed(id) => {
+                let load = PackLoad::installed(&self.library, id);
+                self.switching = Some((to, load));
+                true
+            }
+        }
+    }
+
+    /// Completes a switch with the pack read for it.
+    fn switched_to(&mut self, state: &mut AppState, to: Active, pack: Result<Loaded, String>) {
         let pack = match pack {
-            Ok(p) => p,
+            Ok(l) => l.pack,
             Err(e) => {
                 state.notify(NoticeLevel::Error, format!("Could not open the pack: {e}"));
-                return false;
+                return;
             }
         };
         if state.quiz.practice.is_some() {
@@ -234,8 +288,8 @@ impl PackLibrary {
             );
         }
         state.notify(NoticeLevel::Info, format!("Now studying {title}."));
+        self.switched = true;
         self.refresh(state);
-        true
     }
 
     /// Copies or unpacks the pack at `path` and checks it; the screen then shows what installing

@@ -6,6 +6,7 @@ pub mod backup;
 pub mod exams;
 mod integrity;
 pub mod library;
+pub mod pack_load;
 pub mod params;
 pub mod progress;
 pub mod quiz;
@@ -182,7 +183,10 @@ impl AppState {
             params: params::Params::default(),
             retention_help: retention::RetentionHelp::default(),
             deferred: RefCell::new(Vec::new()),
-            wanted: Cell::new(0),
+            // The first screen, the dashboard, reads these: the first tick (before the first
+            // frame is drawn) computes each once, rather than every read of the first frame
+            // computing it on the spot.
+            wanted: Cell::new(WANT_STANDING | WANT_EXAM_READINESS),
         })
     }
 

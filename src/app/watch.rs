@@ -169,6 +169,22 @@ impl PackWatcher {
     /// folder is read once before this returns, so a file broken by the first save already has
     /// a last good version to fall back on.
     pub fn start(dir: &Path, wake: impl Fn() + Send + 'static) -> notify::Result<Self> {
+        Self::start_with(dir, wake, false)
+    }
+
+    /// Like [`Self::start`], but the folder's first read happens on the watcher's thread and
+    /// arrives as the first reload: how the app opens on `--pack DIR` without reading the
+    /// folder before its window (the window shows "Loading…" until then). Changes saved while
+    /// it is read are picked up after it, as with [`Self::start`].
+    pub fn start_reading(dir: &Path, wake: impl Fn() + Send + 'static) -> notify::Result<Self> {
+        Self::start_with(dir, wake, true)
+    }
+
+    fn start_with(
+        dir: &Path,
+        wake: impl Fn() + Send + 'static,
+        first_report: bool,
+    ) -> notify::Result<Self> {
         let (events_tx, events_rx) = channel::<()>();
         let (reports_tx, reports) = channel();
         let mut watcher =
@@ -182,12 +198,21 @@ impl PackWatcher {
         // Read before returning, so a save right after the start already has a last good
         // version of every file to fall back on.
         let mut last_good = LastGood::default();
-        if let Ok(read) = content::read_dir(&dir) {
+        if !first_report && let Ok(read) = content::read_dir(&dir) {
             last_good.reload(read);
         }
         std::thread::Builder::new()
             .name("pack-reload".into())
             .spawn(move || {
+                if first_report {
+                    let first = content::read_dir(&dir)
+                        .map(|read| last_good.reload(read))
+                        .map_err(|e| e.to_string());
+                    if reports_tx.send(first).is_err() {
+                        return;
+                    }
+                    wake();
+                }
                 while events_rx.recv().is_ok() {
                     // Editors save in bursts: wait for the folder to settle, then load once.
                     std::thread::sleep(Duration::from_millis(150));

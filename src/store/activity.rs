@@ -13,15 +13,19 @@ impl Store {
         from: Timestamp,
         to: Timestamp,
     ) -> Result<bool, StoreError> {
-        let studied = self.conn().query_row(
-            "SELECT EXISTS (SELECT 1 FROM review_log
+        // Cached: the streak asks day by day, up to a year of days on a first frame.
+        let studied = self
+            .conn()
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM review_log
                             WHERE pack_id = ?1 AND reviewed_ms >= ?2 AND reviewed_ms < ?3)
                  OR EXISTS (SELECT 1 FROM quiz_answers w JOIN quiz_attempts a ON a.id = w.attempt_id
                             WHERE w.answered_at >= ?2 AND w.answered_at < ?3
                               AND a.pack_id = ?1 AND w.chosen != '[]')",
-            (pack, from.as_millisecond(), to.as_millisecond()),
-            |r| r.get(0),
-        )?;
+            )?
+            .query_row((pack, from.as_millisecond(), to.as_millisecond()), |r| {
+                r.get(0)
+            })?;
         Ok(studied)
     }
 }

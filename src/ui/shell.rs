@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use egui::{RichText, Ui};
 
+use crate::app::pack_load::PackLoad;
 use crate::app::watch::{Kept, PackWatcher};
 use crate::app::{AppState, NoticeLevel};
 use crate::content::Diagnostic;
@@ -41,7 +42,18 @@ pub struct ColdstartApp {
     pack_errors: Vec<Diagnostic>,
     /// Which last good versions are shown while the folder has errors.
     pack_kept: Kept,
+    /// The pack the window waits for at start-up: until it arrives the state holds a
+    /// placeholder and the window shows only "Loading <name>…".
+    loading: Option<StartLoad>,
     fonts_installed: bool,
+}
+
+/// Where the pack the window opens on comes from, while it is read.
+enum StartLoad {
+    /// `--pack DIR`: the live-reload watcher's first read (named by the folder).
+    Watcher(String),
+    /// An installed pack, or a folder without live reload, read by a thread of its own.
+    Thread(PackLoad),
 }
 
 impl ColdstartApp {
@@ -62,6 +74,7 @@ impl ColdstartApp {
             watcher: None,
             pack_errors: Vec::new(),
             pack_kept: Kept::Nothing,
+            loading: None,
             fonts_installed: false,
         }
     }
@@ -78,6 +91,33 @@ impl ColdstartApp {
         self.watcher = Some(watcher);
         self.set_pack_diagnostics(diagnostics);
         self
+    }
+
+    /// Opens on a pack still being read (an installed pack or a folder, without live reload):
+    /// the window shows "Loading <name>…" until it arrives, then the pack; if it cannot be read,
+    /// the built-in pack opens and a banner says why. The state's pack until then is a
+    /// placeholder (`Pack::default()`).
+    pub fn with_loading(mut self, load: PackLoad) -> Self {
+        self.loading = Some(StartLoad::Thread(load));
+        self
+    }
+
+    /// Opens on `--pack DIR` as its watcher first reads it ([`PackWatcher::start_reading`]):
+    /// "Loading <name>…" until that read arrives, then live reload as [`Self::with_watcher`].
+    pub fn with_watched_loading(mut self, watcher: PackWatcher, name: impl Into<String>) -> Self {
+        self.watcher = Some(watcher);
+        self.loading = Some(StartLoad::Watcher(name.into()));
+        self
+    }
+
+    /// The pack the window is waiting for, by name: at start-up, or while the Packs screen
+    /// switches to an installed pack.
+    pub fn loading(&self) -> Option<&str> {
+        match &self.loading {
+            Some(StartLoad::Watcher(name)) => Some(name),
+            Some(StartLoad::Thread(load)) => Some(&load.name),
+            None => self.library.as_ref().and_then(|l| l.switching()),
+        }
     }
 
     /// Preview mode for authors: opens on the Browse screen. Pair it with an in-memory state
@@ -107,12 +147,26 @@ impl ColdstartApp {
             theme::install_fonts(ctx);
             self.fonts_installed = true;
         }
+        self.poll_start();
         self.poll_reload();
+        if self.loading.is_some() {
+            // The state's pack is a placeholder: nothing runs on it (the first tick, which
+            // looks at the pack's reviews, waits for the real one). Look again soon.
+            ctx.request_repaint_after(std::time::Duration::from_millis(30));
+            return;
+        }
         if let Some(lib) = &mut self.library {
-            lib.poll(&self.state);
+            lib.poll(&mut self.state);
             if lib.busy() {
                 ctx.request_repaint_after(std::time::Duration::from_millis(100));
             }
+            if lib.take_switched() {
+                self.start_screens_afresh();
+            }
+        }
+        if self.loading().is_some() {
+            // Switching: look again soon, the pack arrives from a thread.
+            ctx.request_repaint_after(std::time::Duration::from_millis(30));
         }
         let ticked = self.state.tick();
         if ticked.exam_timed_out && self.screen != Screen::Quiz {
@@ -138,6 +192,10 @@ impl ColdstartApp {
     /// Draws one whole frame and applies what the screens asked for. Reads state only; the
     /// logic pass ([`Self::logic`]) has run before it.
     pub fn show(&mut self, ui: &mut Ui) {
+        if let Some(name) = self.loading() {
+            loading_screen(ui, name);
+            return;
+        }
         let mut cmds = Vec::new();
         let exam_left = if self.screen == Screen::Quiz {
             None
@@ -269,6 +327,17 @@ impl ColdstartApp {
     /// mock exam's clock stopped and saved) and opens Browse on a fresh in-memory state, so
     /// nothing done while previewing reaches the progress file; leaving brings it back.
     fn toggle_preview(&mut self, on: bool) {
+        let switching = self
+            .library
+            .as_ref()
+            .is_some_and(|lib| lib.switching().is_some());
+        if on && switching {
+            self.state.notify(
+                NoticeLevel::Info,
+                "The pack you switched to is still being read; preview it once it is open.",
+            );
+            return;
+        }
         if on && self.preview.is_none() {
             let mut preview =
                 match AppState::in_memory(self.state.pack.clone(), self.state.clock.clone()) {
@@ -377,10 +446,57 @@ impl ColdstartApp {
                 delete_progress,
             } => lib.remove(&mut self.state, &id, delete_progress),
         }
+        let switching = lib.switching().is_some();
         if !Arc::ptr_eq(&before, &self.state.pack) {
+            self.start_screens_afresh();
+        }
+        if switching {
+            // The switch completes when the pack has been read; live reload stops now.
             self.watcher = None;
             self.pack_errors.clear();
-            self.reset_screens();
+        }
+    }
+
+    /// After a switch of packs: live reload stops and every screen starts on the new pack.
+    fn start_screens_afresh(&mut self) {
+        self.watcher = None;
+        self.pack_errors.clear();
+        self.reset_screens();
+    }
+
+    /// Collects the pack read at start-up by a thread ([`Self::with_loading`]).
+    fn poll_start(&mut self) {
+        let Some(StartLoad::Thread(load)) = &self.loading else {
+            return;
+        };
+        let Some(result) = load.poll() else {
+            return;
+        };
+        self.loading = None;
+        match result {
+            Ok(loaded) => {
+                self.state.replace_pack(Arc::new(loaded.pack));
+                self.notes.pack_changed();
+            }
+            Err(e) => self.open_built_in_instead(&e),
+        }
+    }
+
+    /// The pack to open on could not be read: the built-in pack opens, and a banner says why.
+    fn open_built_in_instead(&mut self, why: &str) {
+        match crate::content::embedded() {
+            Ok(pack) => {
+                self.state.replace_pack(Arc::new(pack));
+                self.notes.pack_changed();
+                self.state.notify(
+                    NoticeLevel::Warning,
+                    format!("{why}. The built-in pack is open instead."),
+                );
+            }
+            Err(e) => self.state.notify(
+                NoticeLevel::Error,
+                format!("{why}; the built-in pack could not be opened either: {e}"),
+            ),
         }
     }
 
@@ -448,8 +564,17 @@ impl ColdstartApp {
         let Some(watcher) = &self.watcher else {
             return;
         };
-        match watcher.poll() {
+        let first = matches!(self.loading, Some(StartLoad::Watcher(_)));
+        let polled = watcher.poll();
+        if first && polled.is_some() {
+            self.loading = None;
+        }
+        match polled {
             None => {}
+            Some(Err(e)) if first => {
+                self.watcher = None;
+                self.open_built_in_instead(&format!("Could not read the pack folder: {e}"));
+            }
             Some(Err(e)) => self.state.notify(
                 NoticeLevel::Error,
                 format!("Could not reload the pack: {e}"),
@@ -503,6 +628,19 @@ fn pack_headline(errors: usize, warnings: usize, kept: &Kept) -> String {
         "This pack has {}; {shown}. Fix them and save: it reloads by itself.",
         count(errors, "error")
     )
+}
+
+/// The window while the pack it opens on is read: one line, centred in the whole window, the
+/// same size from the first frame to the last (nothing else is drawn, so nothing moves it).
+fn loading_screen(ui: &mut Ui, name: &str) {
+    egui::CentralPanel::default().show(ui, |ui| {
+        let text = RichText::new(format!("Loading {name}…"))
+            .size(16.0)
+            .color(theme::muted(ui.visuals()));
+        // A fixed box at the centre: a long name is elided, never wrapped onto a second line.
+        let rect = egui::Rect::from_center_size(ui.max_rect().center(), egui::vec2(480.0, 32.0));
+        ui.put(rect, egui::Label::new(text).truncate());
+    });
 }
 
 /// A full-width strip tinted with `tone`, for messages about the whole app.
