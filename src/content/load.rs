@@ -622,11 +622,11 @@ impl<'f> Loader<'f> {
         let files: Vec<usize> = (0..self.sources.files.len())
             .filter(|&i| self.sources.files[i].path.starts_with(&prefix))
             .collect();
-        let parsed = parse_files::<T>(&self.sources.files, &files);
+        let parsed = parse_files::<T>(&self.sources.files, &files, !self.trusted);
         for (file, (items, parse_sink)) in files.into_iter().zip(parsed) {
             let src = &self.sources.files[file];
             self.sink.diagnostics.extend(parse_sink.diagnostics);
-            for (raw, offset) in items {
+            for (raw, offset, mut found) in items {
                 if !self
                     .budget
                     .take(1, &mut self.sink, src.path, &src.index, offset)
@@ -688,13 +688,14 @@ impl<'f> Loader<'f> {
                     }
                 }
                 check.topic(raw.topic());
-                for (field, choice, name) in raw.texts().into_iter().filter(|_| !self.trusted) {
+                let texts = raw.texts().into_iter().filter(|_| !self.trusted);
+                for ((field, choice, name), found) in texts.zip(found.drain(..)) {
                     check.item = Some(match choice {
                         Some(n) => format!("{item}, choice {n}"),
                         None => item.clone(),
                     });
                     check.nonempty(field, name);
-                    check.field_markdown(field, raw.topic().get_ref());
+                    check.field_references(field, found, raw.topic().get_ref());
                 }
                 check.item = Some(item);
                 let source = check.source(raw.source());
@@ -1104,7 +1105,17 @@ impl Checker<'_, '_> {
     /// pages. `at` turns an offset in `markdown` into one in the file. Links go to `links`, to be
     /// resolved once every note has loaded.
     fn markdown(&mut self, markdown: &str, at: impl Fn(usize) -> usize, topic: Option<&str>) {
-        for (offset, reference) in markdown::references(markdown) {
+        self.references(markdown::references(markdown), at, topic);
+    }
+
+    /// What [`Self::markdown`] reports, from references already found.
+    fn references(
+        &mut self,
+        found: Vec<(usize, Reference)>,
+        at: impl Fn(usize) -> usize,
+        topic: Option<&str>,
+    ) {
+        for (offset, reference) in found {
             match reference {
                 Reference::Link(dest) => self.links.push(FoundLink {
                     file: self.file,
@@ -1133,11 +1144,17 @@ impl Checker<'_, '_> {
         }
     }
 
-    /// [`Self::markdown`] for a string field of a card or question, written in topic `topic`.
-    fn field_markdown(&mut self, field: &toml::Spanned<String>, topic: &str) {
+    /// [`Self::references`] for a string field of a card or question, written in topic
+    /// `topic`: `found` are the references in the field's text.
+    fn field_references(
+        &mut self,
+        field: &toml::Spanned<String>,
+        found: Vec<(usize, Reference)>,
+        topic: &str,
+    ) {
         let text = self.src.text;
-        self.markdown(
-            field.get_ref(),
+        self.references(
+            found,
             |offset| string_offset(text, field, offset),
             Some(topic),
         );
@@ -1775,17 +1792,32 @@ fn is_semver(v: &str) -> bool {
 
 /// Parses a file of `[[key]]` tables, deserializing each on its own so that one bad item does
 /// not hide the problems of the others.
-/// A file's items with their offsets, and the problems met parsing it.
-type Parsed<T> = (Vec<(T, usize)>, Sink);
+/// A file's items with their offsets and the Markdown references of each of their texts (in
+/// [`Item::texts`] order; none when not scanned), and the problems met parsing it.
+type Parsed<T> = (Vec<(T, usize, Vec<Vec<(usize, Reference)>>)>, Sink);
 
 /// [`parse_items`] for each of `files` (indices into `sources`), in order, spread over the
-/// machine's cores: parsing TOML is most of the work of reading a large pack, and files do not
-/// depend on each other. Each file's problems come back in a sink of its own.
-fn parse_files<T: Item>(sources: &[Source<'_>], files: &[usize]) -> Vec<Parsed<T>> {
+/// machine's cores, with each text's Markdown scanned when `scan`: parsing TOML and Markdown is
+/// most of the work of reading a large pack, and files do not depend on each other. Each file's
+/// problems come back in a sink of its own.
+fn parse_files<T: Item>(sources: &[Source<'_>], files: &[usize], scan: bool) -> Vec<Parsed<T>> {
     let parse = |i: usize| {
         let src = &sources[i];
         let mut sink = Sink::new();
-        let items = parse_items::<T>(src.path, src.text, &src.index, T::KEY, &mut sink);
+        let items = parse_items::<T>(src.path, src.text, &src.index, T::KEY, &mut sink)
+            .into_iter()
+            .map(|(raw, offset)| {
+                let found = if scan {
+                    raw.texts()
+                        .iter()
+                        .map(|(field, _, _)| markdown::references(field.get_ref()))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                (raw, offset, found)
+            })
+            .collect();
         (items, sink)
     };
     let workers = std::thread::available_parallelism()
