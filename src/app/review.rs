@@ -438,12 +438,7 @@ impl AppState {
     ) -> Result<Outcome, ReviewError> {
         let now = self.clock.now();
         let pack_id = self.pack.meta.id.clone();
-        let card_id = self
-            .pack
-            .cards
-            .get(index)
-            .map(|c| c.id.clone())
-            .ok_or_else(|| ReviewError::UnknownCard(format!("#{index}")))?;
+        let card_id = self.card_id(index)?;
         self.reviews.roll_day(&self.store, &pack_id, now)?;
         let previous = self.reviews.cards.get(index).cloned().flatten();
         let before = previous.clone().unwrap_or_else(|| CardState::new_card(now));
@@ -563,18 +558,22 @@ impl AppState {
             .collect()
     }
 
+    /// The id of the pack's card at `index`.
+    fn card_id(&self, index: usize) -> Result<String, ReviewError> {
+        self.pack
+            .cards
+            .get(index)
+            .map(|c| c.id.clone())
+            .ok_or_else(|| ReviewError::UnknownCard(format!("#{index}")))
+    }
+
     /// Writes a changed mark, then applies it in memory; undoable like an answer.
     fn change_mark(
         &mut self,
         index: usize,
         change: impl FnOnce(&mut CardMark),
     ) -> Result<(), ReviewError> {
-        let card_id = self
-            .pack
-            .cards
-            .get(index)
-            .map(|c| c.id.clone())
-            .ok_or_else(|| ReviewError::UnknownCard(format!("#{index}")))?;
+        let card_id = self.card_id(index)?;
         let before = self.card_mark(index);
         let mut after = before;
         change(&mut after);
@@ -593,12 +592,7 @@ impl AppState {
 
     /// Answer history and memory state of one card, read when the learner opens its info.
     pub fn card_info(&self, index: usize) -> Result<CardInfo, ReviewError> {
-        let card_id = self
-            .pack
-            .cards
-            .get(index)
-            .map(|c| c.id.clone())
-            .ok_or_else(|| ReviewError::UnknownCard(format!("#{index}")))?;
+        let card_id = self.card_id(index)?;
         let history = self.store.answers_for_card(&self.pack.meta.id, &card_id)?;
         let state = self.reviews.cards.get(index).cloned().flatten();
         let now = self.clock.now();

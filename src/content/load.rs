@@ -1161,30 +1161,24 @@ impl Checker<'_, '_> {
     }
 
     fn error(&mut self, offset: usize, code: &'static str, message: impl Into<String>) {
-        let message = match &self.item {
-            Some(item) => format!("{item}: {}", message.into()),
-            None => message.into(),
-        };
-        self.sink.push(
-            self.src.path,
-            Some(&self.src.index),
-            offset,
-            Severity::Error,
-            code,
-            message,
-        );
+        self.report(Severity::Error, offset, code, message.into());
     }
 
     fn warn(&mut self, offset: usize, code: &'static str, message: impl Into<String>) {
+        self.report(Severity::Warning, offset, code, message.into());
+    }
+
+    /// A problem in this file, led by the item it is about (when checking one).
+    fn report(&mut self, severity: Severity, offset: usize, code: &'static str, message: String) {
         let message = match &self.item {
-            Some(item) => format!("{item}: {}", message.into()),
-            None => message.into(),
+            Some(item) => format!("{item}: {message}"),
+            None => message,
         };
         self.sink.push(
             self.src.path,
             Some(&self.src.index),
             offset,
-            Severity::Warning,
+            severity,
             code,
             message,
         );
