@@ -871,19 +871,31 @@ impl<'f> Loader<'f> {
             .map(|(i, t)| (t.id.as_str(), i))
             .collect();
         let rank = |topic: &str| topic_rank.get(topic).copied().unwrap_or(usize::MAX);
-        let mut cards = std::mem::take(&mut pack.cards);
-        cards.sort_by_key(|c| rank(&c.topic));
-        let mut questions = std::mem::take(&mut pack.questions);
-        questions.sort_by_key(|q| rank(&q.topic));
+        pack.cards = in_topic_order(std::mem::take(&mut pack.cards), |c| rank(&c.topic));
+        pack.questions = in_topic_order(std::mem::take(&mut pack.questions), |q| rank(&q.topic));
         drop(topic_rank);
-        pack.cards = cards;
-        pack.questions = questions;
         pack.reindex();
         let mut diagnostics = self.sink.diagnostics;
         sort_diagnostics(&mut diagnostics);
         lead_with_causes(&mut diagnostics);
         Report { pack, diagnostics }
     }
+}
+
+/// `items` stably ordered by `rank`: as they are when already in order (as written, usually),
+/// else by sorting their positions and moving each item once, not by sorting the items
+/// themselves (a sort moves each large item many times).
+fn in_topic_order<T>(items: Vec<T>, rank: impl Fn(&T) -> usize) -> Vec<T> {
+    if items.is_sorted_by_key(&rank) {
+        return items;
+    }
+    let mut order: Vec<(usize, usize)> = items.iter().map(&rank).zip(0..).collect();
+    order.sort_unstable();
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|(_, i)| slots[i].take())
+        .collect()
 }
 
 /// What a card or question holds once its common fields are checked.
@@ -1996,4 +2008,22 @@ fn field_error(
         "E002",
         e.message().trim().to_owned(),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_topic_order;
+
+    #[test]
+    fn items_are_put_in_topic_order_stably() {
+        let items = vec![(2, 'a'), (0, 'b'), (2, 'c'), (1, 'd'), (0, 'e')];
+        let ordered = in_topic_order(items, |&(rank, _)| rank);
+        assert_eq!(
+            ordered,
+            [(0, 'b'), (0, 'e'), (1, 'd'), (2, 'a'), (2, 'c')],
+            "by rank, and as written within a rank"
+        );
+        let sorted = vec![(0, 'x'), (1, 'y')];
+        assert_eq!(in_topic_order(sorted.clone(), |&(r, _)| r), sorted);
+    }
 }
