@@ -659,7 +659,7 @@ impl AppState {
                     && !self.card_mark(*i).suspended
             })
             .map(
-                |(i, _)| match self.reviews.cards.get(i).cloned().flatten() {
+                |(i, _)| match self.reviews.cards.get(i).and_then(Option::as_ref) {
                     Some(c) if c.state != State::New && c.due <= now => (0, c.due, i),
                     Some(c) if c.state != State::New => (2, c.due, i),
                     _ => (1, Timestamp::MIN, i),

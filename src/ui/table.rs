@@ -24,6 +24,15 @@ pub struct NoteTable {
     text: TableText,
     /// Each column's unwrapped width, measured once.
     natural: Option<Vec<f32>>,
+    /// A long table's rows as drawn on one line, made the first time each row comes into view.
+    one_line: Vec<Option<Vec<OneLine>>>,
+}
+
+/// A cell of a long table on one line: its text without link syntax, and where its first pack
+/// link leads (a click on the cell goes there).
+struct OneLine {
+    text: String,
+    link: Option<SectionRef>,
 }
 
 impl NoteTable {
@@ -31,6 +40,7 @@ impl NoteTable {
         Self {
             text,
             natural: None,
+            one_line: Vec::new(),
         }
     }
 
@@ -56,9 +66,10 @@ impl NoteTable {
         let widths = fit_columns(natural, avail - gaps, MIN_COLUMN);
         let total = widths.iter().sum::<f32>() + gaps;
         let text = &self.text;
+        let one_line = &mut self.one_line;
         let mut draw = |ui: &mut Ui| {
             if text.rows.len() > LONG {
-                long(ui, cache, text, &widths, from, cmds);
+                long(ui, cache, text, one_line, &widths, from, cmds);
             } else {
                 wrapped(ui, cache, text, &widths);
             }
@@ -222,6 +233,7 @@ fn long(
     ui: &mut Ui,
     cache: &mut CommonMarkCache,
     text: &TableText,
+    one_line: &mut Vec<Option<Vec<OneLine>>>,
     widths: &[f32],
     from: &str,
     cmds: &mut Vec<Command>,
@@ -231,6 +243,7 @@ fn long(
     let total = widths.iter().sum::<f32>() + GAP * (widths.len() - 1) as f32;
     let color = ui.visuals().text_color();
     let stripe = ui.visuals().faint_bg_color;
+    one_line.resize_with(text.rows.len(), || None);
     ScrollArea::vertical()
         .id_salt("rows")
         .max_height((ui.ctx().content_rect().height() * 0.6).max(row_height * 8.0))
@@ -243,25 +256,34 @@ fn long(
                     ui.painter().rect_filled(rect, 2.0, stripe);
                 }
                 let mut x = rect.left();
-                for (cell, w) in text.rows[i].iter().zip(widths) {
+                let cells = one_line[i].get_or_insert_with(|| {
+                    text.rows[i]
+                        .iter()
+                        .map(|cell| OneLine {
+                            text: link_text(cell),
+                            link: first_pack_link(cell, from),
+                        })
+                        .collect()
+                });
+                for (cell, w) in cells.iter().zip(widths) {
                     let cell_rect = egui::Rect::from_min_size(
                         egui::pos2(x, rect.top()),
                         Vec2::new(*w, row_height),
                     );
                     x += w + GAP;
-                    let link = first_pack_link(cell, from);
-                    let job = super::quiz::inline_job(ui, "", &link_text(cell), color);
+                    let link = &cell.link;
+                    let job = super::quiz::inline_job(ui, "", &cell.text, color);
                     ui.scope_builder(
                         UiBuilder::new()
                             .max_rect(cell_rect)
                             .layout(Layout::left_to_right(Align::Center)),
                         |ui| {
                             let label = egui::Label::new(job).truncate();
-                            let r = match &link {
+                            let r = match link {
                                 Some(_) => ui.add(label.sense(Sense::click())),
                                 None => ui.add(label),
                             };
-                            if let Some(to) = &link
+                            if let Some(to) = link
                                 && r.on_hover_cursor(egui::CursorIcon::PointingHand).clicked()
                             {
                                 cmds.push(Command::OpenSection(to.clone()));
