@@ -505,12 +505,14 @@ fn the_report_judges_each_domain_against_the_pass_mark() {
     );
 }
 
-fn ev(q: &str, topic: &str, correct: bool, first: bool) -> Evidence {
+/// A question's answers: whether the first was right, how many there were, how many right.
+fn ev(q: &str, topic: &str, first_correct: bool, answers: u32, right: u32) -> Evidence {
     Evidence {
         question_id: q.to_owned(),
         topic: topic.to_owned(),
-        correct,
-        first_sight: first,
+        first_correct,
+        answers,
+        right,
     }
 }
 
@@ -563,9 +565,9 @@ fn readiness_all_right_matches_the_hand_computed_beta_binomial() {
     // 3 of 3 right: Beta(4, 1); two questions: P = 1/15, 4/15, 10/15; mean 0.8;
     // 10th percentile 1 (cumulative 5/15), 90th 2.
     let evidence = [
-        ev("limits-q-memory", "limits", true, true),
-        ev("async-q-retries", "async", true, true),
-        ev("async-q-age", "async", true, true),
+        ev("limits-q-memory", "limits", true, 1, 1),
+        ev("async-q-retries", "async", true, 1, 1),
+        ev("async-q-age", "async", true, 1, 1),
     ];
     let r = readiness::estimate(&pack, &profile, &evidence, rules);
     assert!(close(r.predicted.expect("a number"), 0.8), "{r:?}");
@@ -586,10 +588,9 @@ fn readiness_mixed_uses_first_sight_answers_only() {
     // First sight: 2 of 3 right → Beta(3, 2): P = 0.2, 0.4, 0.4; mean 0.6; interval 0–100 %.
     // The repeat answer (right) counts only in the all-answers share: 3 of 4.
     let evidence = [
-        ev("limits-q-memory", "limits", true, true),
-        ev("async-q-retries", "async", false, true),
-        ev("async-q-age", "async", true, true),
-        ev("async-q-retries", "async", true, false),
+        ev("limits-q-memory", "limits", true, 1, 1),
+        ev("async-q-retries", "async", false, 2, 1),
+        ev("async-q-age", "async", true, 1, 1),
     ];
     let r = readiness::estimate(&pack, &profile, &evidence, rules);
     assert!(close(r.predicted.expect("a number"), 0.6), "{r:?}");
@@ -610,7 +611,7 @@ fn readiness_combines_domains_by_weight_and_waits_for_an_empty_domain() {
         min_total: 1,
     };
     // One domain empty: no overall number; one more first-sight answer wanted, in `scale`.
-    let basics_only = [ev("limits-q-memory", "limits", true, true)];
+    let basics_only = [ev("limits-q-memory", "limits", true, 1, 1)];
     let r = readiness::estimate(&pack, &profile, &basics_only, rules);
     assert_eq!(r.predicted, None);
     assert_eq!(r.more_needed, 1);
@@ -621,15 +622,15 @@ fn readiness_combines_domains_by_weight_and_waits_for_an_empty_domain() {
     // basics 1 of 1 right (Beta(2,1)), scale 0 of 1 (Beta(1,2)): the sum over the two
     // questions is 2/9, 5/9, 2/9 — mean 50 %, interval 0–100 %.
     let both = [
-        ev("limits-q-memory", "limits", true, true),
-        ev("concurrency-q-reserve", "concurrency", false, true),
+        ev("limits-q-memory", "limits", true, 1, 1),
+        ev("concurrency-q-reserve", "concurrency", false, 1, 0),
     ];
     let r = readiness::estimate(&pack, &profile, &both, rules);
     assert!(close(r.predicted.expect("a number"), 0.5), "{r:?}");
     let i = r.interval.expect("interval");
     assert!(close(i.low, 0.0) && close(i.high, 1.0));
     // The question override counts toward its exam domain, not its topic's.
-    let moved = [ev("limits-q-timeout", "limits", true, true)];
+    let moved = [ev("limits-q-timeout", "limits", true, 1, 1)];
     let r = readiness::estimate(&pack, &profile, &moved, rules);
     assert_eq!((r.domains[0].first_sight, r.domains[1].first_sight), (0, 1));
 }
@@ -690,9 +691,8 @@ fn the_store_gives_first_sights_from_practice_and_submitted_exams_only() {
     assert_eq!(
         got,
         vec![
-            ev("q1", "limits", false, true),
-            ev("q1", "limits", true, false),
-            ev("q2", "async", true, true),
+            ev("q1", "limits", false, 2, 1),
+            ev("q2", "async", true, 1, 1),
         ]
     );
     // Another pack's answers are not this one's.

@@ -103,15 +103,15 @@ impl AppState {
                 return None;
             }
         };
-        let attempts = self.quiz_attempts();
-        let unfinished = attempts
-            .iter()
-            .find(|a| a.mode == AttemptMode::Exam && a.finished_ms.is_none())
-            .cloned();
-        let latest_practice = attempts
-            .iter()
-            .find(|a| a.mode == AttemptMode::Practice && a.correct.is_some() && a.answered > 0)
-            .cloned();
+        let attempts = self.exam_attempts();
+        let unfinished = attempts.iter().find(|a| a.finished_ms.is_none()).cloned();
+        let latest_practice = match self.store.latest_practice(&self.pack.meta.id) {
+            Ok(p) => p,
+            Err(e) => {
+                self.report_later("read your latest practice", &e);
+                None
+            }
+        };
         Some(ExamOutlook {
             readiness,
             mocks: self.mock_scores_of_chosen_exam(&attempts),

@@ -127,12 +127,15 @@ pub struct AppState {
     /// Which cached values were read since the last tick (`WANT_*` bits), so `tick` refreshes
     /// only what a screen shows.
     wanted: Cell<u8>,
+    /// Whether [`AppState::tick`] has run: the first frame has been (or is being) drawn.
+    ticked: bool,
 }
 
 const WANT_READINESS: u8 = 1;
 const WANT_STATS: u8 = 2;
 const WANT_STANDING: u8 = 4;
 const WANT_EXAM_READINESS: u8 = 8;
+const WANT_FORECAST: u8 = 16;
 
 /// What one [`AppState::tick`] did that the window should know about.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -141,6 +144,9 @@ pub struct Ticked {
     pub exam_timed_out: bool,
     /// A mock exam's clock is running: tick again within a second.
     pub exam_running: bool,
+    /// Work on a thread (the progress file's check, the day's backup, a fit) whose result a
+    /// later tick collects, or a check due to start: tick again soon.
+    pub background: bool,
 }
 
 impl AppState {
@@ -186,7 +192,8 @@ impl AppState {
             // The first screen, the dashboard, reads these: the first tick (before the first
             // frame is drawn) computes each once, rather than every read of the first frame
             // computing it on the spot.
-            wanted: Cell::new(WANT_STANDING | WANT_EXAM_READINESS),
+            wanted: Cell::new(WANT_STANDING | WANT_EXAM_READINESS | WANT_READINESS | WANT_FORECAST),
+            ticked: false,
         })
     }
 
@@ -268,7 +275,12 @@ impl AppState {
     /// and shows the notices reads raised; collects the background check of the progress file.
     /// Drawing then only reads.
     pub fn tick(&mut self) -> Ticked {
-        self.poll_integrity();
+        // Not on the first tick: the progress file's background check, when one is due, starts
+        // once the first frame has been drawn, so it does not compete with it.
+        if self.ticked {
+            self.poll_integrity();
+        }
+        self.ticked = true;
         self.backups_tick();
         self.params_tick();
         self.retention_tick();
@@ -293,6 +305,9 @@ impl AppState {
         Ticked {
             exam_timed_out,
             exam_running: self.exam_time_left().is_some(),
+            background: self.store.integrity_check_running()
+                || self.backup_running()
+                || self.fit_running(),
         }
     }
 

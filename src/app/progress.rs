@@ -134,8 +134,8 @@ impl AppState {
     }
 
     fn topic_mastery(&self) -> Option<Vec<TopicMastery>> {
-        let history = match self.store.quiz_history(&self.pack.meta.id) {
-            Ok(h) => h,
+        let latest = match self.store.latest_answers(&self.pack.meta.id) {
+            Ok(l) => l,
             Err(e) => {
                 self.report_later("read your past answers", &e);
                 return None;
@@ -156,7 +156,7 @@ impl AppState {
                 let questions: Vec<_> = pack.questions.iter().filter(|q| q.topic == t.id).collect();
                 let latest: Vec<bool> = questions
                     .iter()
-                    .filter_map(|q| history.last_answer.get(&q.id))
+                    .filter_map(|q| latest.get(&q.id))
                     .filter(|a| a.answered)
                     .map(|a| a.correct)
                     .collect();

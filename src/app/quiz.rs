@@ -79,7 +79,19 @@ impl AppState {
     /// questions with as many choices picked as they ask for (a multiple-response question with
     /// too few picks is incomplete, not answered).
     pub fn quiz_attempts(&self) -> Vec<AttemptSummary> {
-        let mut attempts = match self.store.quiz_attempts(&self.pack.meta.id) {
+        self.with_exam_answers(self.store.quiz_attempts(&self.pack.meta.id))
+    }
+
+    /// Past mock exams, newest first, counted as [`AppState::quiz_attempts`] counts them.
+    pub(super) fn exam_attempts(&self) -> Vec<AttemptSummary> {
+        self.with_exam_answers(self.store.exam_attempts(&self.pack.meta.id))
+    }
+
+    fn with_exam_answers(
+        &self,
+        attempts: Result<Vec<AttemptSummary>, crate::store::StoreError>,
+    ) -> Vec<AttemptSummary> {
+        let mut attempts = match attempts {
             Ok(v) => v,
             Err(e) => {
                 self.report_later("list past attempts", &e);

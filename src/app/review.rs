@@ -3,6 +3,7 @@
 //! statistics. Screens call these `AppState` methods; nothing here draws.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
@@ -96,6 +97,7 @@ pub struct Reviews {
     generation: u64,
     readiness_cache: Option<(u64, Date, Option<ExamOutlook>)>,
     stats_cache: Option<(u64, Date, ReviewStats)>,
+    forecast_cache: Option<(u64, Date, Arc<[usize]>)>,
     /// `marks[i]` belongs to `pack.cards[i]`.
     marks: Vec<CardMark>,
     /// New cards the learner asked for today beyond the daily limit ("study more").
@@ -140,6 +142,7 @@ impl Reviews {
             generation: 0,
             readiness_cache: None,
             stats_cache: None,
+            forecast_cache: None,
             marks: Vec::new(),
             extra_new: None,
             drill: Vec::new(),
@@ -791,6 +794,27 @@ impl AppState {
         self.compute_review_stats(c.day)
     }
 
+    /// Cards coming due on each of the next [`STATS_DAYS`] study days, for the dashboard's exam
+    /// plan: [`ReviewStats::forecast`] without the review log's counts, from the cards in memory
+    /// only. Cached like [`AppState::review_stats`].
+    pub fn review_forecast(&self) -> Option<Arc<[usize]>> {
+        self.wanted.set(self.wanted.get() | super::WANT_FORECAST);
+        let c = self.day_count()?;
+        let r = &self.reviews;
+        if let Some((generation, day, value)) = &r.forecast_cache
+            && *generation == r.generation
+            && *day == c.day
+        {
+            return Some(value.clone());
+        }
+        Some(self.compute_forecast())
+    }
+
+    fn compute_forecast(&self) -> Arc<[usize]> {
+        let r = &self.reviews;
+        stats::forecast(&r.cards, self.clock.now(), &r.day, STATS_DAYS).into()
+    }
+
     fn compute_review_stats(&self, today: Date) -> Option<ReviewStats> {
         let now = self.clock.now();
         let r = &self.reviews;
@@ -848,6 +872,17 @@ impl AppState {
             && let Some(value) = self.compute_review_stats(c.day)
         {
             self.reviews.stats_cache = Some((generation, c.day, value));
+        }
+        if wanted & super::WANT_FORECAST != 0
+            && !fresh(
+                self.reviews
+                    .forecast_cache
+                    .as_ref()
+                    .map(|(g, d, _)| (*g, *d)),
+            )
+        {
+            let value = self.compute_forecast();
+            self.reviews.forecast_cache = Some((generation, c.day, value));
         }
     }
 }

@@ -35,15 +35,17 @@ use serde::Serialize;
 
 use crate::content::{ExamProfile, Pack};
 
-/// One stored answer, as the estimate reads it.
+/// The answers to one question, as the estimate reads them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Evidence {
     pub question_id: String,
-    /// The topic the answer was stored under (the pack's current topic for the question wins).
+    /// The topic its answers were stored under (the pack's current topic for the question wins).
     pub topic: String,
-    pub correct: bool,
-    /// The first answer ever given to this question.
-    pub first_sight: bool,
+    /// Whether the first answer ever given to it (its first sight) was right.
+    pub first_correct: bool,
+    /// Answers given to it in all (at least one), and how many of them were right.
+    pub answers: u32,
+    pub right: u32,
 }
 
 /// How much evidence the estimate wants before it gives a number.
@@ -128,8 +130,7 @@ pub struct Readiness {
 const LOW_Q: f64 = 0.10;
 const HIGH_Q: f64 = 0.90;
 
-/// Estimates readiness for `profile` from `evidence` (every counted answer, oldest first, with
-/// first sights marked).
+/// Estimates readiness for `profile` from `evidence` (one entry per question answered).
 pub fn estimate(
     pack: &Pack,
     profile: &ExamProfile,
@@ -155,12 +156,10 @@ pub fn estimate(
             continue;
         };
         let t = &mut tally[d];
-        if e.first_sight {
-            t[0] += 1;
-            t[1] += u32::from(e.correct);
-        }
-        t[2] += 1;
-        t[3] += u32::from(e.correct);
+        t[0] += 1;
+        t[1] += u32::from(e.first_correct);
+        t[2] += e.answers;
+        t[3] += e.right.min(e.answers);
     }
 
     let mut domains = Vec::with_capacity(profile.domains.len());

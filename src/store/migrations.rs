@@ -50,6 +50,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "card_marks",
         sql: include_str!("sql/008_card_marks.sql"),
     },
+    Migration {
+        version: 9,
+        name: "question_records",
+        sql: include_str!("sql/009_question_records.sql"),
+    },
 ];
 
 /// The schema version this build writes.

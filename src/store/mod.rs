@@ -197,6 +197,9 @@ pub struct Store {
     /// Notices gathered since the last [`Store::take_notices`].
     pending: RefCell<Vec<OpenNotice>>,
     check: Option<Check>,
+    /// A background check is due: it starts at the next [`Store::poll_integrity`], so that
+    /// the app can draw its first frame before the check takes a core and the disk.
+    check_due: bool,
     /// The exclusive lock on `<database>.lock`, held as long as the store is open so that a second
     /// coldstart on the same folder is refused instead of overwriting this one's rows. Declared
     /// after `conn` so the connection closes (and checkpoints) before the lock is let go.
@@ -221,7 +224,8 @@ impl Store {
     ///   the file ([`OpenNotice::ForeignLog`], from [`Store::take_notices`]).
     /// - After an unclean shutdown (or when the lock file cannot say), the file is checked with
     ///   `PRAGMA quick_check` on a read-only connection before anything writes to it; otherwise
-    ///   the check runs on a background thread ([`Store::poll_integrity`]) while the session's
+    ///   the check runs on a background thread, started by the first [`Store::poll_integrity`]
+    ///   (the app polls first after its first frame is drawn), while the session's
     ///   writes stay in the write-ahead log, so the database file itself is unchanged until the
     ///   check has passed. A file that is not SQLite or fails the check is renamed aside byte for
     ///   byte to `progress.sqlite.corrupt-<time>` and a fresh database is created.
@@ -292,6 +296,7 @@ impl Store {
             epoch: 0,
             pending: RefCell::new(notices),
             check: None,
+            check_due: false,
             _lock: lock,
         };
         let mode: String = store
@@ -307,9 +312,7 @@ impl Store {
         }
         let sound = !existed || check_now || recovered.is_some();
         store.begin_session(sound)?;
-        if !sound {
-            store.start_integrity_check();
-        }
+        store.check_due = !sound;
         Ok((store, recovered))
     }
 
@@ -364,6 +367,7 @@ impl Store {
             epoch: 0,
             pending: RefCell::new(Vec::new()),
             check: None,
+            check_due: false,
             _lock: lock,
         })
     }
@@ -379,6 +383,7 @@ impl Store {
             epoch: 0,
             pending: RefCell::new(Vec::new()),
             check: None,
+            check_due: false,
             _lock: None,
         })
     }
@@ -434,10 +439,11 @@ impl Store {
     }
 
     /// Starts `PRAGMA quick_check` of the progress file on a second, read-only connection on a
-    /// background thread (the "Check progress file" action; opening starts one by itself after a
-    /// clean shutdown). Its result arrives through [`Store::poll_integrity`]. Does nothing while
+    /// background thread (the "Check progress file" action; after a clean shutdown one is due
+    /// from opening, and the first poll starts it). Its result arrives through [`Store::poll_integrity`]. Does nothing while
     /// one runs, in memory, or on a read-only store.
     pub fn start_integrity_check(&mut self) {
+        self.check_due = false;
         if self.check.is_some() || !self.writable {
             return;
         }
@@ -481,17 +487,21 @@ impl Store {
         }
     }
 
-    /// Whether a background check is still running.
+    /// Whether a background check is running, or due to start at the next poll.
     pub fn integrity_check_running(&self) -> bool {
-        self.check.is_some()
+        self.check.is_some() || self.check_due
     }
 
-    /// Collects the background check's result, if it has arrived. On a sound file this lets
+    /// Starts the background check if one is due, and collects its result if it has arrived.
+    /// On a sound file this lets
     /// SQLite copy the log into the database again and returns `Ok(None)`; on a damaged one the
     /// file (and its log) is renamed aside byte for byte, a fresh database takes its place and
     /// the notice is returned: everything read from the store before is stale. Cheap; call it
     /// every frame.
     pub fn poll_integrity(&mut self) -> Result<Option<OpenNotice>, StoreError> {
+        if self.check_due {
+            self.start_integrity_check();
+        }
         let Some(check) = self.check.as_mut() else {
             return Ok(None);
         };

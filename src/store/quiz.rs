@@ -286,13 +286,43 @@ impl Store {
 
     /// Past attempts of this pack, newest first.
     pub fn quiz_attempts(&self, pack_id: &str) -> Result<Vec<AttemptSummary>, StoreError> {
-        let mut stmt = self.conn().prepare(
+        self.attempts_where(pack_id, "true", u32::MAX)
+    }
+
+    /// Past mock exams of this pack, newest first: the dashboard's (a learner's practice
+    /// sessions, one a day for years, are not read for it).
+    pub fn exam_attempts(&self, pack_id: &str) -> Result<Vec<AttemptSummary>, StoreError> {
+        self.attempts_where(pack_id, "a.mode = 'exam'", u32::MAX)
+    }
+
+    /// The newest practice session that was finished with at least one answer.
+    pub fn latest_practice(&self, pack_id: &str) -> Result<Option<AttemptSummary>, StoreError> {
+        Ok(self
+            .attempts_where(
+                pack_id,
+                "a.mode = 'practice' AND a.correct IS NOT NULL
+                 AND EXISTS (SELECT 1 FROM quiz_answers w
+                             WHERE w.attempt_id = a.id AND w.chosen != '[]')",
+                1,
+            )?
+            .pop())
+    }
+
+    /// Up to `limit` attempts of this pack matching `filter` (SQL over `a`; always a constant
+    /// of this module), newest first.
+    fn attempts_where(
+        &self,
+        pack_id: &str,
+        filter: &str,
+        limit: u32,
+    ) -> Result<Vec<AttemptSummary>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT a.id, a.mode, a.started_at, a.finished_at, a.elapsed_ms, a.correct, a.total,
                  (SELECT COUNT(*) FROM quiz_answers w WHERE w.attempt_id = a.id AND w.chosen != '[]')
-             FROM quiz_attempts a WHERE a.pack_id = ?1
-             ORDER BY a.started_at DESC, a.id DESC",
-        )?;
-        let rows = stmt.query_map([pack_id], summary_row)?;
+             FROM quiz_attempts a WHERE a.pack_id = ?1 AND ({filter})
+             ORDER BY a.started_at DESC, a.id DESC LIMIT ?2"
+        ))?;
+        let rows = stmt.query_map(params![pack_id, limit], summary_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -382,42 +412,43 @@ impl Store {
     /// per topic how many answers were right. A mock exam counts only once submitted: until
     /// then its answers are its secret (Progress and the weakest topic would give them away).
     pub fn quiz_history(&self, pack_id: &str) -> Result<History, StoreError> {
-        let mut stmt = self.conn().prepare(
-            "SELECT w.question_id, w.topic_id, w.correct, w.flagged, w.chosen != '[]'
-             FROM quiz_answers w JOIN quiz_attempts a ON a.id = w.attempt_id
-             WHERE a.pack_id = ?1 AND w.generator IS NULL
-               AND (a.mode = 'practice' OR a.finished_at IS NOT NULL)
-             ORDER BY w.answered_at, w.attempt_id, w.position",
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT topic_id, SUM(right_answers), SUM(answers) FROM quiz_records
+             WHERE pack_id = ?1 AND answers > 0 GROUP BY topic_id",
         )?;
-        let mut history = History::default();
-        let mut stats: HashMap<String, (u32, u32)> = HashMap::new();
+        let topic_stats = stmt
+            .query_map([pack_id], |r| {
+                let count = |i| {
+                    r.get::<_, i64>(i)
+                        .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+                };
+                Ok((r.get::<_, String>(0)?, (count(1)?, count(2)?)))
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(History {
+            last_answer: self.latest_answers(pack_id)?,
+            topic_stats,
+        })
+    }
+
+    /// The latest counted answer to each of this pack's authored questions (see
+    /// [`Store::quiz_history`]): one row per question, kept by the database as answers are
+    /// saved (`quiz_records`), so it costs the same after years of practice as after a day.
+    pub fn latest_answers(&self, pack_id: &str) -> Result<HashMap<String, PastAnswer>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT question_id, correct, flagged, answered FROM quiz_records WHERE pack_id = ?1",
+        )?;
         let rows = stmt.query_map([pack_id], |r| {
             Ok((
                 r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, bool>(2)?,
-                r.get::<_, bool>(3)?,
-                r.get::<_, bool>(4)?,
+                PastAnswer {
+                    correct: r.get(1)?,
+                    flagged: r.get(2)?,
+                    answered: r.get(3)?,
+                },
             ))
         })?;
-        for row in rows {
-            let (question, topic, correct, flagged, answered) = row?;
-            if answered {
-                let s = stats.entry(topic).or_default();
-                s.0 += u32::from(correct);
-                s.1 += 1;
-            }
-            history.last_answer.insert(
-                question,
-                PastAnswer {
-                    correct,
-                    flagged,
-                    answered,
-                },
-            );
-        }
-        history.topic_stats = stats;
-        Ok(history)
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }
 
@@ -432,4 +463,195 @@ fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AttemptSummary> {
         total: r.get(6)?,
         answered: r.get(7)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quiz::readiness::Evidence;
+
+    /// The latest counted answers computed from every answer, as `quiz_history` did before the
+    /// database kept them: what `quiz_records` must always give.
+    fn from_scratch(store: &Store, pack: &str) -> HashMap<String, PastAnswer> {
+        let mut stmt = store
+            .conn()
+            .prepare(
+                "SELECT w.question_id, w.correct, w.flagged, w.chosen != '[]'
+                 FROM quiz_answers w JOIN quiz_attempts a ON a.id = w.attempt_id
+                 WHERE a.pack_id = ?1 AND w.generator IS NULL
+                   AND (a.mode = 'practice' OR a.finished_at IS NOT NULL)
+                 ORDER BY w.answered_at, w.attempt_id, w.position",
+            )
+            .expect("prepare");
+        let rows = stmt
+            .query_map([pack], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    PastAnswer {
+                        correct: r.get(1)?,
+                        flagged: r.get(2)?,
+                        answered: r.get(3)?,
+                    },
+                ))
+            })
+            .expect("query");
+        rows.map(|r| r.expect("row")).collect()
+    }
+
+    /// Each answered question's first answer and counts, from every answer.
+    fn evidence_from_scratch(store: &Store, pack: &str) -> Vec<Evidence> {
+        let mut stmt = store
+            .conn()
+            .prepare(
+                "SELECT w.question_id, w.topic_id, w.correct
+                 FROM quiz_answers w JOIN quiz_attempts a ON a.id = w.attempt_id
+                 WHERE a.pack_id = ?1 AND w.generator IS NULL AND w.chosen != '[]'
+                   AND (a.mode = 'practice' OR a.finished_at IS NOT NULL)
+                 ORDER BY w.answered_at, w.attempt_id, w.position",
+            )
+            .expect("prepare");
+        let mut by_question: std::collections::BTreeMap<String, Evidence> = Default::default();
+        let rows = stmt
+            .query_map([pack], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
+            })
+            .expect("query");
+        for row in rows {
+            let (question_id, topic, correct): (String, String, bool) = row.expect("row");
+            let e = by_question.entry(question_id.clone()).or_insert(Evidence {
+                question_id,
+                topic,
+                first_correct: correct,
+                answers: 0,
+                right: 0,
+            });
+            e.answers += 1;
+            e.right += u32::from(correct);
+        }
+        by_question.into_values().collect()
+    }
+
+    #[test]
+    fn question_records_follow_every_kind_of_change() {
+        let mut store = Store::open_in_memory().expect("store");
+        // A small deterministic generator: the same sequence of changes on every run.
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        let packs = ["a", "b"]; // the same question ids in two packs
+        let mut open: Vec<(i64, &str, Vec<ItemRef>)> = Vec::new();
+        let mut now = 1_000_000;
+        for step in 0..600 {
+            now += 1 + next(3) as i64; // sometimes two changes share a millisecond
+            match next(10) {
+                0 | 1 => {
+                    let pack = packs[next(2) as usize];
+                    let mode = if next(2) == 0 {
+                        AttemptMode::Practice
+                    } else {
+                        AttemptMode::Exam
+                    };
+                    let items: Vec<ItemRef> = (0..4)
+                        .map(|_| {
+                            let q = next(6);
+                            ItemRef {
+                                question_id: format!("q{q}"),
+                                topic: format!("t{}", q % 2),
+                                // One question in five generated: never counted.
+                                origin: if next(5) == 0 {
+                                    Origin::Generated {
+                                        generator: "g".into(),
+                                        seed: q,
+                                    }
+                                } else {
+                                    Origin::Authored
+                                },
+                                order: vec![0, 1, 2],
+                            }
+                        })
+                        .collect();
+                    let id = store
+                        .create_quiz_attempt(pack, mode, step, "{}", now, &items)
+                        .expect("attempt");
+                    open.push((id, pack, items));
+                }
+                2..=6 if !open.is_empty() => {
+                    let (id, _, items) = &open[next(open.len() as u64) as usize];
+                    let position = next(items.len() as u64) as usize;
+                    let chosen = match next(4) {
+                        0 => vec![], // cleared: counted as unanswered
+                        n => vec![n as usize - 1],
+                    };
+                    let answer = AnswerRecord {
+                        position,
+                        question_id: items[position].question_id.clone(),
+                        topic: items[position].topic.clone(),
+                        correct: chosen == [0],
+                        chosen,
+                        flagged: next(3) == 0,
+                        time_ms: 1_000,
+                    };
+                    store
+                        .save_quiz_answer(*id, &answer, now, 0, position)
+                        .expect("answer");
+                }
+                7 if !open.is_empty() => {
+                    let (id, _, _) = open.remove(next(open.len() as u64) as usize);
+                    store.finish_quiz_attempt(id, now, 0, 0).expect("finish");
+                }
+                8 if !open.is_empty() => {
+                    let (id, _, _) = open.remove(next(open.len() as u64) as usize);
+                    store.delete_quiz_attempt(id).expect("delete");
+                }
+                _ => {}
+            }
+            for pack in packs {
+                assert_eq!(
+                    store.latest_answers(pack).expect("latest"),
+                    from_scratch(&store, pack),
+                    "pack {pack} after step {step}"
+                );
+                assert_eq!(
+                    store.readiness_evidence(pack).expect("evidence"),
+                    evidence_from_scratch(&store, pack),
+                    "pack {pack} after step {step}"
+                );
+            }
+        }
+        assert!(
+            !store.latest_answers("a").expect("latest").is_empty(),
+            "the sequence answered something"
+        );
+
+        // The migration's backfill, on a file written before it, finds the same answers.
+        store
+            .conn()
+            .execute_batch(
+                "DROP TRIGGER quiz_records_after_insert; DROP TRIGGER quiz_records_after_update;
+                 DROP TRIGGER quiz_records_after_delete; DROP TRIGGER quiz_records_after_finish;
+                 DROP TABLE quiz_records; DROP VIEW quiz_counted;",
+            )
+            .expect("back to schema 8");
+        let migration = super::super::migrations::MIGRATIONS
+            .iter()
+            .find(|m| m.name == "question_records")
+            .expect("migration");
+        store.conn().execute_batch(migration.sql).expect("migrate");
+        for pack in packs {
+            assert_eq!(
+                store.latest_answers(pack).expect("latest"),
+                from_scratch(&store, pack),
+                "pack {pack} after the backfill"
+            );
+            assert_eq!(
+                store.readiness_evidence(pack).expect("evidence"),
+                evidence_from_scratch(&store, pack),
+                "pack {pack} after the backfill"
+            );
+        }
+    }
 }

@@ -1,43 +1,31 @@
-//! The answers the readiness estimate reads: every answer to an authored question that counts,
-//! with the first answer to each question marked as its first sight.
-
-use std::collections::HashSet;
+//! The answers the readiness estimate reads: per authored question, whether its first answer
+//! was right and how many of its answers were.
 
 use super::{Store, StoreError};
 use crate::quiz::readiness::Evidence;
 
 impl Store {
-    /// Answers to this pack's authored questions, oldest first, from practice sessions and
-    /// submitted mock exams only (an unsubmitted mock's answers never count, and a generated
-    /// question is new every time). The first answer given to each question is its first sight;
-    /// questions left blank are not answers.
+    /// This pack's answered authored questions, each with its first answer (its first sight)
+    /// and its answer counts. Counted as `quiz_records` counts: practice sessions and submitted
+    /// mock exams only (an unsubmitted mock's answers never count, and a generated question is
+    /// new every time); questions left blank are not answers. One row per question, however
+    /// many answers there were.
     pub fn readiness_evidence(&self, pack_id: &str) -> Result<Vec<Evidence>, StoreError> {
-        let mut stmt = self.conn().prepare(
-            "SELECT w.question_id, w.topic_id, w.correct
-             FROM quiz_answers w JOIN quiz_attempts a ON a.id = w.attempt_id
-             WHERE a.pack_id = ?1 AND w.generator IS NULL AND w.chosen != '[]'
-               AND (a.mode = 'practice' OR a.finished_at IS NOT NULL)
-             ORDER BY w.answered_at, w.attempt_id, w.position",
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT question_id, topic_id, first_correct, answers, right_answers
+             FROM quiz_records WHERE pack_id = ?1 AND answers > 0
+             ORDER BY question_id",
         )?;
         let rows = stmt.query_map([pack_id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, bool>(2)?,
-            ))
+            let count = |i| r.get::<_, i64>(i).map(|n| u32::try_from(n).unwrap_or(0));
+            Ok(Evidence {
+                question_id: r.get(0)?,
+                topic: r.get(1)?,
+                first_correct: r.get::<_, Option<bool>>(2)?.unwrap_or(false),
+                answers: count(3)?,
+                right: count(4)?,
+            })
         })?;
-        let mut seen: HashSet<String> = HashSet::new();
-        let mut out = Vec::new();
-        for row in rows {
-            let (question_id, topic, correct) = row?;
-            let first_sight = seen.insert(question_id.clone());
-            out.push(Evidence {
-                question_id,
-                topic,
-                correct,
-                first_sight,
-            });
-        }
-        Ok(out)
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }

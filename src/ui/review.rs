@@ -752,10 +752,7 @@ pub fn dashboard_tile(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Co
     let readiness = state.exam_readiness();
     let exam = state.reviews.settings().exam;
     let introduced = state.new_cards_introduced_today();
-    let forecast = exam
-        .is_some()
-        .then(|| state.review_stats().map(|s| s.forecast))
-        .flatten();
+    let forecast = exam.is_some().then(|| state.review_forecast()).flatten();
     // The tile lays out in its parent's direction (a wrapping row): stack this one's lines.
     super::widgets::tile(ui, "Flashcards due today", |ui| {
         ui.vertical(|ui| {

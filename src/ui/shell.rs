@@ -180,6 +180,10 @@ impl ColdstartApp {
             // window is hidden.
             ctx.request_repaint_after(std::time::Duration::from_secs(1));
         }
+        if ticked.background {
+            // Collect (or start) the work on threads without waiting for the learner's input.
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
     }
 
     /// One whole frame as eframe runs it: [`Self::logic`], then [`Self::show`]. For headless
