@@ -607,6 +607,12 @@ mod tests {
                     let (id, _, _) = open.remove(next(open.len() as u64) as usize);
                     store.delete_quiz_attempt(id).expect("delete");
                 }
+                9 if next(8) == 0 => {
+                    // Everything of one pack deleted (the Packs screen's "remove").
+                    let pack = packs[next(2) as usize];
+                    store.delete_pack_progress(pack).expect("delete pack");
+                    open.retain(|(_, p, _)| *p != pack);
+                }
                 _ => {}
             }
             for pack in packs {
@@ -633,6 +639,7 @@ mod tests {
             .execute_batch(
                 "DROP TRIGGER quiz_records_after_insert; DROP TRIGGER quiz_records_after_update;
                  DROP TRIGGER quiz_records_after_delete; DROP TRIGGER quiz_records_after_finish;
+                 DROP TRIGGER quiz_records_before_attempt_delete;
                  DROP TABLE quiz_records; DROP VIEW quiz_counted;",
             )
             .expect("back to schema 8");

@@ -138,3 +138,10 @@ BEGIN
         WHERE c.pack_id = k.pack_id AND c.question_id = k.question_id
         ORDER BY c.answered_at DESC, c.attempt_id DESC, c.position DESC LIMIT 1);
 END;
+
+-- An attempt deleted with its answers left to ON DELETE CASCADE (deleting a pack's progress):
+-- the answers go first, here, while the attempt still says which pack they were in.
+CREATE TRIGGER quiz_records_before_attempt_delete BEFORE DELETE ON quiz_attempts
+BEGIN
+    DELETE FROM quiz_answers WHERE attempt_id = OLD.id;
+END;
