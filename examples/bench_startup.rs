@@ -258,12 +258,7 @@ fn frame(ctx: &egui::Context, app: &mut ColdstartApp) {
         )),
         ..Default::default()
     };
-    let t = Instant::now();
     let out = ctx.run_ui(input, |ui| app.frame(ui));
-    let t2 = Instant::now();
-    let x = ctx.tessellate(out.shapes.clone(), out.pixels_per_point);
-    if std::env::var_os("TICKT").is_some() { eprintln!("FRAME run {:?} tess {:?}", t2-t, t2.elapsed()); }
-    std::hint::black_box(x);
     std::hint::black_box(ctx.tessellate(out.shapes, out.pixels_per_point));
 }
 

@@ -281,24 +281,18 @@ impl AppState {
             self.poll_integrity();
         }
         self.ticked = true;
-        let mut tt = vec![std::time::Instant::now()];
         self.backups_tick();
         self.params_tick();
         self.retention_tick();
         self.reviews_day();
-        tt.push(std::time::Instant::now());
         let wanted = self.wanted.replace(0);
         self.refresh_review_caches(wanted);
-        tt.push(std::time::Instant::now());
         if wanted & WANT_STANDING != 0 {
             self.refresh_standing();
         }
-        tt.push(std::time::Instant::now());
         if wanted & WANT_EXAM_READINESS != 0 {
             self.refresh_exam_readiness();
         }
-        tt.push(std::time::Instant::now());
-        if std::env::var_os("TICKT").is_some() { eprintln!("TICK {:?}", tt.windows(2).map(|w| w[1]-w[0]).collect::<Vec<_>>()); }
         let exam_timed_out = self.exam_tick();
         // What the store noticed since (a background check that could not start, rows skipped).
         for n in self.store.take_notices() {

@@ -2,7 +2,7 @@
 //! would recall today and how their latest quiz answers went. Read from the store and the
 //! in-memory card states, cached until the store changes or the study day turns.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use jiff::civil::Date;
 
@@ -99,11 +99,8 @@ impl AppState {
     }
 
     fn compute_standing(&self, today: Date) -> Option<Standing> {
-        let t0 = std::time::Instant::now();
         let streak = self.streak(today)?;
-        let t1 = std::time::Instant::now();
         let topics = self.topic_mastery()?;
-        if std::env::var_os("TICKT").is_some() { eprintln!("STANDING streak {:?} mastery {:?}", t1 - t0, t1.elapsed()); }
         Some(Standing { streak, topics })
     }
 
@@ -122,17 +119,24 @@ impl AppState {
 
     fn streak(&self, today: Date) -> Option<Streak> {
         let day = self.reviews.study_day();
-        let (store, pack) = (&self.store, &self.pack.meta.id);
-        let result = stats::streak(today, STREAK_WINDOW_DAYS, STREAK_LOOKBACK_DAYS, |d| {
-            store.studied_between(pack, day.start_of(d), day.end_of(d))
-        });
-        match result {
-            Ok(streak) => Some(streak),
+        // Every day the streak can ask about: today and the lookback before it.
+        let first = today
+            .checked_sub(jiff::Span::new().days(i64::from(STREAK_LOOKBACK_DAYS) + 1))
+            .unwrap_or(Date::MIN);
+        let days: HashSet<Date> = match self
+            .store
+            .study_quarters(&self.pack.meta.id, day.start_of(first))
+        {
+            Ok(quarters) => quarters.into_iter().map(|t| day.day_of(t)).collect(),
             Err(e) => {
                 self.report_later("read when you studied", &e);
-                None
+                return None;
             }
-        }
+        };
+        let Ok(streak) = stats::streak(today, STREAK_WINDOW_DAYS, STREAK_LOOKBACK_DAYS, |d| {
+            Ok::<_, std::convert::Infallible>(days.contains(&d))
+        });
+        Some(streak)
     }
 
     fn topic_mastery(&self) -> Option<Vec<TopicMastery>> {

@@ -84,6 +84,26 @@ impl StudyDay {
 mod tests {
     use super::*;
 
+    /// The streak reads study time by quarter hour (`store::activity`) and gives each quarter to
+    /// one study day: that holds while every day starts on a quarter hour, as it does in every
+    /// time zone in use (offsets such as +05:45 and -09:30 included).
+    #[test]
+    fn every_study_day_starts_on_a_quarter_hour() {
+        for minutes in [-570, -210, 0, 60, 330, 345, 525, 765, 840] {
+            let offset = jiff::tz::Offset::from_seconds(minutes * 60).expect("offset");
+            for hour in [0, 4, 23] {
+                let d = StudyDay::new(TimeZone::fixed(offset), hour);
+                let date = jiff::civil::date(2026, 12, 3);
+                let start = d.start_of(date).as_millisecond();
+                assert_eq!(start % 900_000, 0, "offset {minutes} min, hour {hour}");
+                // The quarter just before the start is the previous day's, the start's is this.
+                let before = Timestamp::from_millisecond(start - 900_000).expect("ts");
+                assert_eq!(d.day_of(before), date.yesterday().expect("date"));
+                assert_eq!(d.day_of(d.start_of(date)), date);
+            }
+        }
+    }
+
     #[test]
     fn late_night_belongs_to_the_previous_day() {
         let d = StudyDay::utc();

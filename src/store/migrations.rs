@@ -55,6 +55,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "question_records",
         sql: include_str!("sql/009_question_records.sql"),
     },
+    Migration {
+        version: 10,
+        name: "study_quarters",
+        sql: include_str!("sql/010_study_quarters.sql"),
+    },
 ];
 
 /// The schema version this build writes.
