@@ -118,7 +118,10 @@ fn a_dropped_zip_is_checked_then_installed_and_a_pack_is_removed_after_confirmat
         "the refusal shows"
     );
 
-    // An update of the mini pack from a zip: what changes shows first.
+    // An update of the mini pack, the one being studied, from a zip: what changes shows first.
+    support::click(&mut h, "Open Mini pack");
+    settle(&mut h);
+    assert_eq!(h.state().state.pack.meta.version, "1.0.0");
     let v2 = tmp.path().join("v2.zip");
     {
         let files = coldstart::authoring::exchange::read_pack_files(&mini_dir()).expect("read");
@@ -159,6 +162,9 @@ fn a_dropped_zip_is_checked_then_installed_and_a_pack_is_removed_after_confirmat
         Library::new(&data).open("mini").expect("open").meta.version,
         "1.1.0"
     );
+    // The new version was read on a thread and is the one open now.
+    assert_eq!(h.state().state.pack.meta.version, "1.1.0");
+    assert!(h.query_by_label_contains("Mini pack 1.1.0").is_some());
 
     // Remove asks first.
     support::click(&mut h, "Remove Mini pack…");

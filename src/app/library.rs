@@ -85,6 +85,9 @@ pub struct PackLibrary {
     staging: Option<Receiver<Result<Staged, LibraryError>>>,
     /// An installed pack being read to switch to (the window shows "Loading…" meanwhile).
     switching: Option<(Active, PackLoad)>,
+    /// The new version of the open pack, just installed, read on a thread: the old version
+    /// stays on screen until it arrives.
+    updating: Option<PackLoad>,
     /// A switch finished since [`Self::take_switched`] was last asked: the screens start afresh.
     switched: bool,
 }
@@ -107,6 +110,7 @@ impl PackLibrary {
             listing: None,
             staging: None,
             switching: None,
+            updating: None,
             switched: false,
         }
     }
@@ -118,7 +122,10 @@ impl PackLibrary {
 
     /// Whether a list, a check or a pack to switch to is being read.
     pub fn busy(&self) -> bool {
-        self.listing.is_some() || self.staging.is_some() || self.switching.is_some()
+        self.listing.is_some()
+            || self.staging.is_some()
+            || self.switching.is_some()
+            || self.updating.is_some()
     }
 
     /// The pack being read to switch to, by id, while it is read.
@@ -139,6 +146,10 @@ impl PackLibrary {
             && let Some((to, _)) = self.switching.take()
         {
             self.switched_to(state, to, result);
+        }
+        if let Some(result) = self.updating.as_ref().and_then(PackLoad::poll) {
+            self.updating = None;
+            self.updated(state, result);
         }
         if let Some(rx) = &self.listing {
             match rx.try_recv() {
@@ -169,6 +180,12 @@ impl PackLibrary {
             match load.wait(std::time::Duration::from_secs(60)) {
                 Some(result) => self.switched_to(state, to, result),
                 None => self.switching = Some((to, load)),
+            }
+        }
+        if let Some(load) = self.updating.take() {
+            match load.wait(std::time::Duration::from_secs(60)) {
+                Some(result) => self.updated(state, result),
+                None => self.updating = Some(load),
             }
         }
         if let Some(rx) = self.listing.take()
@@ -243,6 +260,7 @@ impl PackLibrary {
             );
             return false;
         }
+        self.updating = None;
         match &to {
             Active::BuiltIn => {
                 let pack = content::embedded().map_err(|e| e.to_string());
@@ -311,7 +329,8 @@ impl PackLibrary {
     }
 
     /// Installs the staged pack. `confirmed`: the learner agreed to replace a newer version or
-    /// another author's pack. If the pack is the one open, the state switches to the new version.
+    /// another author's pack. If the pack is the one open, its new version is read on a thread
+    /// and replaces it when [`Self::poll`] collects it.
     pub fn install(&mut self, state: &mut AppState, confirmed: bool) {
         let Some(staged) = self.staged.take() else {
             return;
@@ -322,15 +341,25 @@ impl PackLibrary {
             Ok(_) => {
                 state.notify(NoticeLevel::Info, format!("Installed {title}."));
                 if self.active == Active::Installed(id.clone()) {
-                    match self.library.open(&id) {
-                        Ok(p) => state.replace_pack(Arc::new(p)),
-                        Err(e) => state.notify(NoticeLevel::Error, e.to_string()),
-                    }
+                    self.updating = Some(PackLoad::installed(&self.library, &id));
                 }
             }
             Err(e) => self.refusal = Some(refusal(&e)),
         }
         self.refresh(state);
+    }
+
+    /// Puts the new version of the open pack in place, once read.
+    fn updated(&mut self, state: &mut AppState, result: Result<Loaded, String>) {
+        match result {
+            // Unless the learner has switched to another pack meanwhile.
+            Ok(l) if l.pack.meta.id == state.pack.meta.id => state.replace_pack(Arc::new(l.pack)),
+            Ok(_) => {}
+            Err(e) => state.notify(
+                NoticeLevel::Error,
+                format!("Installed, but the new version could not be opened: {e}"),
+            ),
+        }
     }
 
     /// Removes an installed pack's files (the built-in pack opens if it was the active one) and,
