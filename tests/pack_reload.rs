@@ -167,3 +167,48 @@ fn the_banner_shows_warnings_and_which_file_is_kept() {
     }
     assert!(h.query_by_label_contains("This pack has 1 error").is_some());
 }
+
+/// A pack with thousands of warnings (an instructor's first draft of a large pack): the banner
+/// says how many and scrolls through them, laying out only the lines in view — laying out all
+/// of them every frame took hundreds of MB and most of each frame.
+#[test]
+fn thousands_of_warnings_are_shown_a_screenful_at_a_time() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let pack = tmp.path().join("pack");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini"),
+        &pack,
+    );
+    let report = coldstart::content::load_dir(&pack).expect("loads");
+    let warning = coldstart::content::Diagnostic {
+        file: "notes/limits.md".into(),
+        line: 1,
+        column: 1,
+        severity: coldstart::content::Severity::Warning,
+        code: "W003",
+        message: "section `x` is cited by no card or question".into(),
+        hint: None,
+        follows_from: None,
+    };
+    let many: Vec<_> = (1..=5_000)
+        .map(|line| coldstart::content::Diagnostic {
+            line,
+            ..warning.clone()
+        })
+        .collect();
+    let watcher = PackWatcher::start(&pack, || {}).expect("watch");
+    let state = support::state_on(Arc::new(report.pack), support::clock());
+    let app = coldstart::ui::ColdstartApp::new(state).with_watcher(watcher, many);
+    let mut h = support::harness(app);
+    h.run_steps(2);
+    assert!(
+        h.query_by_label_contains("This pack has 5000 warnings")
+            .is_some()
+    );
+    assert!(h.query_by_label_contains("notes/limits.md:1:1:").is_some());
+    let laid_out = h.query_all_by_label_contains("warning[W003]").count();
+    assert!(
+        (1..100).contains(&laid_out),
+        "{laid_out} of 5000 lines laid out"
+    );
+}

@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
@@ -24,7 +25,7 @@ const MIX_ROUNDS: usize = 4;
 pub struct Reload {
     /// The pack to show: the folder as saved when it checks, otherwise the files that check
     /// mixed with the last good version of the others (see [`LastGood::reload`]).
-    pub pack: Pack,
+    pub pack: Arc<Pack>,
     /// Every diagnostic of the folder as saved, errors and warnings.
     pub diagnostics: Vec<Diagnostic>,
     /// What is shown instead of the files as saved.
@@ -57,7 +58,8 @@ pub enum Kept {
 #[derive(Default)]
 pub struct LastGood {
     files: HashMap<String, PackFile>,
-    pack: Option<Pack>,
+    /// Shared with the window, not copied: a large pack is tens of MB.
+    pack: Option<Arc<Pack>>,
 }
 
 impl LastGood {
@@ -75,9 +77,10 @@ impl LastGood {
         let saved = content::load_read(read);
         if saved.errors() == 0 {
             self.files = files.into_iter().map(|f| (f.path.clone(), f)).collect();
-            self.pack = Some(saved.pack.clone());
+            let pack = Arc::new(saved.pack);
+            self.pack = Some(pack.clone());
             return Reload {
-                pack: saved.pack,
+                pack,
                 diagnostics: saved.diagnostics,
                 kept: Kept::Nothing,
             };
@@ -126,9 +129,10 @@ impl LastGood {
                 for f in mixed {
                     self.files.insert(f.path.clone(), f);
                 }
-                self.pack = Some(mix.pack.clone());
+                let pack = Arc::new(mix.pack);
+                self.pack = Some(pack.clone());
                 return Reload {
-                    pack: mix.pack,
+                    pack,
                     diagnostics: saved.diagnostics,
                     kept: if kept.is_empty() {
                         Kept::Nothing
@@ -150,7 +154,7 @@ impl LastGood {
                 kept: Kept::WholePack,
             },
             None => Reload {
-                pack: saved.pack,
+                pack: Arc::new(saved.pack),
                 diagnostics: saved.diagnostics,
                 kept: Kept::Nothing,
             },

@@ -38,8 +38,8 @@ pub struct ColdstartApp {
     /// otherwise (and under `--preview`, which has no state to return to).
     studying: Option<AppState>,
     watcher: Option<PackWatcher>,
-    /// Diagnostics of the pack folder as last saved (errors, then warnings); shown until fixed.
-    pack_errors: Vec<Diagnostic>,
+    /// Diagnostics of the pack folder as last saved; shown until fixed.
+    pack_errors: PackProblems,
     /// Which last good versions are shown while the folder has errors.
     pack_kept: Kept,
     /// The pack the window waits for at start-up: until it arrives the state holds a
@@ -72,7 +72,7 @@ impl ColdstartApp {
             preview: None,
             studying: None,
             watcher: None,
-            pack_errors: Vec::new(),
+            pack_errors: PackProblems::default(),
             pack_kept: Kept::Nothing,
             loading: None,
             fonts_installed: false,
@@ -136,7 +136,13 @@ impl ColdstartApp {
     /// Errors first, then warnings, each group in the order the loader gave them.
     fn set_pack_diagnostics(&mut self, mut diagnostics: Vec<Diagnostic>) {
         diagnostics.sort_by_key(|d| d.severity != crate::content::Severity::Error);
-        self.pack_errors = diagnostics;
+        self.pack_errors = PackProblems {
+            errors: diagnostics
+                .iter()
+                .filter(|d| d.severity == crate::content::Severity::Error)
+                .count(),
+            lines: diagnostics.iter().map(ToString::to_string).collect(),
+        };
     }
 
     /// The logic pass eframe runs before every frame and, while the window is hidden, on its
@@ -273,7 +279,7 @@ impl ColdstartApp {
         if self.state.not_saving.is_some()
             || !self.state.notices.is_empty()
             || self.state.backup_offer().is_some()
-            || !self.pack_errors.is_empty()
+            || !self.pack_errors.lines.is_empty()
         {
             egui::Panel::top("notices").show(ui, |ui| self.banners(ui));
         }
@@ -457,14 +463,14 @@ impl ColdstartApp {
         if switching {
             // The switch completes when the pack has been read; live reload stops now.
             self.watcher = None;
-            self.pack_errors.clear();
+            self.pack_errors = PackProblems::default();
         }
     }
 
     /// After a switch of packs: live reload stops and every screen starts on the new pack.
     fn start_screens_afresh(&mut self) {
         self.watcher = None;
-        self.pack_errors.clear();
+        self.pack_errors = PackProblems::default();
         self.reset_screens();
     }
 
@@ -538,13 +544,10 @@ impl ColdstartApp {
             self.state.notices.remove(i);
         }
         super::backups::offer_banner(ui, &mut self.state);
-        if !self.pack_errors.is_empty() {
-            let errors = self
-                .pack_errors
-                .iter()
-                .filter(|d| d.severity == crate::content::Severity::Error)
-                .count();
-            let warnings = self.pack_errors.len() - errors;
+        let problems = &self.pack_errors;
+        if !problems.lines.is_empty() {
+            let errors = problems.errors;
+            let warnings = problems.lines.len() - errors;
             let tone = if errors > 0 {
                 theme::wrong(ui.visuals())
             } else {
@@ -553,13 +556,19 @@ impl ColdstartApp {
             let headline = pack_headline(errors, warnings, &self.pack_kept);
             banner(ui, tone, |ui| {
                 ui.label(RichText::new(headline).color(tone).strong());
-                egui::ScrollArea::vertical()
-                    .max_height(120.0)
-                    .show(ui, |ui| {
-                        for d in &self.pack_errors {
-                            ui.label(RichText::new(d.to_string()).monospace());
+                // One line each, laid out only while in view: a pack can have thousands. A line
+                // too long for the window is cut short; hovering it shows it whole.
+                let row = ui.text_style_height(&egui::TextStyle::Monospace);
+                egui::ScrollArea::vertical().max_height(120.0).show_rows(
+                    ui,
+                    row,
+                    problems.lines.len(),
+                    |ui, rows| {
+                        for line in &problems.lines[rows] {
+                            ui.add(egui::Label::new(RichText::new(line).monospace()).truncate());
                         }
-                    });
+                    },
+                );
             });
         }
     }
@@ -586,7 +595,7 @@ impl ColdstartApp {
             Some(Ok(reload)) => {
                 self.set_pack_diagnostics(reload.diagnostics);
                 self.pack_kept = reload.kept;
-                self.state.replace_pack(Arc::new(reload.pack));
+                self.state.replace_pack(reload.pack);
                 self.notes.pack_changed();
             }
         }
@@ -653,4 +662,11 @@ fn banner(ui: &mut Ui, tone: egui::Color32, add: impl FnOnce(&mut Ui)) {
         .fill(theme::banner_fill(ui.visuals(), tone))
         .inner_margin(6.0)
         .show(ui, add);
+}
+
+/// A pack folder's diagnostics as the banner shows them: errors first, each as one line.
+#[derive(Default)]
+struct PackProblems {
+    errors: usize,
+    lines: Vec<String>,
 }
