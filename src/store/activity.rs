@@ -163,6 +163,13 @@ mod tests {
             assert_eq!(kept(&store), from_scratch(&store), "after step {step}");
         }
         assert!(!kept(&store).is_empty(), "the sequence studied something");
+        let pending: i64 = store
+            .conn()
+            .query_row("SELECT COUNT(*) FROM study_quarters_change", [], |r| {
+                r.get(0)
+            })
+            .expect("count");
+        assert_eq!(pending, 0, "every change was applied and cleared");
 
         // What the streak reads: the quarters since a moment, as instants.
         let since = Timestamp::from_millisecond(start + 86_400_000).expect("ts");
@@ -180,7 +187,7 @@ mod tests {
                 "DROP TRIGGER study_after_review_insert; DROP TRIGGER study_after_review_delete;
                  DROP TRIGGER study_after_review_update; DROP TRIGGER study_after_answer_insert;
                  DROP TRIGGER study_after_answer_update; DROP TRIGGER study_after_answer_delete;
-                 DROP TABLE study_quarters;",
+                 DROP TABLE study_quarters_change; DROP TABLE study_quarters;",
             )
             .expect("back to schema 9");
         let migration = super::super::migrations::MIGRATIONS

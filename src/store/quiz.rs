@@ -632,6 +632,11 @@ mod tests {
             !store.latest_answers("a").expect("latest").is_empty(),
             "the sequence answered something"
         );
+        let pending: i64 = store
+            .conn()
+            .query_row("SELECT COUNT(*) FROM quiz_records_stale", [], |r| r.get(0))
+            .expect("count");
+        assert_eq!(pending, 0, "every stale record was rewritten and cleared");
 
         // The migration's backfill, on a file written before it, finds the same answers.
         store
@@ -640,7 +645,7 @@ mod tests {
                 "DROP TRIGGER quiz_records_after_insert; DROP TRIGGER quiz_records_after_update;
                  DROP TRIGGER quiz_records_after_delete; DROP TRIGGER quiz_records_after_finish;
                  DROP TRIGGER quiz_records_before_attempt_delete;
-                 DROP TABLE quiz_records; DROP VIEW quiz_counted;",
+                 DROP TABLE quiz_records_stale; DROP TABLE quiz_records; DROP VIEW quiz_counted;",
             )
             .expect("back to schema 8");
         let migration = super::super::migrations::MIGRATIONS

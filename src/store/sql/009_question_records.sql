@@ -28,115 +28,57 @@ CREATE TABLE quiz_records (
     PRIMARY KEY (pack_id, question_id)
 ) STRICT, WITHOUT ROWID;
 
--- Every trigger below (and the backfill) writes the records of a set of (pack, question) pairs
--- the same way: delete them, then insert each pair's record again from its answers, read
--- through `quiz_answers_by_question` (no row when no counted answer is left).
+-- A (pack, question) inserted here has its record written again from its answers (read
+-- through `quiz_answers_by_question`; no record when no counted answer is left), and leaves at
+-- once: the triggers below only say which questions a change touched.
+CREATE TABLE quiz_records_stale (
+    pack_id     TEXT NOT NULL,
+    question_id TEXT NOT NULL
+) STRICT;
 
-INSERT INTO quiz_records
-SELECT k.pack_id, k.question_id, w.topic_id, w.correct, w.flagged, w.chosen != '[]',
-       (SELECT c.correct FROM quiz_counted c
-        WHERE c.pack_id = k.pack_id AND c.question_id = k.question_id AND c.answered
-        ORDER BY c.answered_at, c.attempt_id, c.position LIMIT 1),
-       (SELECT COUNT(*) FROM quiz_counted c
-        WHERE c.pack_id = k.pack_id AND c.question_id = k.question_id AND c.answered),
-       (SELECT COALESCE(SUM(c.correct), 0) FROM quiz_counted c
-        WHERE c.pack_id = k.pack_id AND c.question_id = k.question_id AND c.answered)
-FROM (SELECT DISTINCT pack_id, question_id FROM quiz_counted) k
-JOIN quiz_answers w ON w.rowid = (
-    SELECT c.answer FROM quiz_counted c
-    WHERE c.pack_id = k.pack_id AND c.question_id = k.question_id
-    ORDER BY c.answered_at DESC, c.attempt_id DESC, c.position DESC LIMIT 1);
+CREATE TRIGGER quiz_records_rewrite AFTER INSERT ON quiz_records_stale
+BEGIN
+    DELETE FROM quiz_records WHERE pack_id = NEW.pack_id AND question_id = NEW.question_id;
+    INSERT INTO quiz_records
+    SELECT w.pack_id, w.question_id, w.topic_id, w.correct, w.flagged, w.answered,
+           (SELECT c.correct FROM quiz_counted c
+            WHERE c.pack_id = NEW.pack_id AND c.question_id = NEW.question_id AND c.answered
+            ORDER BY c.answered_at, c.attempt_id, c.position LIMIT 1),
+           (SELECT COUNT(*) FROM quiz_counted c
+            WHERE c.pack_id = NEW.pack_id AND c.question_id = NEW.question_id AND c.answered),
+           (SELECT COALESCE(SUM(c.correct), 0) FROM quiz_counted c
+            WHERE c.pack_id = NEW.pack_id AND c.question_id = NEW.question_id AND c.answered)
+    FROM (SELECT * FROM quiz_counted c
+          WHERE c.pack_id = NEW.pack_id AND c.question_id = NEW.question_id
+          ORDER BY c.answered_at DESC, c.attempt_id DESC, c.position DESC LIMIT 1) w;
+    DELETE FROM quiz_records_stale WHERE rowid = NEW.rowid;
+END;
+
+-- Every question answered so far.
+INSERT INTO quiz_records_stale SELECT DISTINCT pack_id, question_id FROM quiz_counted;
 
 CREATE TRIGGER quiz_records_after_insert AFTER INSERT ON quiz_answers
 WHEN NEW.generator IS NULL
 BEGIN
-    DELETE FROM quiz_records WHERE (pack_id, question_id) IN
-        (SELECT pack_id, NEW.question_id FROM quiz_attempts WHERE id = NEW.attempt_id);
-    INSERT INTO quiz_records
-    SELECT k.pack_id, k.question_id, w.topic_id, w.correct, w.flagged, w.chosen != '[]',
-           (SELECT c.correct FROM quiz_counted c
-            WHERE c.pack_id = k.pack_id AND c.question_id = k.question_id AND c.answered
-            ORDER BY c.answered_at, c.attempt_id, c.position LIMIT 1),
-           (SELECT COUNT(*) FROM quiz_counted c
-            WHERE c.pack_id = k.pack_id AND c.question_id = k.question_id AND c.answered),
-           (SELECT COALESCE(SUM(c.correct), 0) FROM quiz_counted c
-            WHERE c.pack_id = k.pack_id AND c.question_id = k.question_id AND c.answered)
-    FROM (SELECT pack_id, NEW.question_id AS question_id
-          FROM quiz_attempts WHERE id = NEW.attempt_id) k
-    JOIN quiz_answers w ON w.rowid = (
-        SELECT c.answer FROM quiz_counted c
-        WHERE c.pack_id = k.pack_id AND c.question_id = k.question_id
-        ORDER BY c.answered_at DESC, c.attempt_id DESC, c.position DESC LIMIT 1);
+    INSERT INTO quiz_records_stale
+    SELECT pack_id, NEW.question_id FROM quiz_attempts WHERE id = NEW.attempt_id;
 END;
 
 -- An answer changed (the save is an upsert: a new choice, a flag); its question does not.
 CREATE TRIGGER quiz_records_after_update AFTER UPDATE ON quiz_answers
 WHEN NEW.generator IS NULL
 BEGIN
-    DELETE FROM quiz_records WHERE (pack_id, question_id) IN
-        (SELECT pack_id, NEW.question_id FROM quiz_attempts WHERE id = NEW.attempt_id);
-    INSERT INTO quiz_records
-    SELECT k.pack_id, k.question_id, w.topic_id, w.correct, w.flagged, w.chosen != '[]',
-           (SELECT c.correct FROM quiz_counted c
-            WHERE c.pack_id = k.pack_id AND c.question_id = k.question_id AND c.answered
-            ORDER BY c.answered_at, c.attempt_id, c.position LIMIT 1),
-           (SELECT COUNT(*) FROM quiz_counted c
-            WHERE c.pack_id = k.pack_id AND c.question_id = k.question_id AND c.answered),
-           (SELECT COALESCE(SUM(c.correct), 0) FROM quiz_counted c
-            WHERE c.pack_id = k.pack_id AND c.question_id = k.question_id AND c.answered)
-    FROM (SELECT pack_id, NEW.question_id AS question_id
-          FROM quiz_attempts WHERE id = NEW.attempt_id) k
-    JOIN quiz_answers w ON w.rowid = (
-        SELECT c.answer FROM quiz_counted c
-        WHERE c.pack_id = k.pack_id AND c.question_id = k.question_id
-        ORDER BY c.answered_at DESC, c.attempt_id DESC, c.position DESC LIMIT 1);
+    INSERT INTO quiz_records_stale
+    SELECT pack_id, NEW.question_id FROM quiz_attempts WHERE id = NEW.attempt_id;
 END;
 
--- An attempt's answers are deleted before the attempt (`Store::delete_quiz_attempt`).
+-- Answers are deleted while their attempt still names the pack: by `Store::delete_quiz_attempt`
+-- before the attempt, or by the trigger below when the attempt goes first.
 CREATE TRIGGER quiz_records_after_delete AFTER DELETE ON quiz_answers
 WHEN OLD.generator IS NULL
 BEGIN
-    DELETE FROM quiz_records WHERE (pack_id, question_id) IN
-        (SELECT pack_id, OLD.question_id FROM quiz_attempts WHERE id = OLD.attempt_id);
-    INSERT INTO quiz_records
-    SELECT k.pack_id, k.question_id, w.topic_id, w.correct, w.flagged, w.chosen != '[]',
-           (SELECT c.correct FROM quiz_counted c
-            WHERE c.pack_id = k.pack_id AND c.question_id = k.question_id AND c.answered
-            ORDER BY c.answered_at, c.attempt_id, c.position LIMIT 1),
-           (SELECT COUNT(*) FROM quiz_counted c
-            WHERE c.pack_id = k.pack_id AND c.question_id = k.question_id AND c.answered),
-           (SELECT COALESCE(SUM(c.correct), 0) FROM quiz_counted c
-            WHERE c.pack_id = k.pack_id AND c.question_id = k.question_id AND c.answered)
-    FROM (SELECT pack_id, OLD.question_id AS question_id
-          FROM quiz_attempts WHERE id = OLD.attempt_id) k
-    JOIN quiz_answers w ON w.rowid = (
-        SELECT c.answer FROM quiz_counted c
-        WHERE c.pack_id = k.pack_id AND c.question_id = k.question_id
-        ORDER BY c.answered_at DESC, c.attempt_id DESC, c.position DESC LIMIT 1);
-END;
-
--- A mock exam submitted (or reopened): its answers start (or stop) counting.
-CREATE TRIGGER quiz_records_after_finish AFTER UPDATE OF finished_at ON quiz_attempts
-WHEN NEW.finished_at IS NOT OLD.finished_at
-BEGIN
-    DELETE FROM quiz_records WHERE (pack_id, question_id) IN
-        (SELECT NEW.pack_id, question_id FROM quiz_answers
-         WHERE attempt_id = NEW.id AND generator IS NULL);
-    INSERT INTO quiz_records
-    SELECT k.pack_id, k.question_id, w.topic_id, w.correct, w.flagged, w.chosen != '[]',
-           (SELECT c.correct FROM quiz_counted c
-            WHERE c.pack_id = k.pack_id AND c.question_id = k.question_id AND c.answered
-            ORDER BY c.answered_at, c.attempt_id, c.position LIMIT 1),
-           (SELECT COUNT(*) FROM quiz_counted c
-            WHERE c.pack_id = k.pack_id AND c.question_id = k.question_id AND c.answered),
-           (SELECT COALESCE(SUM(c.correct), 0) FROM quiz_counted c
-            WHERE c.pack_id = k.pack_id AND c.question_id = k.question_id AND c.answered)
-    FROM (SELECT DISTINCT NEW.pack_id AS pack_id, question_id FROM quiz_answers
-          WHERE attempt_id = NEW.id AND generator IS NULL) k
-    JOIN quiz_answers w ON w.rowid = (
-        SELECT c.answer FROM quiz_counted c
-        WHERE c.pack_id = k.pack_id AND c.question_id = k.question_id
-        ORDER BY c.answered_at DESC, c.attempt_id DESC, c.position DESC LIMIT 1);
+    INSERT INTO quiz_records_stale
+    SELECT pack_id, OLD.question_id FROM quiz_attempts WHERE id = OLD.attempt_id;
 END;
 
 -- An attempt deleted with its answers left to ON DELETE CASCADE (deleting a pack's progress):
@@ -144,4 +86,13 @@ END;
 CREATE TRIGGER quiz_records_before_attempt_delete BEFORE DELETE ON quiz_attempts
 BEGIN
     DELETE FROM quiz_answers WHERE attempt_id = OLD.id;
+END;
+
+-- A mock exam submitted (or reopened): its answers start (or stop) counting.
+CREATE TRIGGER quiz_records_after_finish AFTER UPDATE OF finished_at ON quiz_attempts
+WHEN NEW.finished_at IS NOT OLD.finished_at
+BEGIN
+    INSERT INTO quiz_records_stale
+    SELECT DISTINCT NEW.pack_id, question_id FROM quiz_answers
+    WHERE attempt_id = NEW.id AND generator IS NULL;
 END;

@@ -11,6 +11,25 @@ CREATE TABLE study_quarters (
     PRIMARY KEY (pack_id, quarter)
 ) STRICT, WITHOUT ROWID;
 
+-- A change of one answer in a quarter (+1 or -1) inserted here is added to `study_quarters`
+-- (a quarter left with none goes) and leaves at once: the triggers below only say what changed.
+CREATE TABLE study_quarters_change (
+    pack_id TEXT,
+    quarter INTEGER NOT NULL,
+    delta   INTEGER NOT NULL
+) STRICT;
+
+-- (A change without a pack — its attempt already gone — counts nowhere.)
+CREATE TRIGGER study_quarters_apply AFTER INSERT ON study_quarters_change
+BEGIN
+    INSERT INTO study_quarters (pack_id, quarter, answers)
+    SELECT NEW.pack_id, NEW.quarter, NEW.delta WHERE NEW.pack_id IS NOT NULL
+    ON CONFLICT (pack_id, quarter) DO UPDATE SET answers = answers + excluded.answers;
+    DELETE FROM study_quarters
+    WHERE pack_id = NEW.pack_id AND quarter = NEW.quarter AND answers <= 0;
+    DELETE FROM study_quarters_change WHERE rowid = NEW.rowid;
+END;
+
 INSERT INTO study_quarters (pack_id, quarter, answers)
 SELECT pack_id, quarter, COUNT(*)
 FROM (SELECT pack_id, reviewed_ms / 900000 AS quarter FROM review_log
@@ -22,65 +41,49 @@ GROUP BY pack_id, quarter;
 
 CREATE TRIGGER study_after_review_insert AFTER INSERT ON review_log
 BEGIN
-    INSERT INTO study_quarters (pack_id, quarter, answers)
-    VALUES (NEW.pack_id, NEW.reviewed_ms / 900000, 1)
-    ON CONFLICT (pack_id, quarter) DO UPDATE SET answers = answers + 1;
+    INSERT INTO study_quarters_change VALUES (NEW.pack_id, NEW.reviewed_ms / 900000, 1);
 END;
 
 -- An answer undone.
 CREATE TRIGGER study_after_review_delete AFTER DELETE ON review_log
 BEGIN
-    UPDATE study_quarters SET answers = answers - 1
-    WHERE pack_id = OLD.pack_id AND quarter = OLD.reviewed_ms / 900000;
-    DELETE FROM study_quarters
-    WHERE pack_id = OLD.pack_id AND quarter = OLD.reviewed_ms / 900000 AND answers <= 0;
+    INSERT INTO study_quarters_change VALUES (OLD.pack_id, OLD.reviewed_ms / 900000, -1);
 END;
 
 -- The review log is only appended to and deleted from; should a row ever change, its quarter
 -- moves with it.
 CREATE TRIGGER study_after_review_update AFTER UPDATE OF pack_id, reviewed_ms ON review_log
 BEGIN
-    UPDATE study_quarters SET answers = answers - 1
-    WHERE pack_id = OLD.pack_id AND quarter = OLD.reviewed_ms / 900000;
-    DELETE FROM study_quarters
-    WHERE pack_id = OLD.pack_id AND quarter = OLD.reviewed_ms / 900000 AND answers <= 0;
-    INSERT INTO study_quarters (pack_id, quarter, answers)
-    VALUES (NEW.pack_id, NEW.reviewed_ms / 900000, 1)
-    ON CONFLICT (pack_id, quarter) DO UPDATE SET answers = answers + 1;
+    INSERT INTO study_quarters_change VALUES (OLD.pack_id, OLD.reviewed_ms / 900000, -1);
+    INSERT INTO study_quarters_change VALUES (NEW.pack_id, NEW.reviewed_ms / 900000, 1);
 END;
 
+-- A quiz answer counts while it has a choice: made, changed (it may move quarter), cleared,
+-- deleted. Answers are deleted while their attempt still names the pack (migration 9).
 CREATE TRIGGER study_after_answer_insert AFTER INSERT ON quiz_answers
 WHEN NEW.chosen != '[]'
 BEGIN
-    INSERT INTO study_quarters (pack_id, quarter, answers)
-    SELECT pack_id, NEW.answered_at / 900000, 1 FROM quiz_attempts WHERE id = NEW.attempt_id
-    ON CONFLICT (pack_id, quarter) DO UPDATE SET answers = answers + 1;
+    INSERT INTO study_quarters_change
+    VALUES ((SELECT pack_id FROM quiz_attempts WHERE id = NEW.attempt_id),
+            NEW.answered_at / 900000, 1);
 END;
 
--- A choice changed, cleared or made: the old answer leaves its quarter, the new one joins its.
 CREATE TRIGGER study_after_answer_update AFTER UPDATE OF chosen, answered_at ON quiz_answers
 BEGIN
-    UPDATE study_quarters SET answers = answers - 1
-    WHERE OLD.chosen != '[]' AND quarter = OLD.answered_at / 900000
-      AND pack_id = (SELECT pack_id FROM quiz_attempts WHERE id = OLD.attempt_id);
-    DELETE FROM study_quarters
-    WHERE quarter = OLD.answered_at / 900000 AND answers <= 0
-      AND pack_id = (SELECT pack_id FROM quiz_attempts WHERE id = OLD.attempt_id);
-    INSERT INTO study_quarters (pack_id, quarter, answers)
-    SELECT pack_id, NEW.answered_at / 900000, 1 FROM quiz_attempts
-    WHERE id = NEW.attempt_id AND NEW.chosen != '[]'
-    ON CONFLICT (pack_id, quarter) DO UPDATE SET answers = answers + 1;
+    INSERT INTO study_quarters_change
+    SELECT (SELECT pack_id FROM quiz_attempts WHERE id = OLD.attempt_id),
+           OLD.answered_at / 900000, -1
+    WHERE OLD.chosen != '[]';
+    INSERT INTO study_quarters_change
+    SELECT (SELECT pack_id FROM quiz_attempts WHERE id = NEW.attempt_id),
+           NEW.answered_at / 900000, 1
+    WHERE NEW.chosen != '[]';
 END;
 
--- Answers are deleted before their attempt (`Store::delete_quiz_attempt`, and the trigger
--- `quiz_records_before_attempt_delete` of migration 9), so the attempt still names the pack.
 CREATE TRIGGER study_after_answer_delete AFTER DELETE ON quiz_answers
 WHEN OLD.chosen != '[]'
 BEGIN
-    UPDATE study_quarters SET answers = answers - 1
-    WHERE quarter = OLD.answered_at / 900000
-      AND pack_id = (SELECT pack_id FROM quiz_attempts WHERE id = OLD.attempt_id);
-    DELETE FROM study_quarters
-    WHERE quarter = OLD.answered_at / 900000 AND answers <= 0
-      AND pack_id = (SELECT pack_id FROM quiz_attempts WHERE id = OLD.attempt_id);
+    INSERT INTO study_quarters_change
+    VALUES ((SELECT pack_id FROM quiz_attempts WHERE id = OLD.attempt_id),
+            OLD.answered_at / 900000, -1);
 END;
