@@ -531,6 +531,22 @@ mod tests {
         by_question.into_values().collect()
     }
 
+    /// The kept records of each pack equal those computed from every answer.
+    fn records_match(store: &Store, packs: &[&str], after: &str) {
+        for pack in packs {
+            assert_eq!(
+                store.latest_answers(pack).expect("latest"),
+                from_scratch(store, pack),
+                "latest answers of pack {pack} after {after}"
+            );
+            assert_eq!(
+                store.readiness_evidence(pack).expect("evidence"),
+                evidence_from_scratch(store, pack),
+                "evidence of pack {pack} after {after}"
+            );
+        }
+    }
+
     #[test]
     fn question_records_follow_every_kind_of_change() {
         let mut store = Store::open_in_memory().expect("store");
@@ -615,18 +631,7 @@ mod tests {
                 }
                 _ => {}
             }
-            for pack in packs {
-                assert_eq!(
-                    store.latest_answers(pack).expect("latest"),
-                    from_scratch(&store, pack),
-                    "pack {pack} after step {step}"
-                );
-                assert_eq!(
-                    store.readiness_evidence(pack).expect("evidence"),
-                    evidence_from_scratch(&store, pack),
-                    "pack {pack} after step {step}"
-                );
-            }
+            records_match(&store, &packs, &format!("step {step}"));
         }
         assert!(
             !store.latest_answers("a").expect("latest").is_empty(),
@@ -653,17 +658,6 @@ mod tests {
             .find(|m| m.name == "question_records")
             .expect("migration");
         store.conn().execute_batch(migration.sql).expect("migrate");
-        for pack in packs {
-            assert_eq!(
-                store.latest_answers(pack).expect("latest"),
-                from_scratch(&store, pack),
-                "pack {pack} after the backfill"
-            );
-            assert_eq!(
-                store.readiness_evidence(pack).expect("evidence"),
-                evidence_from_scratch(&store, pack),
-                "pack {pack} after the backfill"
-            );
-        }
+        records_match(&store, &packs, "the backfill");
     }
 }
