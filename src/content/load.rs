@@ -863,19 +863,31 @@ impl<'f> Loader<'f> {
 }
 
 /// `items` stably ordered by `rank`: as they are when already in order (as written, usually),
-/// else by sorting their positions and moving each item once, not by sorting the items
-/// themselves (a sort moves each large item many times).
-fn in_topic_order<T>(items: Vec<T>, rank: impl Fn(&T) -> usize) -> Vec<T> {
+/// else by sorting their positions and then moving the items in place along the permutation's
+/// cycles (a sort moves each large item many times; a copy into a new list allocates and fills
+/// a second one).
+fn in_topic_order<T>(mut items: Vec<T>, rank: impl Fn(&T) -> usize) -> Vec<T> {
     if items.is_sorted_by_key(&rank) {
         return items;
     }
     let mut order: Vec<(usize, usize)> = items.iter().map(&rank).zip(0..).collect();
     order.sort_unstable();
-    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
-    order
-        .into_iter()
-        .filter_map(|(_, i)| slots[i].take())
-        .collect()
+    // Position `i` takes the item now at `from[i]`; `usize::MAX` marks a position done.
+    let mut from: Vec<usize> = order.into_iter().map(|(_, i)| i).collect();
+    for start in 0..from.len() {
+        let mut at = start;
+        // Each step settles one position, so a cycle takes at most `from.len()` steps.
+        while from[at] != usize::MAX {
+            let next = from[at];
+            from[at] = usize::MAX;
+            if next == start {
+                break;
+            }
+            items.swap(at, next);
+            at = next;
+        }
+    }
+    items
 }
 
 /// What is wrong with a link of pack Markdown written in topic `topic` (`None` for a note that
@@ -2061,7 +2073,11 @@ fn parse_items<T: DeserializeOwned>(
 
 /// A `[[card]]` or `[[question]]` table's `id`, if it is a string, and the spans of its
 /// `[[question.choice]]` tables: what a message about an item that did not parse can name.
-fn peek_item(item: &toml::Spanned<DeValue<'_>>) -> (Option<String>, Vec<std::ops::Range<usize>>) {
+/// The id is borrowed from the file when it is written without escapes, as ids are: peeking
+/// copies nothing for the items that parse.
+fn peek_item<'i>(
+    item: &toml::Spanned<DeValue<'i>>,
+) -> (Option<Cow<'i, str>>, Vec<std::ops::Range<usize>>) {
     let DeValue::Table(table) = item.get_ref() else {
         return (None, Vec::new());
     };
@@ -2069,7 +2085,7 @@ fn peek_item(item: &toml::Spanned<DeValue<'_>>) -> (Option<String>, Vec<std::ops
     let mut choices = Vec::new();
     for (k, v) in table.iter() {
         match (k.get_ref().as_ref(), v.get_ref()) {
-            ("id", DeValue::String(s)) => id = Some(s.to_string()),
+            ("id", DeValue::String(s)) => id = Some(s.clone()),
             ("choice", DeValue::Array(items)) => choices = items.iter().map(|c| c.span()).collect(),
             _ => {}
         }
