@@ -1267,8 +1267,9 @@ impl Checker<'_, '_> {
     }
 
     /// What [`Self::markdown`] reports for a string field of a card or question, from what
-    /// [`parse_files`] found in its text: markup now, link problems in
-    /// [`Loader::check_links`] with the notes' (as before links were resolved early).
+    /// [`parse_files`] found in its text: markup now; link problems are kept for
+    /// [`Loader::check_links`], which reports them after the notes' links, in the order they
+    /// were found.
     fn field_findings(&mut self, field: &toml::Spanned<String>, found: &[(usize, Finding)]) {
         let text = self.src.text;
         for (offset, finding) in found {
