@@ -13,7 +13,7 @@ use serde::de::{DeserializeOwned, IntoDeserializer};
 use toml::de::{DeTable, DeValue};
 
 use super::diagnostic::{Diagnostic, LineIndex, Severity, Sink};
-use super::markdown::{self, LinkTarget, Reference};
+use super::markdown::{self, Reference, Target};
 use super::model::*;
 use super::raw::*;
 
@@ -613,25 +613,38 @@ impl<'f> Loader<'f> {
     }
 
     /// Step 4: the cards or the questions (`T`), file by file, each checked by the same rules:
-    /// id, topic, text, source, refs, verified, and what is particular to `T`.
+    /// id, topic, text, source, refs, verified, and what is particular to `T`. The items are
+    /// checked where they were parsed, borrowed, and those that pass join the pack afterwards,
+    /// in order: no id or text is copied to be checked.
     fn check_items<T: Item>(&mut self) {
-        let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
-        // Cards by front (trimmed, case and spacing ignored): W009.
-        let mut fronts: HashMap<String, (String, usize, usize)> = HashMap::new();
         let prefix = format!("{}/", T::DIR);
         let files: Vec<usize> = (0..self.sources.files.len())
             .filter(|&i| self.sources.files[i].path.starts_with(&prefix))
             .collect();
-        let parsed = parse_files::<T>(&self.sources.files, &files, !self.trusted);
-        for (file, (items, parse_sink)) in files.into_iter().zip(parsed) {
+        let links = (!self.trusted).then_some((&self.pack, &self.sorted_anchors));
+        let (parsed, parse_sinks): (Vec<_>, Vec<_>) =
+            parse_files::<T>(&self.sources.files, &files, links)
+                .into_iter()
+                .unzip();
+        let count: usize = parsed.iter().map(Vec::len).sum();
+        // Ids seen so far (E003), and cards by front, trimmed, case and spacing ignored (W009):
+        // each with where it is (file, offset).
+        let mut seen: HashMap<&str, (usize, usize)> = HashMap::with_capacity(count);
+        let mut fronts: HashMap<String, (&str, usize, usize)> = HashMap::new();
+        let mut key = String::new();
+        // The items that join the pack: their place in `parsed` and what their checks made.
+        let mut accepted: Vec<(usize, usize, Checked)> = Vec::with_capacity(count);
+        'files: for (k, ((&file, items), parse_sink)) in
+            files.iter().zip(&parsed).zip(parse_sinks).enumerate()
+        {
             let src = &self.sources.files[file];
             self.sink.diagnostics.extend(parse_sink.diagnostics);
-            for (raw, offset, mut found) in items {
+            for (j, (raw, offset, found)) in items.iter().enumerate() {
                 if !self
                     .budget
-                    .take(1, &mut self.sink, src.path, &src.index, offset)
+                    .take(1, &mut self.sink, src.path, &src.index, *offset)
                 {
-                    return;
+                    break 'files;
                 }
                 let mut check = Checker {
                     file,
@@ -644,7 +657,7 @@ impl<'f> Loader<'f> {
                 };
                 let id = raw.id();
                 check.id(id, T::KEY);
-                let first = seen.get(id.get_ref()).copied();
+                let first = seen.get(id.get_ref().as_str()).copied();
                 if let Some((first_file, first_offset)) = first {
                     let first = &self.sources.files[first_file];
                     let (line, _) = first.index.position(first_offset);
@@ -659,18 +672,17 @@ impl<'f> Loader<'f> {
                         ),
                     );
                 } else {
-                    seen.insert(id.get_ref().clone(), (file, id.span().start));
+                    seen.insert(id.get_ref(), (file, id.span().start));
                 }
-                let item = format!("{} `{}`", T::KEY, id.get_ref());
-                check.item = Some(item.clone());
+                let item = ItemName {
+                    key: T::KEY,
+                    id: id.get_ref(),
+                    choice: None,
+                };
+                check.item = Some(item);
                 if let Some(front) = raw.front().filter(|_| !self.trusted) {
-                    let key = front
-                        .get_ref()
-                        .split_whitespace()
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                        .to_lowercase();
-                    match fronts.get(&key) {
+                    front_key(front.get_ref(), &mut key);
+                    match fronts.get(key.as_str()) {
                         Some((other, f, at)) if first.is_none() && !key.is_empty() => {
                             let src = &self.sources.files[*f];
                             let (line, _) = src.index.position(*at);
@@ -683,19 +695,16 @@ impl<'f> Loader<'f> {
                         }
                         Some(_) => {}
                         None => {
-                            fronts.insert(key, (id.get_ref().clone(), file, front.span().start));
+                            fronts.insert(key.clone(), (id.get_ref(), file, front.span().start));
                         }
                     }
                 }
                 check.topic(raw.topic());
                 let texts = raw.texts().into_iter().filter(|_| !self.trusted);
-                for ((field, choice, name), found) in texts.zip(found.drain(..)) {
-                    check.item = Some(match choice {
-                        Some(n) => format!("{item}, choice {n}"),
-                        None => item.clone(),
-                    });
+                for ((field, choice, name), found) in texts.zip(found) {
+                    check.item = Some(ItemName { choice, ..item });
                     check.nonempty(field, name);
-                    check.field_references(field, found, raw.topic().get_ref());
+                    check.field_findings(field, found);
                 }
                 check.item = Some(item);
                 let source = check.source(raw.source());
@@ -703,83 +712,54 @@ impl<'f> Loader<'f> {
                 let verified = check.verified(raw.verified());
                 let shaped = raw.check_shape(&mut check);
                 if let (None, Some(source), true) = (first, source, shaped) {
-                    self.cited.insert(source.clone());
-                    raw.add_to(
-                        &mut self.pack,
-                        Checked {
-                            source,
-                            refs,
-                            verified,
-                        },
-                    );
+                    if !self.cited.contains(&source) {
+                        self.cited.insert(source.clone());
+                    }
+                    let checked = Checked {
+                        source,
+                        refs,
+                        verified,
+                    };
+                    accepted.push((k, j, checked));
+                }
+            }
+        }
+        drop((seen, fronts));
+        T::reserve(&mut self.pack, accepted.len());
+        let mut accepted = accepted.into_iter().peekable();
+        for (k, items) in parsed.into_iter().enumerate() {
+            for (j, (raw, _, _)) in items.into_iter().enumerate() {
+                if let Some((_, _, checked)) = accepted.next_if(|(ak, aj, _)| (*ak, *aj) == (k, j))
+                {
+                    raw.add_to(&mut self.pack, checked);
                 }
             }
         }
     }
 
-    /// Step 5: links from notes, cards and questions, now that every note has loaded.
+    /// Step 5: links from notes, cards and questions, now that every note has loaded. Those
+    /// of cards and questions were resolved when their files were read (every note had loaded
+    /// by then): only their problems are here.
     fn check_links(&mut self) {
         for link in &self.links {
             let src = &self.sources.files[link.file];
-            let dest = &link.dest;
-            let sorted_anchors = &self.sorted_anchors;
-            let mut error = |code, message: String| {
-                let message = match &link.item {
-                    Some(item) => format!("{item}: {message}"),
-                    None => message,
-                };
-                self.sink.push(
-                    src.path,
-                    Some(&src.index),
-                    link.offset,
-                    Severity::Error,
-                    code,
-                    message,
-                );
-            };
-            match markdown::resolve_link(dest, link.topic.as_deref().unwrap_or_default()) {
-                LinkTarget::External(_) => {}
-                LinkTarget::Escapes => {
-                    error("E009", format!("link `{dest}` leaves the pack folder"))
+            let (code, message) = match &link.target {
+                LinkCheck::Problem(code, message) => (*code, message.clone()),
+                LinkCheck::Unresolved { dest, topic } => {
+                    match link_problem(&self.pack, &self.sorted_anchors, dest, topic.as_deref()) {
+                        Some(problem) => problem,
+                        None => continue,
+                    }
                 }
-                LinkTarget::Unsupported => error(
-                    "E011",
-                    format!(
-                        "link `{dest}`: only links to notes (`topic.md#section`) and to http(s) \
-                         pages are allowed"
-                    ),
-                ),
-                LinkTarget::Note { .. } if link.topic.is_none() => {}
-                LinkTarget::Note { topic, anchor } => match self.pack.note(&topic) {
-                    None if self.pack.topic(&topic).is_some() => {
-                        error(
-                            "E005",
-                            format!("link `{dest}`: topic `{topic}` has no note yet"),
-                        );
-                    }
-                    None => error(
-                        "E005",
-                        format!("link `{dest}` names no note (no topic `{topic}`)"),
-                    ),
-                    Some(note) => {
-                        if let Some(anchor) = anchor
-                            && note.section(&anchor).is_none()
-                        {
-                            let sorted = sorted_anchors.get(&topic).map_or(&[][..], Vec::as_slice);
-                            let hint = closest(&anchor, sorted)
-                                .map(|a| format!("; did you mean `{topic}#{a}`?"))
-                                .unwrap_or_default();
-                            error(
-                                "E005",
-                                format!(
-                                    "link `{dest}`: {} has no section `#{anchor}`{hint}",
-                                    note.path
-                                ),
-                            );
-                        }
-                    }
-                },
-            }
+            };
+            self.sink.push(
+                src.path,
+                Some(&src.index),
+                link.offset,
+                Severity::Error,
+                code,
+                message,
+            );
         }
     }
 
@@ -883,19 +863,117 @@ impl<'f> Loader<'f> {
 }
 
 /// `items` stably ordered by `rank`: as they are when already in order (as written, usually),
-/// else by sorting their positions and moving each item once, not by sorting the items
-/// themselves (a sort moves each large item many times).
-fn in_topic_order<T>(items: Vec<T>, rank: impl Fn(&T) -> usize) -> Vec<T> {
+/// else by sorting their positions and then moving the items in place along the permutation's
+/// cycles (a sort moves each large item many times; a copy into a new list allocates and fills
+/// a second one).
+fn in_topic_order<T>(mut items: Vec<T>, rank: impl Fn(&T) -> usize) -> Vec<T> {
     if items.is_sorted_by_key(&rank) {
         return items;
     }
     let mut order: Vec<(usize, usize)> = items.iter().map(&rank).zip(0..).collect();
     order.sort_unstable();
-    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
-    order
-        .into_iter()
-        .filter_map(|(_, i)| slots[i].take())
-        .collect()
+    // Position `i` takes the item now at `from[i]`; `usize::MAX` marks a position done.
+    let mut from: Vec<usize> = order.into_iter().map(|(_, i)| i).collect();
+    for start in 0..from.len() {
+        let mut at = start;
+        // Each step settles one position, so a cycle takes at most `from.len()` steps.
+        while from[at] != usize::MAX {
+            let next = from[at];
+            from[at] = usize::MAX;
+            if next == start {
+                break;
+            }
+            items.swap(at, next);
+            at = next;
+        }
+    }
+    items
+}
+
+/// What is wrong with a link of pack Markdown written in topic `topic` (`None` for a note that
+/// was refused, whose links to notes are not resolved), once every note has loaded: its code
+/// and message; `None` for a link that is fine.
+fn link_problem(
+    pack: &Pack,
+    sorted_anchors: &HashMap<String, Vec<String>>,
+    dest: &str,
+    topic: Option<&str>,
+) -> Option<(&'static str, String)> {
+    let problem = match markdown::classify_link(dest, topic.unwrap_or_default()) {
+        Target::External => return None,
+        Target::Escapes => ("E009", format!("link `{dest}` leaves the pack folder")),
+        Target::Unsupported => (
+            "E011",
+            format!(
+                "link `{dest}`: only links to notes (`topic.md#section`) and to http(s) pages \
+                 are allowed"
+            ),
+        ),
+        Target::Note { .. } if topic.is_none() => return None,
+        Target::Note { topic, anchor } => match pack.note(topic) {
+            None if pack.topic(topic).is_some() => (
+                "E005",
+                format!("link `{dest}`: topic `{topic}` has no note yet"),
+            ),
+            None => (
+                "E005",
+                format!("link `{dest}` names no note (no topic `{topic}`)"),
+            ),
+            Some(note) => {
+                let anchor = anchor.filter(|a| note.section(a).is_none())?;
+                let sorted = sorted_anchors.get(topic).map_or(&[][..], Vec::as_slice);
+                let hint = closest(anchor, sorted)
+                    .map(|a| format!("; did you mean `{topic}#{a}`?"))
+                    .unwrap_or_default();
+                (
+                    "E005",
+                    format!(
+                        "link `{dest}`: {} has no section `#{anchor}`{hint}",
+                        note.path
+                    ),
+                )
+            }
+        },
+    };
+    Some(problem)
+}
+
+/// A card or question as messages name it: `question `x``, or `question `x`, choice 3` for a
+/// field of its third choice. Written out only when a message needs it.
+#[derive(Clone, Copy)]
+struct ItemName<'a> {
+    key: &'static str,
+    id: &'a str,
+    choice: Option<usize>,
+}
+
+impl std::fmt::Display for ItemName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} `{}`", self.key, self.id)?;
+        match self.choice {
+            Some(n) => write!(f, ", choice {n}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A card's front as W009 compares it, into `key`: its words joined by one space, lowercase.
+fn front_key(front: &str, key: &mut String) {
+    key.clear();
+    if front.is_ascii() {
+        // The same as below, without the copies: for ASCII, `to_lowercase` is
+        // `to_ascii_lowercase`.
+        for (i, word) in front.split_whitespace().enumerate() {
+            if i > 0 {
+                key.push(' ');
+            }
+            key.push_str(word);
+        }
+        key.make_ascii_lowercase();
+    } else {
+        let words: Vec<&str> = front.split_whitespace().collect();
+        key.push_str(&words.join(" ").to_lowercase());
+    }
 }
 
 /// What a card or question holds once its common fields are checked.
@@ -928,6 +1006,8 @@ trait Item: DeserializeOwned + Send {
     fn check_shape(&self, _check: &mut Checker<'_, '_>) -> bool {
         true
     }
+    /// Makes room in the pack for `n` more items of this kind.
+    fn reserve(pack: &mut Pack, n: usize);
     /// Adds the checked item to the pack.
     fn add_to(self, pack: &mut Pack, checked: Checked);
 }
@@ -956,6 +1036,9 @@ impl Item for RawCard {
     }
     fn front(&self) -> Option<&toml::Spanned<String>> {
         Some(&self.front)
+    }
+    fn reserve(pack: &mut Pack, n: usize) {
+        pack.cards.reserve(n);
     }
     fn add_to(self, pack: &mut Pack, checked: Checked) {
         pack.cards.push(Card {
@@ -1000,11 +1083,13 @@ impl Item for RawQuestion {
         self.verified.as_ref()
     }
     fn texts(&self) -> Vec<(&toml::Spanned<String>, Option<usize>, &'static str)> {
-        let mut fields = vec![
+        let choices = self.choices.get_ref();
+        let mut fields = Vec::with_capacity(2 + 2 * choices.len());
+        fields.extend([
             (&self.stem, None, "stem"),
             (&self.explanation, None, "explanation"),
-        ];
-        for (i, c) in self.choices.get_ref().iter().enumerate() {
+        ]);
+        for (i, c) in choices.iter().enumerate() {
             fields.extend([(&c.text, Some(i + 1), "text"), (&c.why, Some(i + 1), "why")]);
         }
         fields
@@ -1056,6 +1141,10 @@ impl Item for RawQuestion {
         }
     }
 
+    fn reserve(pack: &mut Pack, n: usize) {
+        pack.questions.reserve(n);
+    }
+
     fn add_to(self, pack: &mut Pack, checked: Checked) {
         let kind = self.kind();
         pack.questions.push(Question {
@@ -1083,18 +1172,32 @@ impl Item for RawQuestion {
     }
 }
 
-/// A link found in pack Markdown, resolved once every note has loaded.
+/// A link found in pack Markdown, for [`Loader::check_links`].
 struct FoundLink {
     /// Index of the file in [`Sources::files`].
     file: usize,
     /// Byte offset in the file.
     offset: usize,
-    dest: String,
-    /// The topic whose note a bare `#section` names; `None` for a note that was refused, whose
-    /// links to notes are not resolved.
-    topic: Option<String>,
-    /// The card or question it is in, as messages name it.
-    item: Option<String>,
+    target: LinkCheck,
+}
+
+enum LinkCheck {
+    /// A note's link, resolved once every note has loaded. `topic` is the one whose note a bare
+    /// `#section` names; `None` for a note that was refused, whose links to notes are not
+    /// resolved.
+    Unresolved { dest: String, topic: Option<String> },
+    /// What is wrong with a card's or question's link, resolved when its file was read: code
+    /// and message, led by the item.
+    Problem(&'static str, String),
+}
+
+/// What [`parse_files`] finds in the Markdown of a card's or question's text, at an offset in
+/// the text.
+enum Finding {
+    /// An image, raw HTML or an empty list item; never a link.
+    Markup(Reference),
+    /// A link that does not resolve: its code and message ([`link_problem`]).
+    BadLink(&'static str, String),
 }
 
 /// Checks of one file's notes, cards and questions.
@@ -1108,7 +1211,7 @@ struct Checker<'a, 'f> {
     links: &'a mut Vec<FoundLink>,
     /// The item being checked, as messages name it (`question `x`, choice 3`); `None` for a
     /// note.
-    item: Option<String>,
+    item: Option<ItemName<'a>>,
 }
 
 impl Checker<'_, '_> {
@@ -1132,44 +1235,60 @@ impl Checker<'_, '_> {
                 Reference::Link(dest) => self.links.push(FoundLink {
                     file: self.file,
                     offset: at(offset),
-                    dest,
-                    topic: topic.map(str::to_owned),
-                    item: self.item.clone(),
+                    target: LinkCheck::Unresolved {
+                        dest,
+                        topic: topic.map(str::to_owned),
+                    },
                 }),
-                Reference::Image => self.error(
-                    at(offset),
-                    "E011",
-                    "images are not supported in pack format 1",
-                ),
-                Reference::Html => self.error(
-                    at(offset),
-                    "E011",
-                    "raw HTML is not allowed in a pack; write Markdown",
-                ),
-                Reference::EmptyListItem => self.warn(
-                    at(offset),
-                    "W010",
-                    "an empty list item: a line that is only a number and a period (like \
-                     `2773.`) is read as a numbered list; write `2773\\.` or put words around it",
-                ),
+                markup => self.markup(at(offset), &markup),
             }
         }
     }
 
-    /// [`Self::references`] for a string field of a card or question, written in topic
-    /// `topic`: `found` are the references in the field's text.
-    fn field_references(
-        &mut self,
-        field: &toml::Spanned<String>,
-        found: Vec<(usize, Reference)>,
-        topic: &str,
-    ) {
+    /// An image, raw HTML or an empty list item at `offset`.
+    fn markup(&mut self, offset: usize, reference: &Reference) {
+        match reference {
+            Reference::Link(_) => {}
+            Reference::Image => {
+                self.error(offset, "E011", "images are not supported in pack format 1")
+            }
+            Reference::Html => self.error(
+                offset,
+                "E011",
+                "raw HTML is not allowed in a pack; write Markdown",
+            ),
+            Reference::EmptyListItem => self.warn(
+                offset,
+                "W010",
+                "an empty list item: a line that is only a number and a period (like \
+                 `2773.`) is read as a numbered list; write `2773\\.` or put words around it",
+            ),
+        }
+    }
+
+    /// What [`Self::markdown`] reports for a string field of a card or question, from what
+    /// [`parse_files`] found in its text: markup now; link problems are kept for
+    /// [`Loader::check_links`], which reports them after the notes' links, in the order they
+    /// were found.
+    fn field_findings(&mut self, field: &toml::Spanned<String>, found: &[(usize, Finding)]) {
         let text = self.src.text;
-        self.references(
-            found,
-            |offset| string_offset(text, field, offset),
-            Some(topic),
-        );
+        for (offset, finding) in found {
+            let offset = string_offset(text, field, *offset);
+            match finding {
+                Finding::Markup(reference) => self.markup(offset, reference),
+                Finding::BadLink(code, message) => {
+                    let message = match &self.item {
+                        Some(item) => format!("{item}: {message}"),
+                        None => message.clone(),
+                    };
+                    self.links.push(FoundLink {
+                        file: self.file,
+                        offset,
+                        target: LinkCheck::Problem(code, message),
+                    });
+                }
+            }
+        }
     }
 
     fn error(&mut self, offset: usize, code: &'static str, message: impl Into<String>) {
@@ -1798,25 +1917,52 @@ fn is_semver(v: &str) -> bool {
 
 /// Parses a file of `[[key]]` tables, deserializing each on its own so that one bad item does
 /// not hide the problems of the others.
-/// A file's items with their offsets and the Markdown references of each of their texts (in
-/// [`Item::texts`] order; none when not scanned), and the problems met parsing it.
-type Parsed<T> = (Vec<(T, usize, Vec<Vec<(usize, Reference)>>)>, Sink);
+/// A file's items with their offsets and what was found in the Markdown of each of their texts
+/// (in [`Item::texts`] order; none when not scanned), and the problems met parsing it.
+type Parsed<T> = (Vec<(T, usize, Vec<Vec<(usize, Finding)>>)>, Sink);
 
 /// [`parse_items`] for each of `files` (indices into `sources`), in order, spread over the
-/// machine's cores, with each text's Markdown scanned when `scan`: parsing TOML and Markdown is
-/// most of the work of reading a large pack, and files do not depend on each other. Each file's
-/// problems come back in a sink of its own.
-fn parse_files<T: Item>(sources: &[Source<'_>], files: &[usize], scan: bool) -> Vec<Parsed<T>> {
+/// machine's cores: parsing TOML and Markdown is most of the work of reading a large pack, and
+/// files do not depend on each other. Each file's problems come back in a sink of its own.
+///
+/// With `links` (the pack so far and its notes' sorted anchors; `None` to parse only), each
+/// text's Markdown is scanned too, and its links are resolved there and then: every note has
+/// loaded by now, so only the problems need to come back (see [`Finding`]).
+fn parse_files<T: Item>(
+    sources: &[Source<'_>],
+    files: &[usize],
+    links: Option<(&Pack, &HashMap<String, Vec<String>>)>,
+) -> Vec<Parsed<T>> {
+    let scan = |raw: &T, text: &str| -> Vec<(usize, Finding)> {
+        let Some((pack, sorted_anchors)) = links else {
+            return Vec::new();
+        };
+        let topic = raw.topic().get_ref().as_str();
+        markdown::references(text)
+            .into_iter()
+            .filter_map(|(offset, reference)| {
+                let finding = match reference {
+                    Reference::Link(dest) => {
+                        let (code, message) =
+                            link_problem(pack, sorted_anchors, &dest, Some(topic))?;
+                        Finding::BadLink(code, message)
+                    }
+                    markup => Finding::Markup(markup),
+                };
+                Some((offset, finding))
+            })
+            .collect()
+    };
     let parse = |i: usize| {
         let src = &sources[i];
         let mut sink = Sink::new();
         let items = parse_items::<T>(src.path, src.text, &src.index, T::KEY, &mut sink)
             .into_iter()
             .map(|(raw, offset)| {
-                let found = if scan {
+                let found = if links.is_some() {
                     raw.texts()
                         .iter()
-                        .map(|(field, _, _)| markdown::references(field.get_ref()))
+                        .map(|(field, _, _)| scan(&raw, field.get_ref()))
                         .collect()
                 } else {
                     Vec::new()
@@ -1928,7 +2074,11 @@ fn parse_items<T: DeserializeOwned>(
 
 /// A `[[card]]` or `[[question]]` table's `id`, if it is a string, and the spans of its
 /// `[[question.choice]]` tables: what a message about an item that did not parse can name.
-fn peek_item(item: &toml::Spanned<DeValue<'_>>) -> (Option<String>, Vec<std::ops::Range<usize>>) {
+/// The id is borrowed from the file when it is written without escapes, as ids are: peeking
+/// copies nothing for the items that parse.
+fn peek_item<'i>(
+    item: &toml::Spanned<DeValue<'i>>,
+) -> (Option<Cow<'i, str>>, Vec<std::ops::Range<usize>>) {
     let DeValue::Table(table) = item.get_ref() else {
         return (None, Vec::new());
     };
@@ -1936,7 +2086,7 @@ fn peek_item(item: &toml::Spanned<DeValue<'_>>) -> (Option<String>, Vec<std::ops
     let mut choices = Vec::new();
     for (k, v) in table.iter() {
         match (k.get_ref().as_ref(), v.get_ref()) {
-            ("id", DeValue::String(s)) => id = Some(s.to_string()),
+            ("id", DeValue::String(s)) => id = Some(s.clone()),
             ("choice", DeValue::Array(items)) => choices = items.iter().map(|c| c.span()).collect(),
             _ => {}
         }

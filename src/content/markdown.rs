@@ -231,50 +231,87 @@ pub enum LinkTarget {
 /// from `notes/`, where notes live, so `topic.md#section` means the same thing everywhere, and a
 /// bare `#section` names a section of topic `from`.
 pub fn resolve_link(dest: &str, from: &str) -> LinkTarget {
-    let lower = dest.to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:")
+    match classify_link(dest, from) {
+        Target::External => LinkTarget::External(dest.to_owned()),
+        Target::Note { topic, anchor } => LinkTarget::Note {
+            topic: topic.to_owned(),
+            anchor: anchor.map(str::to_owned),
+        },
+        Target::Escapes => LinkTarget::Escapes,
+        Target::Unsupported => LinkTarget::Unsupported,
+    }
+}
+
+/// [`LinkTarget`] borrowing from the link and its topic: what the loader resolves every link
+/// of a pack with, without copying them.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Target<'a> {
+    External,
+    Note {
+        topic: &'a str,
+        anchor: Option<&'a str>,
+    },
+    Escapes,
+    Unsupported,
+}
+
+/// Whether `text` starts with `prefix`, ASCII case ignored.
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+/// [`resolve_link`], borrowing.
+pub(crate) fn classify_link<'a>(dest: &'a str, from: &'a str) -> Target<'a> {
+    if ["http://", "https://", "mailto:"]
+        .iter()
+        .any(|scheme| starts_with_ignore_case(dest, scheme))
     {
-        return LinkTarget::External(dest.to_owned());
+        return Target::External;
     }
     let drive = matches!(dest.as_bytes(), [letter, b':', ..] if letter.is_ascii_alphabetic());
-    if lower.starts_with("file:") || dest.starts_with(['/', '\\']) || drive {
-        return LinkTarget::Escapes;
+    if starts_with_ignore_case(dest, "file:") || dest.starts_with(['/', '\\']) || drive {
+        return Target::Escapes;
     }
     if dest.contains(':') {
-        return LinkTarget::Unsupported;
+        return Target::Unsupported;
     }
     let (path, anchor) = match dest.split_once('#') {
-        Some((p, a)) => (p, (!a.is_empty()).then(|| a.to_owned())),
+        Some((p, a)) => (p, (!a.is_empty()).then_some(a)),
         None => (dest, None),
     };
     if path.is_empty() {
-        return LinkTarget::Note {
-            topic: from.to_owned(),
+        return Target::Note {
+            topic: from,
             anchor,
         };
     }
-    // Resolve against notes/, refusing anything that climbs above the pack root.
-    let mut parts: Vec<&str> = vec!["notes"];
-    for part in path.split(['/', '\\']) {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if parts.pop().is_none() {
-                    return LinkTarget::Escapes;
+    // Resolve against notes/, refusing anything that climbs above the pack root. A plain file
+    // name (`topic.md`, as links nearly always are) needs no walk.
+    let file = if path.contains(['/', '\\']) || path == "." || path == ".." {
+        let mut parts: Vec<&str> = vec!["notes"];
+        for part in path.split(['/', '\\']) {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    if parts.pop().is_none() {
+                        return Target::Escapes;
+                    }
                 }
+                p => parts.push(p),
             }
-            p => parts.push(p),
         }
-    }
-    match parts.as_slice() {
-        ["notes", file] => match file.strip_suffix(".md") {
-            Some(topic) if !topic.is_empty() => LinkTarget::Note {
-                topic: topic.to_owned(),
-                anchor,
-            },
-            _ => LinkTarget::Unsupported,
-        },
-        _ => LinkTarget::Unsupported,
+        match parts.as_slice() {
+            ["notes", file] => *file,
+            _ => return Target::Unsupported,
+        }
+    } else {
+        path
+    };
+    match file.strip_suffix(".md") {
+        Some(topic) if !topic.is_empty() => Target::Note { topic, anchor },
+        _ => Target::Unsupported,
     }
 }
 

@@ -201,7 +201,14 @@ impl Walk {
         if !self.acceptable(rel, kind) {
             return;
         }
-        let mut bytes = Vec::new();
+        // Room for the length the handle has (within the limit, which `acceptable` checked),
+        // so the buffer is not grown and copied as the file is read; a file that grew since
+        // is still read to the limit.
+        let len = match kind {
+            Kind::File { len } => len.min(MAX_FILE_BYTES) as usize,
+            _ => 0,
+        };
+        let mut bytes = Vec::with_capacity(len + 1);
         if let Err(e) = file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes) {
             return self.refuse(rel, "E001", format!("cannot read the file: {e}"));
         }
