@@ -99,9 +99,10 @@ impl AppState {
     }
 
     fn compute_standing(&self, today: Date) -> Option<Standing> {
-        let streak = self.streak(today)?;
-        let topics = self.topic_mastery()?;
-        Some(Standing { streak, topics })
+        Some(Standing {
+            streak: self.streak(today)?,
+            topics: self.topic_mastery()?,
+        })
     }
 
     /// Recomputes the standing if it was read since the last tick and is out of date.

@@ -225,9 +225,9 @@ impl Store {
     /// - After an unclean shutdown (or when the lock file cannot say), the file is checked with
     ///   `PRAGMA quick_check` on a read-only connection before anything writes to it; otherwise
     ///   the check runs on a background thread, started by the first [`Store::poll_integrity`]
-    ///   (the app polls first after its first frame is drawn), while the session's
-    ///   writes stay in the write-ahead log, so the database file itself is unchanged until the
-    ///   check has passed. A file that is not SQLite or fails the check is renamed aside byte for
+    ///   (the app polls first after its first frame is drawn), while the session's writes stay
+    ///   in the write-ahead log, so the database file itself is unchanged until the check has
+    ///   passed. A file that is not SQLite or fails the check is renamed aside byte for
     ///   byte to `progress.sqlite.corrupt-<time>` and a fresh database is created.
     /// - A database from a newer build is refused and left untouched; a read-only file is
     ///   refused at once ([`StoreError::ReadOnly`]).
@@ -440,8 +440,9 @@ impl Store {
 
     /// Starts `PRAGMA quick_check` of the progress file on a second, read-only connection on a
     /// background thread (the "Check progress file" action; after a clean shutdown one is due
-    /// from opening, and the first poll starts it). Its result arrives through [`Store::poll_integrity`]. Does nothing while
-    /// one runs, in memory, or on a read-only store.
+    /// from opening, and the first poll starts it). Its result arrives through
+    /// [`Store::poll_integrity`]. Does nothing while one runs, in memory, or on a read-only
+    /// store.
     pub fn start_integrity_check(&mut self) {
         self.check_due = false;
         if self.check.is_some() || !self.writable {
@@ -493,11 +494,10 @@ impl Store {
     }
 
     /// Starts the background check if one is due, and collects its result if it has arrived.
-    /// On a sound file this lets
-    /// SQLite copy the log into the database again and returns `Ok(None)`; on a damaged one the
-    /// file (and its log) is renamed aside byte for byte, a fresh database takes its place and
-    /// the notice is returned: everything read from the store before is stale. Cheap; call it
-    /// every frame.
+    /// On a sound file this lets SQLite copy the log into the database again and returns
+    /// `Ok(None)`; on a damaged one the file (and its log) is renamed aside byte for byte, a
+    /// fresh database takes its place and the notice is returned: everything read from the
+    /// store before is stale. Cheap; call it every frame.
     pub fn poll_integrity(&mut self) -> Result<Option<OpenNotice>, StoreError> {
         if self.check_due {
             self.start_integrity_check();
