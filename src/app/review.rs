@@ -760,9 +760,9 @@ impl AppState {
         let now = self.clock.now();
         let r = &self.reviews;
         r.settings.exam.map(|e| {
-            let todays = exam::readiness(&r.scheduler, &r.cards, now, &r.day, &e, c.new);
             let plan_pace = exam::new_cards_pace(&e, c.day, r.unseen(), c.new);
-            let plan = exam::readiness(&r.scheduler, &r.cards, now, &r.day, &e, plan_pace);
+            let [todays, plan] =
+                exam::readiness_at(&r.scheduler, &r.cards, now, &r.day, &e, [c.new, plan_pace]);
             (todays, plan)
         })
     }

@@ -99,6 +99,21 @@ pub fn readiness(
     exam: &ExamSettings,
     pace: usize,
 ) -> Readiness {
+    let [r] = readiness_at(scheduler, cards, now, day, exam, [pace]);
+    r
+}
+
+/// [`readiness`] at several paces at once: the cards already seen are simulated once for all.
+/// Unseen cards are introduced in pack order, `pace` a study day from today; those introduced
+/// on the same day have the same future, so each day is simulated once.
+pub fn readiness_at<const N: usize>(
+    scheduler: &Scheduler,
+    cards: &[Option<CardState>],
+    now: Timestamp,
+    day: &StudyDay,
+    exam: &ExamSettings,
+    paces: [usize; N],
+) -> [Readiness; N] {
     let today = day.day_of(now);
     let exam_at = day
         .time_zone()
@@ -112,45 +127,44 @@ pub fn readiness(
             scheduler.retrievability(c, exam_at)
         }
     };
+    let simulated =
+        |c: CardState| recall_at_exam(&simulate_good(scheduler, c, now, exam_at, day, exam));
     let if_stopped: f64 = cards.iter().flatten().map(recall_at_exam).sum::<f64>() / total;
-
-    let mut sum = 0.0;
-    let mut next_new_day = 0i64;
-    let mut introduced_on_day = 0usize;
-    for card in cards {
-        let start = match card {
-            Some(c) if c.state != State::New => Some(c.clone()),
-            _ => {
-                // Unseen: introduced on a future study day at the given pace.
-                if pace == 0 {
-                    None
-                } else {
-                    if introduced_on_day == pace {
-                        next_new_day += 1;
-                        introduced_on_day = 0;
-                    }
-                    introduced_on_day += 1;
-                    let day_date = jiff::Span::new()
-                        .try_days(next_new_day)
-                        .ok()
-                        .and_then(|span| today.checked_add(span).ok())
-                        .unwrap_or(today);
-                    let at = day.start_of(day_date).max(now);
-                    (at < exam_at).then(|| CardState::new_card(at))
-                }
+    let is_seen = |c: &&Option<CardState>| matches!(c, Some(c) if c.state != State::New);
+    let seen: f64 = cards
+        .iter()
+        .filter(is_seen)
+        .flatten()
+        .map(|c| simulated(c.clone()))
+        .sum();
+    let unseen = cards.len() - cards.iter().filter(is_seen).count();
+    paces.map(|pace| {
+        let mut sum = seen;
+        let (mut left, mut offset) = (if pace == 0 { 0 } else { unseen }, 0i64);
+        while left > 0 {
+            let Some(date) = jiff::Span::new()
+                .try_days(offset)
+                .ok()
+                .and_then(|span| today.checked_add(span).ok())
+            else {
+                break;
+            };
+            let at = day.start_of(date).max(now);
+            if at >= exam_at {
+                break;
             }
-        };
-        if let Some(c) = start {
-            let c = simulate_good(scheduler, c, now, exam_at, day, exam);
-            sum += recall_at_exam(&c);
+            let introduced = left.min(pace);
+            sum += introduced as f64 * simulated(CardState::new_card(at));
+            left -= introduced;
+            offset += 1;
         }
-    }
-    Readiness {
-        if_stopped,
-        at_pace: sum / total,
-        pace,
-        days_left: StudyDay::days_between(today, exam.date),
-    }
+        Readiness {
+            if_stopped,
+            at_pace: sum / total,
+            pace,
+            days_left: StudyDay::days_between(today, exam.date),
+        }
+    })
 }
 
 /// Replays one card's future: answered Good whenever it comes due before the exam.
@@ -244,5 +258,84 @@ mod tests {
         assert!(r.at_pace > 0.8, "{r:?}");
         let none = readiness(&s, &cards, now, &day, &exam, 0);
         assert!(none.at_pace < r.at_pace);
+    }
+
+    /// The prediction card by card, as it was computed before seen cards were shared between
+    /// paces and new cards grouped by day.
+    fn one_by_one(
+        s: &Scheduler,
+        cards: &[Option<CardState>],
+        now: Timestamp,
+        day: &StudyDay,
+        exam: &ExamSettings,
+        pace: usize,
+    ) -> f64 {
+        let exam_at = day
+            .time_zone()
+            .to_timestamp(exam.date.at(EXAM_HOUR, 0, 0, 0))
+            .expect("exam time");
+        let mut sum = 0.0;
+        let mut k = 0;
+        for card in cards {
+            let start = match card {
+                Some(c) if c.state != State::New => Some(c.clone()),
+                _ if pace == 0 => None,
+                _ => {
+                    let date = day
+                        .day_of(now)
+                        .checked_add(jiff::Span::new().days((k / pace) as i64))
+                        .expect("date");
+                    k += 1;
+                    let at = day.start_of(date).max(now);
+                    (at < exam_at).then(|| CardState::new_card(at))
+                }
+            };
+            if let Some(c) = start {
+                let c = simulate_good(s, c, now, exam_at, day, exam);
+                sum += s.retrievability(&c, exam_at);
+            }
+        }
+        sum / cards.len() as f64
+    }
+
+    #[test]
+    fn paces_at_once_give_what_each_card_alone_gives() {
+        let s = Scheduler::new(SchedulerConfig::default()).expect("scheduler");
+        let day = StudyDay::utc();
+        let now: Timestamp = "2024-06-01T10:00:00Z".parse().expect("ts");
+        let exam = ExamSettings {
+            date: date(2024, 6, 20),
+            buffer_days: 3,
+        };
+        // Seen cards answered on different days and ratings, and unseen ones among them.
+        let mut cards = Vec::new();
+        for i in 0..40_i64 {
+            cards.push(match i % 3 {
+                0 => None,
+                _ => {
+                    let at = now
+                        .checked_sub(jiff::SignedDuration::from_hours(24 * (i % 9) + 1))
+                        .expect("ts");
+                    let rating =
+                        [Rating::Again, Rating::Hard, Rating::Good, Rating::Easy][(i % 4) as usize];
+                    Some(
+                        s.review(&CardState::new_card(at), rating, at)
+                            .expect("review")
+                            .card,
+                    )
+                }
+            });
+        }
+        let got = readiness_at(&s, &cards, now, &day, &exam, [0, 1, 3, 7, 100]);
+        for r in got {
+            let want = one_by_one(&s, &cards, now, &day, &exam, r.pace);
+            assert!(
+                (r.at_pace - want).abs() < 1e-12,
+                "pace {}: {r:?} vs {want}",
+                r.pace
+            );
+        }
+        // Unseen cards fill 14 days at 1 a day before the exam: pace 1 leaves some out.
+        assert!(got[1].at_pace < got[2].at_pace && got[2].at_pace <= got[3].at_pace);
     }
 }
