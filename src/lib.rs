@@ -10,6 +10,7 @@ pub mod clock;
 pub mod content;
 pub mod format;
 pub mod library;
+pub mod memory;
 pub mod quiz;
 pub mod sim;
 pub mod srs;

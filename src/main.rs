@@ -138,6 +138,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    coldstart::memory::limit_retained();
     let mut cli = Cli::parse();
     // `--pack-id ID` is the installed pack's folder, without live reload.
     let live = cli.pack.is_some();

@@ -90,7 +90,7 @@ concurrency = "scale"
 "#;
 
 fn good_pack() -> Pack {
-    let report = content::load_files(mini_with(|path, text| match path {
+    let report = content::load_files(&mini_with(|path, text| match path {
         "pack.toml" => text + GOOD_EXAM,
         "questions/all.toml" => text.replacen(
             "id = \"limits-q-timeout\"",
@@ -105,7 +105,7 @@ fn good_pack() -> Pack {
 
 #[test]
 fn a_pack_without_exams_is_valid_and_uses_the_labelled_fallback() {
-    let report = content::load_files(mini_with(|_, t| t));
+    let report = content::load_files(&mini_with(|_, t| t));
     assert_eq!(report.errors() + report.warnings(), 0, "{}", lines(&report));
     let pack = report.pack;
     assert!(pack.exams.is_empty());
@@ -118,7 +118,7 @@ fn a_pack_without_exams_is_valid_and_uses_the_labelled_fallback() {
     assert!(f.note.as_deref().is_some_and(|n| n.contains("DVA-C02")));
     // Every question counts toward the fallback's one domain.
     assert_eq!(f.domain_question_counts(&pack), vec![pack.questions.len()]);
-    let json = coldstart::cli::check::to_json(&content::load_files(mini_with(|_, t| t)));
+    let json = coldstart::cli::check::to_json(&content::load_files(&mini_with(|_, t| t)));
     assert_eq!(json["exams"], serde_json::json!([]));
 }
 
@@ -173,7 +173,7 @@ nosuch = "basics"
 "#;
     let pack_toml = std::cell::RefCell::new(String::new());
     let questions = std::cell::RefCell::new(String::new());
-    let report = content::load_files(mini_with(|path, text| match path {
+    let report = content::load_files(&mini_with(|path, text| match path {
         "pack.toml" => {
             let t = text + GOOD_EXAM + bad;
             *pack_toml.borrow_mut() = t.clone();
@@ -263,7 +263,7 @@ nosuch = "basics"
 
 #[test]
 fn unmapped_topics_and_thin_domains_are_warnings() {
-    let report = content::load_files(mini_with(|path, text| match path {
+    let report = content::load_files(&mini_with(|path, text| match path {
         "pack.toml" => {
             text + &GOOD_EXAM
                 .replace("concurrency = \"scale\"\n", "")
@@ -291,7 +291,7 @@ fn unmapped_topics_and_thin_domains_are_warnings() {
 
 #[test]
 fn the_built_in_pack_declares_dva_c03_active_and_dva_c02_retired() {
-    let report = content::load_files(content::embedded_files());
+    let report = content::load_files(&content::embedded_files());
     assert_eq!(report.errors() + report.warnings(), 0, "{}", lines(&report));
     let json = coldstart::cli::check::to_json(&report);
     let exams = json["exams"].as_array().expect("exams");

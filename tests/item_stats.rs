@@ -17,8 +17,8 @@ fn pack() -> Pack {
             path: p.to_owned(),
             bytes: t.into_bytes().into(),
         })
-        .collect();
-    coldstart::content::load_files(files)
+        .collect::<Vec<_>>();
+    coldstart::content::load_files(&files)
         .into_valid()
         .expect("starter pack is valid")
 }

@@ -296,7 +296,7 @@ fn a_pack_over_the_item_limit_is_refused_once() {
         .find(|f| f.path == "notes/limits.md")
         .expect("limits note");
     limits.bytes = note.into_bytes().into();
-    let report = content::load_files(files);
+    let report = content::load_files(&files);
     let over: Vec<_> = report
         .diagnostics
         .iter()
@@ -323,7 +323,7 @@ fn a_pack_over_64_mib_is_refused() {
             bytes: filler.into(),
         });
     }
-    let report = content::load_files(files);
+    let report = content::load_files(&files);
     let over: Vec<&str> = report
         .diagnostics
         .iter()

@@ -186,7 +186,7 @@ fn mutated_packs_load_with_valid_diagnostics_and_no_panic() {
     let small = cut_down(&whole, TOPICS);
     assert!(small.len() > TOPICS, "the cut-down pack has files");
     // Cut down, it may link to notes it no longer has; it still has cards to break.
-    assert!(!content::load_files(small.clone()).pack.cards.is_empty());
+    assert!(!content::load_files(&small).pack.cards.is_empty());
     let mut rng = Rng(0xC01D_57A7);
     let check_dir = tempfile::tempdir().expect("tempdir");
     for case in 0..CASES {
@@ -219,7 +219,7 @@ fn mutated_packs_load_with_valid_diagnostics_and_no_panic() {
             .map(|f| (f.path.clone(), line_count(&f.bytes)))
             .collect();
         let sample = case % 20 == 0;
-        let report = std::panic::catch_unwind(|| content::load_files(files.clone()))
+        let report = std::panic::catch_unwind(|| content::load_files(&files))
             .unwrap_or_else(|_| panic!("case {case} ({what}): the loader panicked"));
         for d in &report.diagnostics {
             let max = lines

@@ -47,6 +47,7 @@ impl AppState {
                         let outcome = backup::daily_backup(&db, today);
                         let list = backup::list_backups(&backup::backup_dir(&db));
                         let _ = tx.send((outcome, list));
+                        crate::memory::release_freed();
                     });
                 match spawned {
                     Ok(_) => self.backups.rx = Some(rx),

@@ -37,6 +37,7 @@ impl PackLoad {
             .name("pack-load".into())
             .spawn(move || {
                 let _ = tx.send(read());
+                crate::memory::release_freed();
             });
         Self {
             name: name.into(),

@@ -132,6 +132,9 @@ impl AppState {
                     })
                 };
                 let _ = tx.send((usable, result));
+                // A fit on a long history reads and works through tens of MB.
+                drop(events);
+                crate::memory::release_freed();
             });
         if spawned.is_ok() {
             self.params.rx = Some(rx);

@@ -6,7 +6,9 @@
 //! that checked, mixed with the files that still check, and reports the diagnostics of the
 //! files as saved, so the banner says what to fix while the screens keep working.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
@@ -57,9 +59,29 @@ pub enum Kept {
 /// The last version of each file that was part of a pack without errors, and that pack.
 #[derive(Default)]
 pub struct LastGood {
-    files: HashMap<String, PackFile>,
+    /// Deflated: live reload keeps every file of the pack, and pack text deflates to under a
+    /// third of its size.
+    files: HashMap<String, Stored>,
+    /// Good files not stored yet: [`LastGood::settle`] deflates them once the reload has gone
+    /// out, so the author does not wait for it.
+    pending: Option<Pending>,
     /// Shared with the window, not copied: a large pack is tens of MB.
     pack: Option<Arc<Pack>>,
+}
+
+/// A file's last good version.
+struct Stored {
+    /// Of the file's bytes, so a reload deflates only the files that changed.
+    hash: u64,
+    deflated: Box<[u8]>,
+}
+
+/// Files a reload found good, to be stored.
+struct Pending {
+    files: Vec<PackFile>,
+    /// The whole folder checked: these are all the good files there are, and the last good
+    /// versions of files that are gone are forgotten.
+    whole: bool,
 }
 
 impl LastGood {
@@ -73,10 +95,13 @@ impl LastGood {
     ///
     /// The diagnostics are always those of the folder as saved.
     pub fn reload(&mut self, read: FolderRead) -> Reload {
-        let files = read.files.clone();
-        let saved = content::load_read(read);
+        self.settle();
+        let saved = content::load_read(&read);
         if saved.errors() == 0 {
-            self.files = files.into_iter().map(|f| (f.path.clone(), f)).collect();
+            self.pending = Some(Pending {
+                files: read.files,
+                whole: true,
+            });
             let pack = Arc::new(saved.pack);
             self.pack = Some(pack.clone());
             return Reload {
@@ -87,7 +112,8 @@ impl LastGood {
         }
         // Replace the files that cannot be read first (a TOML syntax error makes every file
         // that names its topics wrong too), then whatever still has errors, a few rounds at
-        // most. A broken file without a good version (a new one) is left out.
+        // most. A broken file without a good version (a new one) is left out. The swaps only
+        // grow from round to round, so they are made in place.
         let with_errors = |diags: &[Diagnostic], unreadable_only: bool| -> BTreeSet<String> {
             diags
                 .iter()
@@ -100,36 +126,42 @@ impl LastGood {
         if swap.is_empty() {
             swap = with_errors(&saved.diagnostics, false);
         }
+        let mut mix = FolderRead {
+            files: read.files,
+            problems: Vec::new(),
+        };
+        let mut swapped: BTreeSet<String> = BTreeSet::new();
+        let mut kept = Vec::new();
         for _ in 0..MIX_ROUNDS {
-            let mut kept = Vec::new();
-            let mut mixed = Vec::with_capacity(files.len());
-            for f in &files {
-                if !swap.contains(&f.path) {
-                    mixed.push(f.clone());
-                } else if let Some(good) = self.files.get(&f.path) {
-                    mixed.push(good.clone());
+            let mut files = Vec::with_capacity(mix.files.len());
+            for f in std::mem::take(&mut mix.files) {
+                if !swap.contains(&f.path) || swapped.contains(&f.path) {
+                    files.push(f);
+                } else if let Some(good) = self.good(&f.path) {
                     kept.push(f.path.clone());
+                    files.push(good);
                 }
             }
             // A broken file the folder read refused (too large, not a regular file) is not
-            // among `files`; its last good version joins at the end.
+            // among the files read; its last good version joins at the end.
             for path in &swap {
-                if !files.iter().any(|f| f.path == *path)
-                    && let Some(good) = self.files.get(path)
+                if !swapped.contains(path)
+                    && !files.iter().any(|f| f.path == *path)
+                    && let Some(good) = self.good(path)
                 {
-                    mixed.push(good.clone());
                     kept.push(path.clone());
+                    files.push(good);
                 }
             }
-            let mix = content::load_read(FolderRead {
-                files: mixed.clone(),
-                problems: Vec::new(),
-            });
-            if mix.errors() == 0 {
-                for f in mixed {
-                    self.files.insert(f.path.clone(), f);
-                }
-                let pack = Arc::new(mix.pack);
+            swapped.extend(swap.iter().cloned());
+            mix.files = files;
+            let checked = content::load_read(&mix);
+            if checked.errors() == 0 {
+                self.pending = Some(Pending {
+                    files: mix.files,
+                    whole: false,
+                });
+                let pack = Arc::new(checked.pack);
                 self.pack = Some(pack.clone());
                 return Reload {
                     pack,
@@ -142,7 +174,7 @@ impl LastGood {
                 };
             }
             let before = swap.len();
-            swap.extend(with_errors(&mix.diagnostics, false));
+            swap.extend(with_errors(&checked.diagnostics, false));
             if swap.len() == before {
                 break;
             }
@@ -160,6 +192,51 @@ impl LastGood {
             },
         }
     }
+
+    /// Stores the good files of the last reload, deflating those that changed. [`Self::reload`]
+    /// does it first; call it after sending a reload, so the files do not wait in memory whole.
+    pub fn settle(&mut self) {
+        let Some(Pending { files, whole }) = self.pending.take() else {
+            return;
+        };
+        let mut stored = if whole {
+            HashMap::with_capacity(files.len())
+        } else {
+            std::mem::take(&mut self.files)
+        };
+        for f in files {
+            let hash = hash(&f.bytes);
+            let same = self.files.remove(&f.path).filter(|s| s.hash == hash);
+            let deflated = match same {
+                Some(s) => s.deflated,
+                None => miniz_oxide::deflate::compress_to_vec(&f.bytes, DEFLATE_LEVEL)
+                    .into_boxed_slice(),
+            };
+            stored.insert(f.path, Stored { hash, deflated });
+        }
+        self.files = stored;
+    }
+
+    /// The last good version of the file at `path`, if it has one.
+    fn good(&self, path: &str) -> Option<PackFile> {
+        let stored = self.files.get(path)?;
+        // Deflated here from bytes that were read under the folder's size limit.
+        let bytes = miniz_oxide::inflate::decompress_to_vec(&stored.deflated).ok()?;
+        Some(PackFile {
+            path: path.to_owned(),
+            bytes: Cow::Owned(bytes),
+        })
+    }
+}
+
+/// Pack text deflates to about 28 % at this level, in about 15 ms per MB; higher levels
+/// gain little more.
+const DEFLATE_LEVEL: u8 = 3;
+
+fn hash(bytes: &[u8]) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
 }
 
 /// Reloads arrive here; the frame loop only polls the channel.
@@ -217,6 +294,9 @@ impl PackWatcher {
                     }
                     wake();
                 }
+                // The good files are deflated after the first pack has gone out.
+                last_good.settle();
+                crate::memory::release_freed();
                 while events_rx.recv().is_ok() {
                     // Editors save in bursts: wait for the folder to settle, then load once.
                     std::thread::sleep(Duration::from_millis(150));
@@ -228,6 +308,8 @@ impl PackWatcher {
                         break;
                     }
                     wake();
+                    last_good.settle();
+                    crate::memory::release_freed();
                 }
             })
             .map_err(|e| notify::Error::generic(&e.to_string()))?;
@@ -295,6 +377,14 @@ mod tests {
             file("cards/a.toml", &card2),
         ]));
         assert_eq!((r.errors(), &r.kept), (0, &Kept::Nothing));
+        assert_eq!(r.pack.topics[0].title, "T2");
+        // Broken again: what is kept is the newest good version, not the first.
+        let r = lg.reload(read(vec![
+            file("pack.toml", "format = 1\n[[topic\n"),
+            file("notes/t.md", NOTE),
+            file("cards/a.toml", &card2),
+        ]));
+        assert_eq!(r.kept, Kept::Files(vec!["pack.toml".to_owned()]));
         assert_eq!(r.pack.topics[0].title, "T2");
     }
 

@@ -131,7 +131,7 @@ pub fn lint_files(
             )
         })
         .collect();
-    let pack = content::load_files(files)
+    let pack = content::load_files(&files)
         .into_valid()
         .map_err(|e| LintError::Invalid(e.diagnostics))?;
     Ok(lint(&pack, &texts, today))

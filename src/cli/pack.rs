@@ -101,7 +101,7 @@ pub fn source(dir: Option<&Path>) -> Result<Source, String> {
     match dir {
         None => {
             let files = content::embedded_files();
-            let pack = content::load_files(files.clone())
+            let pack = content::load_files(&files)
                 .into_valid()
                 .map_err(|_| "the built-in pack is broken".to_owned())?;
             Ok(Source { pack, files })

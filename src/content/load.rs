@@ -106,7 +106,7 @@ pub struct InvalidPack {
 /// naming it. An `Err` means the folder itself could not be read (a usage or I/O problem, not a
 /// pack problem).
 pub fn load_dir(dir: &Path) -> std::io::Result<Report> {
-    Ok(load_read(read_dir(dir)?))
+    Ok(load_read(&read_dir(dir)?))
 }
 
 /// A pack folder as read from disk, before it is checked: its files, and what went wrong
@@ -128,16 +128,12 @@ pub fn read_dir(dir: &Path) -> std::io::Result<FolderRead> {
 }
 
 /// Checks files read by [`read_dir`] (or any mix of them): the same report [`load_dir`] gives.
-pub fn load_read(read: FolderRead) -> Report {
-    let pack_toml = read
-        .files
-        .iter()
-        .find(|f| f.path == "pack.toml")
-        .map(|f| f.bytes.clone());
+pub fn load_read(read: &FolderRead) -> Report {
+    let pack_toml = read.files.iter().find(|f| f.path == "pack.toml");
     let mut sink = Sink::new();
-    sink.diagnostics = read.problems;
-    let mut report = load(read.files, sink);
-    warn_built_in_id(&mut report, pack_toml.as_deref());
+    sink.diagnostics = read.problems.clone();
+    let mut report = load(&read.files, sink);
+    warn_built_in_id(&mut report, pack_toml.map(|f| &*f.bytes));
     report
 }
 
@@ -255,7 +251,7 @@ fn sort_diagnostics(diags: &mut [Diagnostic]) {
 }
 
 /// Parses and validates a pack given as files (from a folder or embedded in the binary).
-pub fn load_files(files: Vec<PackFile>) -> Report {
+pub fn load_files(files: &[PackFile]) -> Report {
     load(files, Sink::new())
 }
 
@@ -265,10 +261,10 @@ pub fn load_files(files: Vec<PackFile>) -> Report {
 /// duplicate fronts, empty fields and coverage are not looked for. What builds the pack (TOML,
 /// notes and their sections, sources, refs, exam profiles) runs as in [`load_files`], so the
 /// pack is the same, and a file that does not parse is still an error.
-pub(crate) fn load_trusted(files: Vec<PackFile>) -> Report {
+pub(crate) fn load_trusted(files: &[PackFile]) -> Report {
     let mut loader = Loader::new(Sink::new());
     loader.trusted = true;
-    loader.read_files(&files);
+    loader.read_files(files);
     loader.parse_pack_toml();
     loader.read_notes();
     loader.check_items::<RawCard>();
@@ -279,9 +275,9 @@ pub(crate) fn load_trusted(files: Vec<PackFile>) -> Report {
 /// Parses and validates `files`; `sink` already holds what went wrong reading the folder (files
 /// refused or unreadable), which the checks below take into account. The steps run in order,
 /// each on what the ones before produced.
-fn load(files: Vec<PackFile>, sink: Sink) -> Report {
+fn load(files: &[PackFile], sink: Sink) -> Report {
     let mut loader = Loader::new(sink);
-    loader.read_files(&files);
+    loader.read_files(files);
     loader.parse_pack_toml();
     loader.read_notes();
     loader.check_items::<RawCard>();

@@ -43,11 +43,11 @@ pub fn embedded_files() -> Vec<PackFile> {
 /// so the checks that can only find problems are skipped here ([`load::load_trusted`]). An
 /// error here is a build defect.
 pub fn embedded() -> Result<Pack, InvalidPack> {
-    load::load_trusted(embedded_files()).into_valid()
+    load::load_trusted(&embedded_files()).into_valid()
 }
 
 /// The default pack with every check run, as `coldstart check` runs them on a folder: for the
 /// tests that guard it, and the start-up benchmark's comparison.
 pub fn embedded_checked() -> Report {
-    load_files(embedded_files())
+    load_files(&embedded_files())
 }

@@ -472,6 +472,7 @@ impl Store {
                     Ok(()) | Err(Broken::Fatal(_)) => None,
                 };
                 let _ = tx.send(damaged);
+                crate::memory::release_freed();
             });
         match thread {
             Ok(t) => {
